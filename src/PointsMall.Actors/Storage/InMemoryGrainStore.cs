@@ -1,0 +1,205 @@
+namespace PointsMall.Actors.Storage;
+
+/// <summary>
+/// A process-local <see cref="IGrainStore"/> with the same semantics as the durable stores (fencing,
+/// all-or-nothing batches, event sequences, forward-only checkpoints, reminder write kinds) and none of
+/// their durability. For the in-memory mode, tests and benchmarks.
+/// </summary>
+/// <remarks>
+/// One lock guards everything: a commit is a few dictionary operations, so it completes synchronously.
+/// Payload arrays are kept and handed back by reference, not copied; callers must not mutate them.
+/// </remarks>
+public sealed class InMemoryGrainStore : IGrainStore
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<GrainId, StoredState> _states = [];
+    private readonly List<StoredEvent> _events = [];
+    private readonly Dictionary<string, long> _checkpoints = new(StringComparer.Ordinal);
+    private readonly Dictionary<(GrainId Grain, string Name), ReminderRecord> _reminders = [];
+
+    public string Name => "memory";
+
+    public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<StoredState?> ReadStateAsync(GrainId grain, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_states.GetValueOrDefault(grain));
+        }
+    }
+
+    public Task<CommitResult> CommitAsync(CommitBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (batch.IsEmpty)
+        {
+            return Task.FromResult(CommitResult.Committed);
+        }
+
+        ThrowOnDuplicates(batch);
+        lock (_lock)
+        {
+            // Check every fence before touching anything, so a refused batch leaves no trace.
+            List<GrainId>? conflicts = null;
+            foreach (var write in batch.States)
+            {
+                var current = _states.TryGetValue(write.Grain, out var stored) ? stored.Version : 0;
+                if (current != write.ExpectedVersion)
+                {
+                    (conflicts ??= []).Add(write.Grain);
+                }
+            }
+
+            if (conflicts is not null)
+            {
+                return Task.FromResult(new CommitResult(conflicts));
+            }
+
+            foreach (var write in batch.States)
+            {
+                _states[write.Grain] = new StoredState(write.NewVersion, write.Payload);
+            }
+
+            foreach (var appended in batch.Events)
+            {
+                // Sequences are dense here (nothing is ever rolled back), which ReadEventsAsync relies on.
+                _events.Add(new StoredEvent(_events.Count + 1, appended.Stream, appended.EventType, appended.Payload, appended.Timestamp));
+            }
+
+            foreach (var write in batch.Reminders)
+            {
+                ApplyReminder(write);
+            }
+        }
+
+        return Task.FromResult(CommitResult.Committed);
+    }
+
+    public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(long afterSequence, int maxCount, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        lock (_lock)
+        {
+            // Sequence n sits at index n - 1.
+            var start = (int)Math.Clamp(afterSequence, 0, _events.Count);
+            var count = Math.Min(maxCount, _events.Count - start);
+            IReadOnlyList<StoredEvent> page = _events.GetRange(start, count);
+            return Task.FromResult(page);
+        }
+    }
+
+    public Task<long> ReadCheckpointAsync(string subscriber, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        lock (_lock)
+        {
+            return Task.FromResult(_checkpoints.GetValueOrDefault(subscriber));
+        }
+    }
+
+    public Task WriteCheckpointAsync(string subscriber, long sequence, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        lock (_lock)
+        {
+            if (sequence > _checkpoints.GetValueOrDefault(subscriber))
+            {
+                _checkpoints[subscriber] = sequence;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<ReminderRecord>> ReadDueRemindersAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<ReminderRecord> due = [.. _reminders.Values
+                .Where(r => r.DueAt < dueBefore)
+                .OrderBy(r => r.DueAt)
+                .ThenBy(r => r.Grain.Type, StringComparer.Ordinal)
+                .ThenBy(r => r.Grain.Key, StringComparer.Ordinal)
+                .ThenBy(r => r.Name, StringComparer.Ordinal)];
+            return Task.FromResult(due);
+        }
+    }
+
+    public Task<IReadOnlyList<ReminderRecord>> ReadRemindersAsync(GrainId grain, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<ReminderRecord> reminders = [.. _reminders.Values
+                .Where(r => r.Grain == grain)
+                .OrderBy(r => r.Name, StringComparer.Ordinal)];
+            return Task.FromResult(reminders);
+        }
+    }
+
+    public Task PingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private void ApplyReminder(ReminderWrite write)
+    {
+        var key = (write.Grain, write.Name);
+        switch (write.Kind)
+        {
+            case ReminderWriteKind.Upsert:
+                _reminders[key] = new ReminderRecord(write.Grain, write.Name, write.DueAt, write.Period);
+                break;
+            case ReminderWriteKind.Delete:
+                _reminders.Remove(key);
+                break;
+            case ReminderWriteKind.DeleteIfDue:
+                if (_reminders.TryGetValue(key, out var fired) && fired.DueAt == write.ExpectedDueAt)
+                {
+                    _reminders.Remove(key);
+                }
+
+                break;
+            case ReminderWriteKind.AdvanceIfDue:
+                if (_reminders.TryGetValue(key, out var periodic) && periodic.DueAt == write.ExpectedDueAt)
+                {
+                    _reminders[key] = periodic with { DueAt = write.DueAt };
+                }
+
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(write), write.Kind, "Unknown reminder write kind.");
+        }
+    }
+
+    /// <summary>
+    /// The group committer coalesces writes, so a batch holds one state write per grain and one reminder write
+    /// per (grain, name). The SQL stores cannot give duplicates a well-defined order, so no store accepts them.
+    /// </summary>
+    private static void ThrowOnDuplicates(CommitBatch batch)
+    {
+        if (batch.States.Count > 1)
+        {
+            var grains = new HashSet<GrainId>(batch.States.Count);
+            foreach (var write in batch.States)
+            {
+                if (!grains.Add(write.Grain))
+                {
+                    throw new ArgumentException($"The batch holds more than one state write for {write.Grain}.", nameof(batch));
+                }
+            }
+        }
+
+        if (batch.Reminders.Count > 1)
+        {
+            var reminders = new HashSet<(GrainId, string)>(batch.Reminders.Count);
+            foreach (var write in batch.Reminders)
+            {
+                if (!reminders.Add((write.Grain, write.Name)))
+                {
+                    throw new ArgumentException($"The batch holds more than one write for reminder '{write.Name}' of {write.Grain}.", nameof(batch));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,496 @@
+using System.Text.RegularExpressions;
+using Npgsql;
+using NpgsqlTypes;
+using PointsMall.Actors;
+using PointsMall.Actors.Storage;
+
+namespace PointsMall.Storage.PostgreSql;
+
+/// <summary>
+/// The cluster <see cref="IGrainStore"/>: PostgreSQL through one <see cref="NpgsqlDataSource"/>.
+/// </summary>
+/// <remarks>
+/// A batch is one transaction and two round trips: one <see cref="NpgsqlBatch"/> carries every statement
+/// (each of them a set operation over <c>unnest</c>ed arrays, whatever the batch size), then COMMIT or ROLLBACK.
+/// Durability is PostgreSQL's <c>synchronous_commit=on</c>, which the transaction asserts for itself.
+/// Times are stored as UTC ticks (bigint), so <see cref="DateTimeOffset"/> values round-trip exactly.
+/// </remarks>
+public sealed partial class PostgreSqlGrainStore : IGrainStore
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _schema;
+    private readonly Sql _sql;
+
+    public PostgreSqlGrainStore(PostgreSqlGrainStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.ConnectionString);
+        if (!SchemaName().IsMatch(options.Schema ?? ""))
+        {
+            throw new ArgumentException(
+                $"The schema name '{options.Schema}' is not a plain lower-case identifier ([a-z_][a-z0-9_]*, at most 63 characters).", nameof(options));
+        }
+
+        _schema = options.Schema!;
+        _sql = new Sql($"\"{_schema}\"");
+        _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+    }
+
+    public string Name => "postgresql";
+
+    /// <summary>The schema that holds the tables.</summary>
+    public string Schema => _schema;
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // Silos starting together would race on CREATE ... IF NOT EXISTS (it is not atomic); the lock orders them.
+        await using (var command = new NpgsqlCommand(_sql.CreateSchema, connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<StoredState?> ReadStateAsync(GrainId grain, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(_sql.ReadState);
+        command.Parameters.Add(new NpgsqlParameter { Value = grain.Type });
+        command.Parameters.Add(new NpgsqlParameter { Value = grain.Key });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new StoredState(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1))
+            : null;
+    }
+
+    public async Task<CommitResult> CommitAsync(CommitBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.IsEmpty)
+        {
+            return CommitResult.Committed;
+        }
+
+        ThrowOnDuplicates(batch);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+
+        // Npgsql sends BEGIN together with the batch, so this costs no round trip of its own.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var commands = new NpgsqlBatch(connection, transaction);
+        commands.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = on"));
+        AddStateWrites(commands, batch.States);
+        AddEvents(commands, batch.Events);
+        AddReminders(commands, batch.Reminders);
+
+        // The two state statements return the batch indexes of the writes whose fences failed; nothing else returns rows.
+        List<GrainId>? conflicts = null;
+        await using (var reader = await commands.ExecuteReaderAsync(cancellationToken))
+        {
+            do
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    (conflicts ??= []).Add(batch.States[reader.GetInt32(0)].Grain);
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken));
+        }
+
+        if (conflicts is not null)
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            return new CommitResult(conflicts);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return CommitResult.Committed;
+    }
+
+    public async Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(long afterSequence, int maxCount, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        await using var command = _dataSource.CreateCommand(_sql.ReadEvents);
+        command.Parameters.Add(new NpgsqlParameter { Value = afterSequence, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter { Value = maxCount, NpgsqlDbType = NpgsqlDbType.Integer });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<StoredEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(new StoredEvent(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetFieldValue<byte[]>(3),
+                new DateTimeOffset(reader.GetInt64(4), TimeSpan.Zero)));
+        }
+
+        return events;
+    }
+
+    public async Task<long> ReadCheckpointAsync(string subscriber, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        await using var command = _dataSource.CreateCommand(_sql.ReadCheckpoint);
+        command.Parameters.Add(new NpgsqlParameter { Value = subscriber });
+        return await command.ExecuteScalarAsync(cancellationToken) is long sequence ? sequence : 0;
+    }
+
+    public async Task WriteCheckpointAsync(string subscriber, long sequence, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        await using var command = _dataSource.CreateCommand(_sql.WriteCheckpoint);
+        command.Parameters.Add(new NpgsqlParameter { Value = subscriber });
+        command.Parameters.Add(new NpgsqlParameter { Value = sequence, NpgsqlDbType = NpgsqlDbType.Bigint });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ReminderRecord>> ReadDueRemindersAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(_sql.ReadDueReminders);
+        command.Parameters.Add(new NpgsqlParameter { Value = dueBefore.UtcTicks, NpgsqlDbType = NpgsqlDbType.Bigint });
+        return await ReadRemindersAsync(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ReminderRecord>> ReadRemindersAsync(GrainId grain, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(_sql.ReadGrainReminders);
+        command.Parameters.Add(new NpgsqlParameter { Value = grain.Type });
+        command.Parameters.Add(new NpgsqlParameter { Value = grain.Key });
+        return await ReadRemindersAsync(command, cancellationToken);
+    }
+
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT 1");
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private static async Task<IReadOnlyList<ReminderRecord>> ReadRemindersAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var reminders = new List<ReminderRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            reminders.Add(new ReminderRecord(
+                new GrainId(reader.GetString(0), reader.GetString(1)),
+                reader.GetString(2),
+                new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero),
+                reader.IsDBNull(4) ? null : TimeSpan.FromTicks(reader.GetInt64(4))));
+        }
+
+        return reminders;
+    }
+
+    private void AddStateWrites(NpgsqlBatch commands, IReadOnlyList<StateWrite> states)
+    {
+        // Inserts (expected version 0) and updates are separate set statements; each carries the batch index.
+        var inserts = 0;
+        foreach (var write in states)
+        {
+            if (write.ExpectedVersion == 0)
+            {
+                inserts++;
+            }
+        }
+
+        var updates = states.Count - inserts;
+        if (updates > 0)
+        {
+            var index = new int[updates];
+            var types = new string[updates];
+            var keys = new string[updates];
+            var expected = new long[updates];
+            var versions = new long[updates];
+            var payloads = new byte[updates][];
+            var n = 0;
+            for (var i = 0; i < states.Count; i++)
+            {
+                var write = states[i];
+                if (write.ExpectedVersion != 0)
+                {
+                    (index[n], types[n], keys[n], expected[n], versions[n], payloads[n]) =
+                        (i, write.Grain.Type, write.Grain.Key, write.ExpectedVersion, write.NewVersion, write.Payload);
+                    n++;
+                }
+            }
+
+            commands.BatchCommands.Add(Command(_sql.UpdateStates, Ints(index), Texts(types), Texts(keys), Bigints(expected), Bigints(versions), Blobs(payloads)));
+        }
+
+        if (inserts > 0)
+        {
+            var index = new int[inserts];
+            var types = new string[inserts];
+            var keys = new string[inserts];
+            var versions = new long[inserts];
+            var payloads = new byte[inserts][];
+            var n = 0;
+            for (var i = 0; i < states.Count; i++)
+            {
+                var write = states[i];
+                if (write.ExpectedVersion == 0)
+                {
+                    (index[n], types[n], keys[n], versions[n], payloads[n]) = (i, write.Grain.Type, write.Grain.Key, write.NewVersion, write.Payload);
+                    n++;
+                }
+            }
+
+            commands.BatchCommands.Add(Command(_sql.InsertStates, Ints(index), Texts(types), Texts(keys), Bigints(versions), Blobs(payloads)));
+        }
+    }
+
+    private void AddEvents(NpgsqlBatch commands, IReadOnlyList<EventAppend> events)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        var streams = new string[events.Count];
+        var types = new string[events.Count];
+        var payloads = new byte[events.Count][];
+        var ticks = new long[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            (streams[i], types[i], payloads[i], ticks[i]) = (events[i].Stream, events[i].EventType, events[i].Payload, events[i].Timestamp.UtcTicks);
+        }
+
+        commands.BatchCommands.Add(Command(_sql.AppendEvents, Texts(streams), Texts(types), Blobs(payloads), Bigints(ticks)));
+    }
+
+    private void AddReminders(NpgsqlBatch commands, IReadOnlyList<ReminderWrite> reminders)
+    {
+        if (reminders.Count == 0)
+        {
+            return;
+        }
+
+        // One set statement per kind. A batch holds at most one write per reminder, so their order does not matter.
+        var upserts = reminders.Where(r => r.Kind == ReminderWriteKind.Upsert).ToArray();
+        if (upserts.Length > 0)
+        {
+            commands.BatchCommands.Add(Command(
+                _sql.UpsertReminders,
+                Texts(upserts.Select(r => r.Grain.Type)),
+                Texts(upserts.Select(r => r.Grain.Key)),
+                Texts(upserts.Select(r => r.Name)),
+                Bigints(upserts.Select(r => r.DueAt.UtcTicks)),
+                new NpgsqlParameter { Value = upserts.Select(r => r.Period?.Ticks).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint }));
+        }
+
+        var deletes = reminders.Where(r => r.Kind == ReminderWriteKind.Delete).ToArray();
+        if (deletes.Length > 0)
+        {
+            commands.BatchCommands.Add(Command(
+                _sql.DeleteReminders,
+                Texts(deletes.Select(r => r.Grain.Type)),
+                Texts(deletes.Select(r => r.Grain.Key)),
+                Texts(deletes.Select(r => r.Name))));
+        }
+
+        // No expected due time matches no stored one, so those acknowledgements are no-ops and are left out.
+        var deletesIfDue = reminders.Where(r => r.Kind == ReminderWriteKind.DeleteIfDue && r.ExpectedDueAt is not null).ToArray();
+        if (deletesIfDue.Length > 0)
+        {
+            commands.BatchCommands.Add(Command(
+                _sql.DeleteRemindersIfDue,
+                Texts(deletesIfDue.Select(r => r.Grain.Type)),
+                Texts(deletesIfDue.Select(r => r.Grain.Key)),
+                Texts(deletesIfDue.Select(r => r.Name)),
+                Bigints(deletesIfDue.Select(r => r.ExpectedDueAt!.Value.UtcTicks))));
+        }
+
+        var advances = reminders.Where(r => r.Kind == ReminderWriteKind.AdvanceIfDue && r.ExpectedDueAt is not null).ToArray();
+        if (advances.Length > 0)
+        {
+            commands.BatchCommands.Add(Command(
+                _sql.AdvanceRemindersIfDue,
+                Texts(advances.Select(r => r.Grain.Type)),
+                Texts(advances.Select(r => r.Grain.Key)),
+                Texts(advances.Select(r => r.Name)),
+                Bigints(advances.Select(r => r.ExpectedDueAt!.Value.UtcTicks)),
+                Bigints(advances.Select(r => r.DueAt.UtcTicks))));
+        }
+
+        foreach (var write in reminders)
+        {
+            if (write.Kind is not (ReminderWriteKind.Upsert or ReminderWriteKind.Delete or ReminderWriteKind.DeleteIfDue or ReminderWriteKind.AdvanceIfDue))
+            {
+                throw new ArgumentOutOfRangeException(nameof(reminders), write.Kind, "Unknown reminder write kind.");
+            }
+        }
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+
+    private static NpgsqlParameter Ints(int[] values) => new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer };
+
+    private static NpgsqlParameter Texts(string[] values) => new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+
+    private static NpgsqlParameter Texts(IEnumerable<string> values) => Texts(values.ToArray());
+
+    private static NpgsqlParameter Bigints(long[] values) => new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint };
+
+    private static NpgsqlParameter Bigints(IEnumerable<long> values) => Bigints(values.ToArray());
+
+    private static NpgsqlParameter Blobs(byte[][] values) => new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea };
+
+    /// <summary>
+    /// The group committer coalesces writes, so a batch holds one state write per grain and one reminder write
+    /// per (grain, name). A set statement cannot order duplicates (nor update a row twice), so they are refused.
+    /// </summary>
+    private static void ThrowOnDuplicates(CommitBatch batch)
+    {
+        if (batch.States.Count > 1)
+        {
+            var grains = new HashSet<GrainId>(batch.States.Count);
+            foreach (var write in batch.States)
+            {
+                if (!grains.Add(write.Grain))
+                {
+                    throw new ArgumentException($"The batch holds more than one state write for {write.Grain}.", nameof(batch));
+                }
+            }
+        }
+
+        if (batch.Reminders.Count > 1)
+        {
+            var reminders = new HashSet<(GrainId, string)>(batch.Reminders.Count);
+            foreach (var write in batch.Reminders)
+            {
+                if (!reminders.Add((write.Grain, write.Name)))
+                {
+                    throw new ArgumentException($"The batch holds more than one write for reminder '{write.Name}' of {write.Grain}.", nameof(batch));
+                }
+            }
+        }
+    }
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
+    private static partial Regex SchemaName();
+
+    /// <summary>The store's SQL, with the (validated, quoted) schema name filled in once.</summary>
+    private sealed class Sql(string s)
+    {
+        public string CreateSchema { get; } = $"""
+            SELECT pg_advisory_xact_lock(hashtext('pointsmall.grain-store.schema:{s}'));
+            CREATE SCHEMA IF NOT EXISTS {s};
+            CREATE TABLE IF NOT EXISTS {s}.grain_state (
+                grain_type text NOT NULL,
+                grain_key text NOT NULL,
+                version bigint NOT NULL,
+                payload bytea NOT NULL,
+                PRIMARY KEY (grain_type, grain_key));
+            CREATE TABLE IF NOT EXISTS {s}.stream_events (
+                sequence bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                stream text NOT NULL,
+                event_type text NOT NULL,
+                payload bytea NOT NULL,
+                timestamp_ticks bigint NOT NULL);
+            CREATE TABLE IF NOT EXISTS {s}.stream_checkpoints (
+                subscriber text PRIMARY KEY,
+                sequence bigint NOT NULL);
+            CREATE TABLE IF NOT EXISTS {s}.reminders (
+                grain_type text NOT NULL,
+                grain_key text NOT NULL,
+                name text NOT NULL,
+                due_ticks bigint NOT NULL,
+                period_ticks bigint NULL,
+                PRIMARY KEY (grain_type, grain_key, name));
+            CREATE INDEX IF NOT EXISTS reminders_by_due ON {s}.reminders (due_ticks);
+            """;
+
+        public string ReadState { get; } = $"SELECT version, payload FROM {s}.grain_state WHERE grain_type = $1 AND grain_key = $2";
+
+        // Returns the batch index of every write whose row was not at the expected version.
+        public string UpdateStates { get; } = $"""
+            WITH req AS (
+                SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bytea[])
+                    AS r(idx, grain_type, grain_key, expected, new_version, payload)),
+            upd AS (
+                UPDATE {s}.grain_state AS g SET version = req.new_version, payload = req.payload
+                FROM req
+                WHERE g.grain_type = req.grain_type AND g.grain_key = req.grain_key AND g.version = req.expected
+                RETURNING req.idx)
+            SELECT req.idx FROM req WHERE NOT EXISTS (SELECT 1 FROM upd WHERE upd.idx = req.idx)
+            """;
+
+        // Returns the batch index of every insert whose row already existed.
+        public string InsertStates { get; } = $"""
+            WITH req AS (
+                SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::bigint[], $5::bytea[])
+                    AS r(idx, grain_type, grain_key, new_version, payload)),
+            ins AS (
+                INSERT INTO {s}.grain_state (grain_type, grain_key, version, payload)
+                SELECT grain_type, grain_key, new_version, payload FROM req
+                ON CONFLICT (grain_type, grain_key) DO NOTHING
+                RETURNING grain_type, grain_key)
+            SELECT req.idx FROM req
+            WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.grain_type = req.grain_type AND ins.grain_key = req.grain_key)
+            """;
+
+        // ORDER BY the ordinality makes the identity follow batch order.
+        public string AppendEvents { get; } = $"""
+            INSERT INTO {s}.stream_events (stream, event_type, payload, timestamp_ticks)
+            SELECT stream, event_type, payload, ticks
+            FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bigint[]) WITH ORDINALITY AS e(stream, event_type, payload, ticks, ord)
+            ORDER BY ord
+            """;
+
+        public string UpsertReminders { get; } = $"""
+            INSERT INTO {s}.reminders (grain_type, grain_key, name, due_ticks, period_ticks)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
+            ON CONFLICT (grain_type, grain_key, name) DO UPDATE SET due_ticks = EXCLUDED.due_ticks, period_ticks = EXCLUDED.period_ticks
+            """;
+
+        public string DeleteReminders { get; } = $"""
+            DELETE FROM {s}.reminders AS r
+            USING unnest($1::text[], $2::text[], $3::text[]) AS d(grain_type, grain_key, name)
+            WHERE r.grain_type = d.grain_type AND r.grain_key = d.grain_key AND r.name = d.name
+            """;
+
+        public string DeleteRemindersIfDue { get; } = $"""
+            DELETE FROM {s}.reminders AS r
+            USING unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS d(grain_type, grain_key, name, expected)
+            WHERE r.grain_type = d.grain_type AND r.grain_key = d.grain_key AND r.name = d.name AND r.due_ticks = d.expected
+            """;
+
+        public string AdvanceRemindersIfDue { get; } = $"""
+            UPDATE {s}.reminders AS r SET due_ticks = a.due
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS a(grain_type, grain_key, name, expected, due)
+            WHERE r.grain_type = a.grain_type AND r.grain_key = a.grain_key AND r.name = a.name AND r.due_ticks = a.expected
+            """;
+
+        public string ReadEvents { get; } = $"""
+            SELECT sequence, stream, event_type, payload, timestamp_ticks FROM {s}.stream_events
+            WHERE sequence > $1 ORDER BY sequence LIMIT $2
+            """;
+
+        public string ReadCheckpoint { get; } = $"SELECT sequence FROM {s}.stream_checkpoints WHERE subscriber = $1";
+
+        public string WriteCheckpoint { get; } = $"""
+            INSERT INTO {s}.stream_checkpoints AS c (subscriber, sequence) VALUES ($1, $2)
+            ON CONFLICT (subscriber) DO UPDATE SET sequence = GREATEST(c.sequence, EXCLUDED.sequence)
+            """;
+
+        public string ReadDueReminders { get; } = $"""
+            SELECT grain_type, grain_key, name, due_ticks, period_ticks FROM {s}.reminders
+            WHERE due_ticks < $1 ORDER BY due_ticks, grain_type, grain_key, name
+            """;
+
+        public string ReadGrainReminders { get; } = $"""
+            SELECT grain_type, grain_key, name, due_ticks, period_ticks FROM {s}.reminders
+            WHERE grain_type = $1 AND grain_key = $2 ORDER BY name
+            """;
+    }
+}
