@@ -1,0 +1,82 @@
+using PointsMall.Actors;
+using PointsMall.Domain.Catalog;
+using PointsMall.Domain.Rules;
+
+namespace PointsMall.Contracts.Catalog;
+
+/// <summary>
+/// One product and its stock unit (key: product id). All redemptions of the product pass through here one at a
+/// time, so reservations never oversell and per-member limits hold without locks. Reserve, commit and release
+/// are idempotent by order id. A low-stock crossing publishes one <see cref="LowStockRaised"/> on stream
+/// (<c>stock</c>, product id); detail changes publish <see cref="ProductChanged"/> on (<c>product</c>, product id).
+/// </summary>
+[GrainType("product")]
+public interface IProductGrain : IGrain
+{
+    /// <summary>Creates the product with its initial stock. Refused with <c>conflict</c> when it exists.</summary>
+    Task<ProductResult> CreateAsync(CreateProduct command);
+
+    /// <summary>The product, or null when it does not exist.</summary>
+    Task<ProductView?> GetAsync();
+
+    /// <summary>Replaces the details (not the stock).</summary>
+    Task<ProductResult> UpdateAsync(Product details);
+
+    /// <summary>On or off the shelf; off blocks new reservations (existing ones complete).</summary>
+    Task<ProductResult> SetOnShelfAsync(bool onShelf);
+
+    Task<ProductResult> RestockAsync(Restock command);
+
+    /// <summary>
+    /// Checks the product is redeemable by this member now (on sale, flash drop started, tier, per-member limit)
+    /// and reserves stock for the order. Refusals: <c>sold_out</c>, <c>not_on_sale</c>, <c>tier_required</c>,
+    /// <c>limit_exceeded</c>, <c>not_found</c>.
+    /// </summary>
+    Task<ReservationResult> ReserveAsync(ReserveStock command);
+
+    /// <summary>Turns the order's reservation into a sale.</summary>
+    Task<StockResult> CommitAsync(string orderId);
+
+    /// <summary>Returns the order's reserved units to stock (compensation).</summary>
+    Task<StockResult> ReleaseAsync(string orderId);
+}
+
+/// <summary>
+/// The catalogue index (key: <c>all</c>): product summaries for browsing and search, kept up to date from the
+/// product grains' events, so browsing never touches a hot product grain.
+/// </summary>
+[GrainType("catalog")]
+public interface ICatalogGrain : IGrain
+{
+    Task<CatalogPage> SearchAsync(CatalogQuery query);
+
+    Task UpsertAsync(ProductSummary summary);
+}
+
+/// <summary>Low-stock alerts raised and not yet cleared by a restock (key: <c>all</c>).</summary>
+[GrainType("low-stock-alerts")]
+public interface ILowStockAlertsGrain : IGrain
+{
+    Task<IReadOnlyList<LowStockRaised>> ListAsync();
+
+    Task RaiseAsync(LowStockRaised alert);
+
+    Task ClearAsync(string productId);
+}
+
+public static class CatalogKeys
+{
+    public const string All = "all";
+
+    /// <summary>The stream namespace product grains publish stock events on.</summary>
+    public const string StockStream = "stock";
+
+    /// <summary>The stream namespace product grains publish detail changes on.</summary>
+    public const string ProductStream = "product";
+}
+
+public sealed record CreateProduct(Product Product, long InitialStock, long LowStockThreshold);
+
+public sealed record Restock(string OperationId, long Quantity);
+
+public sealed record ReserveStock(string OrderId, string MemberId, Tier MemberTier, int Quantity);

@@ -1,0 +1,69 @@
+using PointsMall.Actors;
+
+namespace PointsMall.Contracts.Members;
+
+/// <summary>
+/// A member (key: member id): profile, sign-in streak, task counters and points as lots with their ledger.
+/// Every points operation is idempotent by its operation id: a repeat returns the first outcome (Replayed).
+/// </summary>
+[GrainType("member")]
+public interface IMemberGrain : IGrain
+{
+    /// <summary>Creates the member. Refused with <c>conflict</c> when this id is already registered.</summary>
+    Task<MemberResult> RegisterAsync(RegisterMember command);
+
+    /// <summary>The member, or null when the id was never registered.</summary>
+    Task<MemberView?> GetAsync();
+
+    Task<bool> VerifyPasswordAsync(string password);
+
+    /// <summary>Earns a lot (source and reason recorded; expiry from the programme's policy).</summary>
+    Task<PointsResult> EarnAsync(EarnPoints command);
+
+    /// <summary>Earns for a purchase: amount → points by the programme's ratio × tier × campaign multipliers.</summary>
+    Task<PointsResult> EarnForPurchaseAsync(EarnForPurchase command);
+
+    /// <summary>An operator's grant (positive) or deduction (negative).</summary>
+    Task<PointsResult> AdjustAsync(AdjustPoints command);
+
+    /// <summary>Spends earliest-expiring lots first. Refused with <c>insufficient_points</c>; never goes negative.</summary>
+    Task<PointsResult> SpendAsync(SpendPoints command);
+
+    /// <summary>Returns points of an earlier spend to the lots they came from.</summary>
+    Task<PointsResult> RefundAsync(RefundPoints command);
+
+    /// <summary>Daily sign-in (one per day in the programme's time zone) with the streak ladder.</summary>
+    Task<SignInResult> SignInAsync();
+
+    /// <summary>A completed task or activity (survey, share, invite, quiz, lottery participation), within daily caps.</summary>
+    Task<PointsResult> CompleteTaskAsync(CompleteTask command);
+
+    /// <summary>Ledger history, newest first.</summary>
+    Task<LedgerPage> GetLedgerAsync(int page, int pageSize);
+
+    /// <summary>Open lots that expire within <paramref name="window"/>, soonest first.</summary>
+    Task<IReadOnlyList<LotView>> GetExpiringAsync(TimeSpan window);
+
+    Task<MemberResult> UpdateProfileAsync(UpdateProfile command);
+
+    Task<MemberResult> SaveAddressAsync(SaveAddress command);
+
+    Task<MemberResult> RemoveAddressAsync(string addressId);
+
+    /// <summary>The three sums that must agree (balance, open lots, ledger), for audits and load-test invariants.</summary>
+    Task<PointsAudit> AuditAsync();
+}
+
+/// <summary>
+/// Maps a normalised login (phone in +86 form, or lower-case e-mail) to its member id (key: the login), so two
+/// registrations cannot claim the same phone or e-mail.
+/// </summary>
+[GrainType("login")]
+public interface ILoginGrain : IGrain
+{
+    /// <summary>Claims the login for <paramref name="memberId"/>; returns the owner (the caller's id when it won).</summary>
+    Task<string> ClaimAsync(string memberId);
+
+    /// <summary>The owning member id, or null.</summary>
+    Task<string?> GetOwnerAsync();
+}

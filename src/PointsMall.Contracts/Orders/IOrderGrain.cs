@@ -1,0 +1,63 @@
+using System.Security.Cryptography;
+using System.Text;
+using PointsMall.Actors;
+
+namespace PointsMall.Contracts.Orders;
+
+/// <summary>
+/// One redemption order (key: order id) and the saga that carries it out: reserve stock, spend points, then
+/// pending payment (points + cash), pending shipment (physical) or a code (virtual), shipped, completed; or
+/// cancelled with points refunded and stock released. Each step is recorded durably before the next begins,
+/// every step is keyed by the order id at the grain it calls, and a durable reminder resumes an interrupted saga.
+/// </summary>
+[GrainType("order")]
+public interface IOrderGrain : IGrain
+{
+    /// <summary>
+    /// Places the order and runs the saga until it rests (pending payment, pending shipment, completed or
+    /// refused/cancelled). The same command again returns the order as it is; a different command for the
+    /// same id is refused with <c>conflict</c>.
+    /// </summary>
+    Task<OrderResult> PlaceAsync(PlaceOrder command);
+
+    /// <summary>A zero-cost order for a lottery prize (no points spent, no payment).</summary>
+    Task<OrderResult> PlacePrizeAsync(PlacePrizeOrder command);
+
+    /// <summary>The order, or null when it was never placed.</summary>
+    Task<OrderView?> GetAsync();
+
+    /// <summary>Cancels before shipment: refunds points (and cash) and releases stock.</summary>
+    Task<OrderResult> CancelAsync(CancelOrder command);
+
+    /// <summary>A payment provider's verified, idempotent confirmation for a points + cash order.</summary>
+    Task<OrderResult> ConfirmPaymentAsync(ConfirmPayment command);
+
+    Task<OrderResult> ShipAsync(ShipOrder command);
+
+    /// <summary>The member confirms receipt of a shipped order, which completes it.</summary>
+    Task<OrderResult> ConfirmReceiptAsync(string memberId);
+}
+
+/// <summary>The orders of one member, newest first (key: member id).</summary>
+[GrainType("member-orders")]
+public interface IMemberOrdersGrain : IGrain
+{
+    Task AddAsync(string orderId, DateTimeOffset placedAt);
+
+    Task<IReadOnlyList<string>> ListAsync(int page, int pageSize);
+}
+
+/// <summary>
+/// Order ids (DESIGN.md rule 4): derived from the member and the client's idempotency key, so a retry reaches
+/// the same order and no key can ever reach another member's order.
+/// </summary>
+public static class OrderIds
+{
+    public static string For(string memberId, string idempotencyKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(memberId);
+        ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{memberId}\n{idempotencyKey}"));
+        return "o-" + Convert.ToHexStringLower(hash.AsSpan(0, 16));
+    }
+}

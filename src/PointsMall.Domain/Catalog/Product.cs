@@ -1,0 +1,139 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+using PointsMall.Domain.Common;
+using PointsMall.Domain.Rules;
+
+namespace PointsMall.Domain.Catalog;
+
+[JsonConverter(typeof(JsonStringEnumConverter<ProductCategory>))]
+public enum ProductCategory
+{
+    /// <summary>实物: shipped to an address.</summary>
+    Physical,
+
+    /// <summary>虚拟: a code or coupon is issued.</summary>
+    Virtual,
+
+    /// <summary>服务: fulfilled like virtual goods (a voucher code).</summary>
+    Service,
+}
+
+/// <summary>
+/// Price per unit: points, plus an optional cash part in fen for points + cash (seed 000 §2.2, e.g. a ¥200
+/// item as 1000 points + ¥50). <see cref="CashFen"/> = 0 means points only.
+/// </summary>
+public sealed record Price(long Points, long CashFen)
+{
+    [JsonIgnore]
+    public bool IsPointsOnly => CashFen == 0;
+
+    public Price Times(int quantity) => new(checked(Points * quantity), checked(CashFen * quantity));
+}
+
+/// <summary>A flash-sale drop (限时抢兑): nothing can be redeemed before <see cref="StartsAt"/>.</summary>
+public sealed record FlashDrop(DateTimeOffset StartsAt, int PerMemberLimit);
+
+/// <summary>
+/// Product details. Stock is not here: it lives in the stock unit, which serialises redemptions of one
+/// product. <see cref="OnShelfFrom"/>/<see cref="OnShelfUntil"/> bound the sale window ([from, until)).
+/// </summary>
+public sealed record Product(
+    string Id,
+    string Name,
+    string Brand,
+    string Spec,
+    string Model,
+    string Colour,
+    ImmutableArray<string> Images,
+    string Description,
+    ProductCategory Category,
+    Price Price,
+    int? PerMemberLimit,
+    Tier? RequiredTier,
+    DateTimeOffset? OnShelfFrom,
+    DateTimeOffset? OnShelfUntil,
+    bool Listed,
+    FlashDrop? Flash)
+{
+    /// <summary>The per-member limit the stock unit enforces: the tighter of the product's and the drop's.</summary>
+    [JsonIgnore]
+    public int? EffectivePerMemberLimit =>
+        (PerMemberLimit, Flash?.PerMemberLimit) switch
+        {
+            (null, null) => null,
+            ({ } p, null) => p,
+            (null, { } f) => f,
+            ({ } p, { } f) => Math.Min(p, f),
+        };
+
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(Id))
+        {
+            errors.Add("id is required");
+        }
+
+        if (string.IsNullOrWhiteSpace(Name) || Name.Length > 200)
+        {
+            errors.Add("name is required (at most 200 characters)");
+        }
+
+        if (Price is null || Price.Points < 0 || Price.CashFen < 0 || (Price.Points == 0 && Price.CashFen == 0))
+        {
+            errors.Add("price needs points and/or cash, never negative");
+        }
+
+        if (PerMemberLimit is <= 0 || Flash is { PerMemberLimit: <= 0 })
+        {
+            errors.Add("per-member limits must be positive");
+        }
+
+        if (OnShelfFrom is { } from && OnShelfUntil is { } until && until <= from)
+        {
+            errors.Add("the on-shelf window must end after it starts");
+        }
+
+        if (Images.IsDefault)
+        {
+            errors.Add("images must be a list");
+        }
+
+        return errors;
+    }
+
+    public bool IsOnSaleAt(DateTimeOffset now) =>
+        Listed && (OnShelfFrom is null || now >= OnShelfFrom) && (OnShelfUntil is null || now < OnShelfUntil)
+        && (Flash is null || now >= Flash.StartsAt);
+
+    /// <summary>
+    /// Checks that a member of <paramref name="memberTier"/> may redeem now: on sale (listed, in window, drop
+    /// started) and tier. Stock and the per-member limit are the stock unit's job.
+    /// </summary>
+    public Refusal? CheckRedeemable(Tier memberTier, int quantity, DateTimeOffset now)
+    {
+        if (quantity <= 0)
+        {
+            return new Refusal(RefusalCode.ValidationFailed, "quantity_must_be_positive");
+        }
+
+        if (!Listed || (OnShelfFrom is { } from && now < from) || (OnShelfUntil is { } until && now >= until))
+        {
+            return new Refusal(RefusalCode.NotOnSale, "off_shelf");
+        }
+
+        if (Flash is { } flash && now < flash.StartsAt)
+        {
+            return new Refusal(RefusalCode.NotOnSale, "drop_not_started");
+        }
+
+        if (RequiredTier is { } required && memberTier < required)
+        {
+            return new Refusal(RefusalCode.TierRequired, $"requires_{required.ToString().ToLowerInvariant()}");
+        }
+
+        return EffectivePerMemberLimit is { } limit && quantity > limit
+            ? new Refusal(RefusalCode.LimitExceeded, "per_member_limit")
+            : null;
+    }
+}

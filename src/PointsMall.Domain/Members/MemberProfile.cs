@@ -1,0 +1,186 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+using PointsMall.Domain.Common;
+
+namespace PointsMall.Domain.Members;
+
+public sealed record ShippingAddress(
+    string Id,
+    string Recipient,
+    string Phone,
+    string Province,
+    string City,
+    string District,
+    string Detail,
+    string? PostalCode,
+    bool IsDefault);
+
+/// <summary>One recorded change to a profile (seed 000 §1.3.1: changes are logged for audit).</summary>
+public sealed record ProfileChange(DateTimeOffset At, string Field, string? OldValue, string? NewValue);
+
+public sealed record ProfileOutcome(MemberProfile Profile, Refusal? Refusal, ImmutableArray<string> Errors)
+{
+    public bool Succeeded => Refusal is null;
+
+    internal static ProfileOutcome Invalid(MemberProfile profile, IEnumerable<string> errors) =>
+        new(profile, new Refusal(RefusalCode.ValidationFailed, "validation_failed"), [.. errors]);
+}
+
+/// <summary>
+/// Registration and profile data. At least one of phone or e-mail is required; both are stored normalised
+/// (phone as E.164, e-mail lower-case) so lookups and uniqueness checks compare like with like.
+/// </summary>
+public sealed record MemberProfile(
+    string MemberId,
+    string? Phone,
+    string? Email,
+    string? Nickname,
+    PasswordHash? Password,
+    ImmutableList<ShippingAddress> Addresses,
+    ImmutableList<ProfileChange> Changes,
+    DateTimeOffset RegisteredAt)
+{
+    public const int MaxAddresses = 20;
+
+    public static ProfileOutcome Register(
+        string memberId, string? phone, string? email, string? nickname, PasswordHash? password, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(memberId);
+        var empty = new MemberProfile(memberId, null, null, null, null, [], [], now);
+        var errors = new List<string>();
+        var normalisedPhone = ContactValidation.NormalisePhone(phone);
+        var normalisedEmail = ContactValidation.NormaliseEmail(email);
+        if (!string.IsNullOrWhiteSpace(phone) && normalisedPhone is null)
+        {
+            errors.Add("phone: not a mainland China mobile number");
+        }
+
+        if (!string.IsNullOrWhiteSpace(email) && normalisedEmail is null)
+        {
+            errors.Add("email: not a valid address");
+        }
+
+        if (string.IsNullOrWhiteSpace(phone) && string.IsNullOrWhiteSpace(email))
+        {
+            errors.Add("phone or email is required");
+        }
+
+        if (nickname is { Length: > 40 })
+        {
+            errors.Add("nickname: at most 40 characters");
+        }
+
+        if (errors.Count > 0)
+        {
+            return ProfileOutcome.Invalid(empty, errors);
+        }
+
+        return new ProfileOutcome(
+            empty with { Phone = normalisedPhone, Email = normalisedEmail, Nickname = nickname?.Trim(), Password = password },
+            null, []);
+    }
+
+    public ProfileOutcome ChangePhone(string phone, DateTimeOffset now)
+    {
+        var normalised = ContactValidation.NormalisePhone(phone);
+        return normalised is null
+            ? ProfileOutcome.Invalid(this, ["phone: not a mainland China mobile number"])
+            : Ok(this with { Phone = normalised, Changes = Changes.Add(new ProfileChange(now, "phone", Phone, normalised)) });
+    }
+
+    public ProfileOutcome ChangeEmail(string email, DateTimeOffset now)
+    {
+        var normalised = ContactValidation.NormaliseEmail(email);
+        return normalised is null
+            ? ProfileOutcome.Invalid(this, ["email: not a valid address"])
+            : Ok(this with { Email = normalised, Changes = Changes.Add(new ProfileChange(now, "email", Email, normalised)) });
+    }
+
+    /// <summary>The password hash itself is never written to the change log; only that it changed.</summary>
+    public ProfileOutcome ChangePassword(PasswordHash password, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(password);
+        return Ok(this with { Password = password, Changes = Changes.Add(new ProfileChange(now, "password", null, null)) });
+    }
+
+    /// <summary>Adds or replaces (by id) an address. Setting a default clears the previous default.</summary>
+    public ProfileOutcome SaveAddress(ShippingAddress address, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var errors = ValidateAddress(address);
+        var existing = Addresses.FindIndex(a => a.Id == address.Id);
+        if (existing < 0 && Addresses.Count >= MaxAddresses)
+        {
+            errors.Add($"at most {MaxAddresses} addresses");
+        }
+
+        if (errors.Count > 0)
+        {
+            return ProfileOutcome.Invalid(this, errors);
+        }
+
+        var normalised = address with { Phone = ContactValidation.NormalisePhone(address.Phone)! };
+        var isDefault = normalised.IsDefault || Addresses.Count == 0 || (existing >= 0 && Addresses.Count == 1);
+        normalised = normalised with { IsDefault = isDefault };
+        var list = isDefault ? Addresses.Select(a => a with { IsDefault = false }).ToImmutableList() : Addresses;
+        list = existing >= 0 ? list.SetItem(existing, normalised) : list.Add(normalised);
+        var change = new ProfileChange(now, "address", existing >= 0 ? Describe(Addresses[existing]) : null, Describe(normalised));
+        return Ok(this with { Addresses = list, Changes = Changes.Add(change) });
+    }
+
+    public ProfileOutcome RemoveAddress(string addressId, DateTimeOffset now)
+    {
+        var index = Addresses.FindIndex(a => a.Id == addressId);
+        if (index < 0)
+        {
+            return new ProfileOutcome(this, new Refusal(RefusalCode.NotFound, "address_not_found"), []);
+        }
+
+        var removed = Addresses[index];
+        var list = Addresses.RemoveAt(index);
+        if (removed.IsDefault && list.Count > 0)
+        {
+            list = list.SetItem(0, list[0] with { IsDefault = true });
+        }
+
+        return Ok(this with { Addresses = list, Changes = Changes.Add(new ProfileChange(now, "address", Describe(removed), null)) });
+    }
+
+    [JsonIgnore]
+    public ShippingAddress? DefaultAddress => Addresses.Find(a => a.IsDefault);
+
+    private static List<string> ValidateAddress(ShippingAddress a)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(a.Id))
+        {
+            errors.Add("address id is required");
+        }
+
+        if (string.IsNullOrWhiteSpace(a.Recipient) || a.Recipient.Length > 40)
+        {
+            errors.Add("recipient is required (at most 40 characters)");
+        }
+
+        if (ContactValidation.NormalisePhone(a.Phone) is null)
+        {
+            errors.Add("address phone: not a mainland China mobile number");
+        }
+
+        if (string.IsNullOrWhiteSpace(a.Province) || string.IsNullOrWhiteSpace(a.City) || string.IsNullOrWhiteSpace(a.Detail))
+        {
+            errors.Add("province, city and street address are required");
+        }
+
+        if (a.PostalCode is { } postal && (postal.Length != 6 || !postal.All(char.IsAsciiDigit)))
+        {
+            errors.Add("postal code: six digits");
+        }
+
+        return errors;
+    }
+
+    private static string Describe(ShippingAddress a) => $"{a.Id}: {a.Recipient} {a.Province}{a.City}{a.District}{a.Detail}";
+
+    private static ProfileOutcome Ok(MemberProfile profile) => new(profile, null, []);
+}

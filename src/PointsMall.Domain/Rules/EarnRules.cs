@@ -1,0 +1,79 @@
+using System.Collections.Immutable;
+
+namespace PointsMall.Domain.Rules;
+
+/// <summary>
+/// Purchase → points: every <see cref="FenPerStep"/> fen (1/100 yuan) spent earns <see cref="PointsPerStep"/>.
+/// Default ¥10 → 1 point (seed 000 §1.1). Other seed examples: ¥50 → 10, ¥1000 → 50.
+/// </summary>
+public sealed record PurchaseEarnRule(long FenPerStep, long PointsPerStep)
+{
+    public static PurchaseEarnRule Default { get; } = new(1000, 1);
+}
+
+/// <summary>A multiplier window (e.g. double points), active in [<see cref="StartsAt"/>, <see cref="EndsAt"/>).</summary>
+public sealed record Campaign(string Id, string Name, decimal Multiplier, DateTimeOffset StartsAt, DateTimeOffset EndsAt)
+{
+    public bool IsActiveAt(DateTimeOffset now) => now >= StartsAt && now < EndsAt;
+}
+
+/// <summary>The earn rules of a programme: data an operator edits.</summary>
+public sealed record EarnRules(
+    PurchaseEarnRule Purchase,
+    ImmutableArray<Campaign> Campaigns,
+    SignInLadder SignIn,
+    ImmutableArray<TaskRule> Tasks)
+{
+    public static EarnRules Default { get; } = new(PurchaseEarnRule.Default, [], SignInLadder.Default, TaskRule.Defaults);
+
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Purchase.FenPerStep <= 0 || Purchase.PointsPerStep < 0)
+        {
+            errors.Add("purchase ratio must be positive");
+        }
+
+        if (Campaigns.Any(c => c.Multiplier <= 0 || c.EndsAt <= c.StartsAt))
+        {
+            errors.Add("campaigns need a positive multiplier and end after they start");
+        }
+
+        errors.AddRange(SignIn.Validate());
+        if (Tasks.GroupBy(t => t.Kind).Any(g => g.Count() > 1))
+        {
+            errors.Add("one rule per task kind");
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// The campaign multiplier at <paramref name="now"/>. Overlapping campaigns do not stack: the largest
+    /// applies (stacking double-points windows is how programmes accidentally give away 4×).
+    /// </summary>
+    public decimal CampaignMultiplierAt(DateTimeOffset now) =>
+        Campaigns.Where(c => c.IsActiveAt(now)).Select(c => c.Multiplier).DefaultIfEmpty(1.0m).Max();
+
+    /// <summary>
+    /// Points for a purchase of <paramref name="amountFen"/>:
+    /// floor(amountFen × PointsPerStep / FenPerStep × tier multiplier × campaign multiplier).
+    /// Rounding is a single floor at the very end (¥95 at Silver 1.2× = 9.5 × 1.2 = 11.4 → 11), done in
+    /// decimal so 1.2× is exact.
+    /// </summary>
+    public long PurchasePoints(long amountFen, decimal tierMultiplier, DateTimeOffset now)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(amountFen);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tierMultiplier);
+        var exact = (decimal)amountFen * Purchase.PointsPerStep / Purchase.FenPerStep;
+        return (long)decimal.Floor(exact * tierMultiplier * CampaignMultiplierAt(now));
+    }
+
+    public long PurchasePoints(long amountFen, Tier tier, TierPolicy tiers, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(tiers);
+        return PurchasePoints(amountFen, tiers.MultiplierFor(tier), now);
+    }
+
+    public TaskRule? TaskRuleFor(TaskKind kind) => Tasks.FirstOrDefault(t => t.Kind == kind);
+}
