@@ -34,6 +34,7 @@ public sealed partial class Silo : IHostedService
         await _runtime.Store.InitializeAsync(cancellationToken).ConfigureAwait(false);
         _runtime.Start();
         _runtime.Collector.Start();
+        _runtime.Watchdog.Start();
         await _runtime.Reminders.StartAsync(cancellationToken).ConfigureAwait(false);
         _runtime.Streams.Start();
         LogStarted(_logger, _runtime.Store.Name);
@@ -50,6 +51,7 @@ public sealed partial class Silo : IHostedService
         await _runtime.Streams.StopAsync().ConfigureAwait(false);
         _runtime.StopAccepting();
         _runtime.Collector.Dispose();
+        _runtime.Watchdog.Dispose();
 
         // Queued calls run before each activation's deactivation; then the committer drains.
         var deactivations = _runtime.Catalog.Activations.Select(a => a.DeactivateForShutdownAsync()).ToArray();

@@ -23,6 +23,15 @@ public abstract class GrainCall
     /// <summary>Whether the call counts as use of the grain (timer ticks do not keep a grain active).</summary>
     internal virtual bool IsUserCall => true;
 
+    /// <summary>Whether the caller waits for this call under the call timeout (the watchdog fails it when late).</summary>
+    internal virtual bool TimesOut => false;
+
+    /// <summary>When the call was dispatched (<see cref="TimeProvider.GetTimestamp"/> of the runtime's clock).</summary>
+    internal long DispatchedAt { get; set; }
+
+    /// <summary>The caller was already told it timed out; a queued call that is abandoned is not run.</summary>
+    internal bool Abandoned { get; set; }
+
     /// <summary>While the reply waits for durability: the batch it waits for.</summary>
     internal Runtime.PendingBatch? HeldBatch { get; set; }
 
@@ -58,6 +67,8 @@ public abstract class GrainRequest<TGrain, TResult> : GrainCall
 
     internal Task<TResult> Reply => _reply.Task;
 
+    internal override bool TimesOut => true;
+
     /// <summary>Calls the grain method with this request's arguments (generated).</summary>
     protected abstract Task<TResult> InvokeAsync(TGrain grain);
 
@@ -92,6 +103,8 @@ public abstract class GrainRequest<TGrain> : GrainCall
     }
 
     internal Task Reply => _reply.Task;
+
+    internal override bool TimesOut => true;
 
     /// <summary>Calls the grain method with this request's arguments (generated).</summary>
     protected abstract Task InvokeAsync(TGrain grain);

@@ -35,6 +35,7 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
     private readonly GrainClass _class;
     private GrainCall? _head;
     private GrainCall? _tail;
+    private GrainCall? _running;
     private GrainCall? _heldHead;
     private GrainCall? _heldTail;
     private PendingBatch? _watchedBatch;
@@ -166,6 +167,13 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
                 }
 
                 call.Next = null;
+                if (call.Abandoned)
+                {
+                    // Its caller has been told it timed out; running it now would only add to the backlog.
+                    continue;
+                }
+
+                _running = call;
             }
 
             try
@@ -178,6 +186,11 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
             {
                 LogLoopFault(_runtime.Logger, ex, Id);
                 call.Fail(ex);
+            }
+
+            lock (this)
+            {
+                _running = null;
             }
 
             if (++turns >= _runtime.Options.TurnsPerQuantum)
@@ -435,6 +448,48 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
         else
         {
             call.Complete();
+        }
+    }
+
+    /// <summary>
+    /// Fails the calls of this activation that were dispatched before <paramref name="dispatchedBefore"/> and are
+    /// still unanswered: queued (they will be skipped), running (the turn goes on; its reply is dropped), or held
+    /// for durability.
+    /// </summary>
+    public void FailLateCalls(long dispatchedBefore, TimeSpan timeout)
+    {
+        List<GrainCall>? late = null;
+        lock (this)
+        {
+            for (var call = _head; call is not null; call = call.Next)
+            {
+                if (call.TimesOut && !call.Abandoned && call.DispatchedAt <= dispatchedBefore)
+                {
+                    call.Abandoned = true;
+                    (late ??= []).Add(call);
+                }
+            }
+
+            if (_running is { TimesOut: true } running && running.DispatchedAt <= dispatchedBefore)
+            {
+                (late ??= []).Add(running);
+            }
+
+            for (var call = _heldHead; call is not null; call = call.Next)
+            {
+                if (call.TimesOut && call.DispatchedAt <= dispatchedBefore)
+                {
+                    (late ??= []).Add(call);
+                }
+            }
+        }
+
+        if (late is not null)
+        {
+            foreach (var call in late)
+            {
+                call.Fail(new GrainCallTimeoutException(Id, call.MethodName, timeout));
+            }
         }
     }
 

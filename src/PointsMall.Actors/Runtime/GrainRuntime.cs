@@ -31,6 +31,7 @@ internal sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
         Logger = loggerFactory.CreateLogger("PointsMall.Actors.Runtime");
         Catalog = new Catalog(this, registry.Build());
         Collector = new ActivationCollector(this, loggerFactory.CreateLogger<ActivationCollector>());
+        Watchdog = new CallWatchdog(this);
         Reminders = new ReminderService(this, loggerFactory.CreateLogger<ReminderService>());
         Streams = new StreamDispatcher(this, registry.Subscriptions, loggerFactory.CreateLogger<StreamDispatcher>());
         Committer = new GroupCommitter(store, Reminders, Streams, statistics, loggerFactory.CreateLogger<GroupCommitter>());
@@ -51,6 +52,8 @@ internal sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
     public Catalog Catalog { get; }
 
     public ActivationCollector Collector { get; }
+
+    public CallWatchdog Watchdog { get; }
 
     public ReminderService Reminders { get; }
 
@@ -74,22 +77,22 @@ internal sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
     public Task<TResult> InvokeAsync<TGrain, TResult>(GrainId grain, GrainRequest<TGrain, TResult> request)
         where TGrain : IGrain
     {
+        // No per-call timer: the watchdog fails calls that outlive CallTimeout (see CallWatchdog).
         Dispatch(grain, request);
-        var reply = request.Reply;
-        return reply.IsCompleted || Options.CallTimeout == Timeout.InfiniteTimeSpan ? reply : WithTimeoutAsync(reply, grain, request.MethodName);
+        return request.Reply;
     }
 
     public Task InvokeAsync<TGrain>(GrainId grain, GrainRequest<TGrain> request)
         where TGrain : IGrain
     {
         Dispatch(grain, request);
-        var reply = request.Reply;
-        return reply.IsCompleted || Options.CallTimeout == Timeout.InfiniteTimeSpan ? reply : WithTimeoutAsync(reply, grain, request.MethodName);
+        return request.Reply;
     }
 
     /// <summary>Queues a call on the grain's activation, creating it if needed. Failures go to the call.</summary>
     public void Dispatch(GrainId grain, GrainCall call)
     {
+        call.DispatchedAt = Time.GetTimestamp();
         if (!_accepting)
         {
             call.Fail(new SiloUnavailableException($"Call to {grain}.{call.MethodName} refused: the silo is not running."));
@@ -106,30 +109,6 @@ internal sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
         catch (InvalidOperationException ex)
         {
             call.Fail(ex);
-        }
-    }
-
-    private async Task<T> WithTimeoutAsync<T>(Task<T> reply, GrainId grain, string method)
-    {
-        try
-        {
-            return await reply.WaitAsync(Options.CallTimeout, Time).ConfigureAwait(false);
-        }
-        catch (TimeoutException) when (!reply.IsCompleted)
-        {
-            throw new GrainCallTimeoutException(grain, method, Options.CallTimeout);
-        }
-    }
-
-    private async Task WithTimeoutAsync(Task reply, GrainId grain, string method)
-    {
-        try
-        {
-            await reply.WaitAsync(Options.CallTimeout, Time).ConfigureAwait(false);
-        }
-        catch (TimeoutException) when (!reply.IsCompleted)
-        {
-            throw new GrainCallTimeoutException(grain, method, Options.CallTimeout);
         }
     }
 }

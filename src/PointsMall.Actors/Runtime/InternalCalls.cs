@@ -76,6 +76,8 @@ internal sealed class StreamCall(StreamEvent streamEvent) : GrainCall
 
     public Task Done => _done.Task;
 
+    internal override bool TimesOut => true;
+
     public override string MethodName => nameof(IStreamSubscriber.OnStreamEventAsync);
 
     internal override Task StartAsync(object grain)
