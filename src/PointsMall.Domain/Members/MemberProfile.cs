@@ -42,6 +42,17 @@ public sealed record MemberProfile(
 {
     public const int MaxAddresses = 20;
 
+    public const int MaxNicknameLength = 40;
+
+    /// <summary>Accepted values of <see cref="Gender"/> (stored lower-case).</summary>
+    public static IReadOnlyList<string> Genders { get; } = ["male", "female", "other"];
+
+    /// <summary>Optional; one of <see cref="Genders"/>. Not part of registration, so not positional.</summary>
+    public string? Gender { get; init; }
+
+    /// <summary>Optional; never in the future.</summary>
+    public DateOnly? Birthday { get; init; }
+
     public static ProfileOutcome Register(
         string memberId, string? phone, string? email, string? nickname, PasswordHash? password, DateTimeOffset now)
     {
@@ -65,7 +76,7 @@ public sealed record MemberProfile(
             errors.Add("phone or email is required");
         }
 
-        if (nickname is { Length: > 40 })
+        if (nickname is { Length: > MaxNicknameLength })
         {
             errors.Add("nickname: at most 40 characters");
         }
@@ -94,6 +105,60 @@ public sealed record MemberProfile(
         return normalised is null
             ? ProfileOutcome.Invalid(this, ["email: not a valid address"])
             : Ok(this with { Email = normalised, Changes = Changes.Add(new ProfileChange(now, "email", Email, normalised)) });
+    }
+
+    /// <summary>
+    /// Changes nickname, gender and birthday; a null argument leaves that field as it is. Every field that
+    /// actually changes is logged; nothing changes when any value is invalid.
+    /// </summary>
+    public ProfileOutcome UpdateDetails(string? nickname, string? gender, DateOnly? birthday, DateTimeOffset now)
+    {
+        var errors = new List<string>();
+        var newNickname = nickname?.Trim();
+        if (nickname is not null && (newNickname!.Length == 0 || newNickname.Length > MaxNicknameLength))
+        {
+            errors.Add($"nickname: 1 to {MaxNicknameLength} characters");
+        }
+
+        var newGender = gender?.Trim().ToLowerInvariant();
+        if (newGender is not null && !Genders.Contains(newGender))
+        {
+            errors.Add("gender: one of " + string.Join(", ", Genders));
+        }
+
+        if (birthday is { } b && (b > DateOnly.FromDateTime(now.UtcDateTime).AddDays(1) || b.Year < 1900))
+        {
+            errors.Add("birthday: not in the future, not before 1900");
+        }
+
+        if (errors.Count > 0)
+        {
+            return ProfileOutcome.Invalid(this, errors);
+        }
+
+        var profile = this;
+        var changes = Changes;
+        if (newNickname is not null && newNickname != Nickname)
+        {
+            changes = changes.Add(new ProfileChange(now, "nickname", Nickname, newNickname));
+            profile = profile with { Nickname = newNickname };
+        }
+
+        if (newGender is not null && newGender != Gender)
+        {
+            changes = changes.Add(new ProfileChange(now, "gender", Gender, newGender));
+            profile = profile with { Gender = newGender };
+        }
+
+        if (birthday is not null && birthday != Birthday)
+        {
+            changes = changes.Add(new ProfileChange(
+                now, "birthday", Birthday?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                birthday.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
+            profile = profile with { Birthday = birthday };
+        }
+
+        return Ok(profile with { Changes = changes });
     }
 
     /// <summary>The password hash itself is never written to the change log; only that it changed.</summary>

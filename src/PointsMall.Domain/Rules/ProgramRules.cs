@@ -12,4 +12,33 @@ public sealed record ProgramRules(int Version, string TimeZoneId, EarnRules Earn
 
     [JsonIgnore]
     public TimeZoneInfo TimeZone => TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
+
+    /// <summary>
+    /// Everything wrong with these rules (empty when they can be used). An operator's edit is checked here
+    /// before it replaces the running rules, so a member grain never meets rules it cannot apply.
+    /// </summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Version < 1)
+        {
+            errors.Add("version must be at least 1");
+        }
+
+        if (string.IsNullOrWhiteSpace(TimeZoneId) || !TimeZoneInfo.TryFindSystemTimeZoneById(TimeZoneId, out _))
+        {
+            errors.Add($"time zone '{TimeZoneId}' is unknown");
+        }
+
+        if (Earn is null || Tiers is null || Expiry is null)
+        {
+            errors.Add("earn rules, tier policy and expiry policy are required");
+            return errors;
+        }
+
+        errors.AddRange(Earn.Validate());
+        errors.AddRange(Tiers.Validate());
+        errors.AddRange(Expiry.Validate());
+        return errors;
+    }
 }

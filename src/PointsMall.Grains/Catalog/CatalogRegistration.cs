@@ -1,9 +1,37 @@
+using PointsMall.Actors;
 using PointsMall.Actors.Hosting;
+using PointsMall.Contracts.Catalog;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace PointsMall.Grains.Catalog;
 
 public static class CatalogRegistration
 {
-    // Filled in with the Catalog grains and their subscriptions as they land.
-    public static SiloBuilder AddCatalogGrains(this SiloBuilder silo) => silo;
+    /// <summary>Subscription names key durable checkpoints: never rename them.</summary>
+    public const string CatalogIndexSubscription = "catalog-index";
+
+    public const string LowStockAlertsSubscription = "low-stock-alerts";
+
+    public static SiloBuilder AddCatalogGrains(this SiloBuilder silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        return silo
+            .AddGrain<IProductGrain, ProductGrain>()
+            .AddGrain<ICatalogGrain, CatalogGrain>()
+            .AddGrain<ILowStockAlertsGrain, LowStockAlertsGrain>()
+            .AddStreamSubscription(CatalogIndexSubscription, CatalogKeys.ProductStream, (services, e, _) =>
+                e.Is<ProductChanged>()
+                    ? services.GetRequiredService<IGrainFactory>().GetGrain<ICatalogGrain>(CatalogKeys.All).UpsertAsync(e.Deserialize<ProductChanged>().Summary)
+                    : Task.CompletedTask)
+            .AddStreamSubscription(LowStockAlertsSubscription, CatalogKeys.StockStream, (services, e, _) =>
+            {
+                var alerts = services.GetRequiredService<IGrainFactory>().GetGrain<ILowStockAlertsGrain>(CatalogKeys.All);
+                if (e.Is<LowStockRaised>())
+                {
+                    return alerts.RaiseAsync(e.Deserialize<LowStockRaised>());
+                }
+
+                return e.Is<LowStockCleared>() ? alerts.ClearAsync(e.Deserialize<LowStockCleared>().ProductId) : Task.CompletedTask;
+            });
+    }
 }

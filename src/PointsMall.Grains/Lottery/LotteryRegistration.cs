@@ -1,9 +1,19 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using PointsMall.Actors.Hosting;
+using PointsMall.Contracts.Lottery;
 
 namespace PointsMall.Grains.Lottery;
 
 public static class LotteryRegistration
 {
-    // Filled in with the Lottery grains and their subscriptions as they land.
-    public static SiloBuilder AddLotteryGrains(this SiloBuilder silo) => silo;
+    public static SiloBuilder AddLotteryGrains(this SiloBuilder silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+
+        // TryAdd: a host (or a test) that registered its own source of randomness keeps it.
+        silo.Services.TryAddSingleton<ILotteryRandom, CryptoLotteryRandom>();
+        return silo
+            .AddGrain<ILotteryGrain, LotteryGrain>()
+            .AddGrain<IDrawGrain, DrawGrain>();
+    }
 }

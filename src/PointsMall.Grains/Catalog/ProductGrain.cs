@@ -1,0 +1,289 @@
+using PointsMall.Actors;
+using PointsMall.Actors.Streams;
+using PointsMall.Contracts.Catalog;
+using PointsMall.Contracts.Common;
+using PointsMall.Domain.Catalog;
+using PointsMall.Domain.Common;
+using PointsMall.Domain.Stock;
+
+namespace PointsMall.Grains.Catalog;
+
+/// <summary>A product's details and its stock unit; both null until the product is created.</summary>
+public sealed record ProductState
+{
+    public Product? Product { get; init; }
+
+    public StockUnit? Stock { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>
+/// One product and its stock. Every turn here is pure in-memory work (no grain calls, no explicit writes):
+/// this is the grain a flash drop hammers, and it only keeps serving its queue while its previous change is
+/// being committed if none of its turns wait on anything. Events go out through the outbox with the state.
+/// </summary>
+public sealed class ProductGrain(IPersistentState<ProductState> state, TimeProvider time) : Grain, IProductGrain
+{
+    private enum StockBand
+    {
+        Normal,
+        Low,
+        Out,
+    }
+
+    public Task<ProductResult> CreateAsync(CreateProduct command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (state.State.Product is not null)
+        {
+            return Refused(RefusalCode.Conflict, "product_exists");
+        }
+
+        if (ValidateDetails(command.Product) is { } invalid)
+        {
+            return Task.FromResult(new ProductResult(null, invalid));
+        }
+
+        if (command.InitialStock < 0 || command.LowStockThreshold < 0)
+        {
+            return Refused(RefusalCode.ValidationFailed, "initial stock and low-stock threshold must not be negative");
+        }
+
+        var product = command.Product;
+        var now = time.GetUtcNow();
+        var stock = StockUnit.Create(GrainKey, command.InitialStock, command.LowStockThreshold, product.EffectivePerMemberLimit, product.Listed);
+        Apply(product, stock, now);
+        PublishChanged();
+        return Succeeded();
+    }
+
+    public Task<ProductView?> GetAsync() => Task.FromResult(View());
+
+    public Task<ProductResult> UpdateAsync(Product details)
+    {
+        ArgumentNullException.ThrowIfNull(details);
+        if (state.State is not { Product: not null, Stock: { } stock })
+        {
+            return Refused(RefusalCode.NotFound, "no_product");
+        }
+
+        if (ValidateDetails(details) is { } invalid)
+        {
+            return Task.FromResult(new ProductResult(View(), invalid));
+        }
+
+        // The stock unit enforces the limit and the shelf flag, so it must follow the details.
+        var next = stock.WithLimits(details.EffectivePerMemberLimit, stock.LowStockThreshold).WithOnShelf(details.Listed);
+        Apply(details, next, time.GetUtcNow());
+        PublishChanged();
+        return Succeeded();
+    }
+
+    public Task<ProductResult> SetOnShelfAsync(bool onShelf)
+    {
+        if (state.State is not { Product: { } product, Stock: { } stock })
+        {
+            return Refused(RefusalCode.NotFound, "no_product");
+        }
+
+        if (product.Listed == onShelf && stock.OnShelf == onShelf)
+        {
+            return Succeeded();
+        }
+
+        // One shelf flag as far as callers can tell: the details' Listed (checked by CheckRedeemable and shown
+        // in snapshots) and the stock unit's OnShelf (checked by Reserve) always move together.
+        Apply(product with { Listed = onShelf }, stock.WithOnShelf(onShelf), time.GetUtcNow());
+        PublishChanged();
+        return Succeeded();
+    }
+
+    public Task<ProductResult> RestockAsync(Restock command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (state.State is not { Product: { } product, Stock: { } stock })
+        {
+            return Refused(RefusalCode.NotFound, "no_product");
+        }
+
+        if (string.IsNullOrWhiteSpace(command.OperationId) || command.Quantity <= 0)
+        {
+            return Refused(RefusalCode.ValidationFailed, "restock needs an operation id and a positive quantity");
+        }
+
+        var now = time.GetUtcNow();
+        var outcome = stock.Restock(command.OperationId, command.Quantity, now);
+        if (outcome.Replayed)
+        {
+            return Succeeded();
+        }
+
+        Apply(product, outcome.Unit, now);
+        PublishStockEvents(stock, outcome, now);
+        PublishChanged();
+        return Succeeded();
+    }
+
+    public Task<ReservationResult> ReserveAsync(ReserveStock command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (state.State is not { Product: { } product, Stock: { } stock })
+        {
+            return Task.FromResult(RefusedReservation(0, RefusalCode.NotFound, "no_product"));
+        }
+
+        if (string.IsNullOrWhiteSpace(command.OrderId) || string.IsNullOrWhiteSpace(command.MemberId) || command.Quantity <= 0)
+        {
+            return Task.FromResult(RefusedReservation(stock.Available, RefusalCode.ValidationFailed, "reservation needs an order id, a member id and a positive quantity"));
+        }
+
+        var now = time.GetUtcNow();
+
+        // A retry of an order this unit already knows is answered from its line (replay, or conflict for a
+        // released or reused id) even if the product has gone off sale since the first attempt.
+        if (!stock.Lines.ContainsKey(command.OrderId) && product.CheckRedeemable(command.MemberTier, command.Quantity, now) is { } refusal)
+        {
+            return Task.FromResult(new ReservationResult(null, stock.Available, false, Problem.From(refusal)));
+        }
+
+        var outcome = stock.Reserve(command.OrderId, command.MemberId, command.Quantity, now);
+        if (outcome.Refusal is { } stockRefusal)
+        {
+            return Task.FromResult(new ReservationResult(null, stock.Available, false, Problem.From(stockRefusal)));
+        }
+
+        if (!outcome.Replayed)
+        {
+            ApplyStockChange(product, stock, outcome, now);
+        }
+
+        // A replay answers with the current details: the first reply carried the snapshot, and a caller that
+        // lost it has charged nothing yet, so the price it now sees is the one it will charge.
+        return Task.FromResult(new ReservationResult(product, outcome.Unit.Available, outcome.Replayed, null));
+    }
+
+    public Task<StockResult> CommitAsync(string orderId)
+    {
+        if (state.State is not { Product: { } product, Stock: { } stock })
+        {
+            return Task.FromResult(new StockResult(0, false, new Problem(RefusalCodes.Name(RefusalCode.NotFound), "no_product")));
+        }
+
+        if (string.IsNullOrWhiteSpace(orderId))
+        {
+            return Task.FromResult(new StockResult(stock.Available, false, new Problem(RefusalCodes.Name(RefusalCode.ValidationFailed), "order id is required")));
+        }
+
+        var now = time.GetUtcNow();
+        var outcome = stock.Commit(orderId, now);
+        return Task.FromResult(FinishStockChange(product, stock, outcome, now));
+    }
+
+    public Task<StockResult> ReleaseAsync(string orderId)
+    {
+        if (state.State is not { Product: { } product, Stock: { } stock })
+        {
+            return Task.FromResult(new StockResult(0, false, new Problem(RefusalCodes.Name(RefusalCode.NotFound), "no_product")));
+        }
+
+        if (string.IsNullOrWhiteSpace(orderId))
+        {
+            return Task.FromResult(new StockResult(stock.Available, false, new Problem(RefusalCodes.Name(RefusalCode.ValidationFailed), "order id is required")));
+        }
+
+        var now = time.GetUtcNow();
+        var outcome = stock.Release(orderId, now);
+        return Task.FromResult(FinishStockChange(product, stock, outcome, now));
+    }
+
+    private StockResult FinishStockChange(Product product, StockUnit before, StockOutcome outcome, DateTimeOffset now)
+    {
+        if (outcome.Refusal is { } refusal)
+        {
+            return new StockResult(before.Available, false, Problem.From(refusal));
+        }
+
+        if (!outcome.Replayed)
+        {
+            ApplyStockChange(product, before, outcome, now);
+        }
+
+        return new StockResult(outcome.Unit.Available, outcome.Replayed, null);
+    }
+
+    /// <summary>
+    /// A reservation-path change. Publishes only on threshold crossings and band changes (low, out, back in
+    /// stock), never per reservation: the catalogue index must not become the hottest grain of a drop.
+    /// </summary>
+    private void ApplyStockChange(Product product, StockUnit before, StockOutcome outcome, DateTimeOffset now)
+    {
+        state.State = state.State with { Stock = outcome.Unit };
+        PublishStockEvents(before, outcome, now);
+        if (Band(before) != Band(outcome.Unit))
+        {
+            state.State = state.State with { UpdatedAt = now };
+            Publish(new StreamId(CatalogKeys.ProductStream, GrainKey), new ProductChanged(Summary(product, outcome.Unit, now)));
+        }
+    }
+
+    private void PublishStockEvents(StockUnit before, StockOutcome outcome, DateTimeOffset now)
+    {
+        var stream = new StreamId(CatalogKeys.StockStream, GrainKey);
+        if (outcome.Alert is { } alert)
+        {
+            Publish(stream, new LowStockRaised(alert.ProductId, alert.Available, alert.Threshold, alert.At));
+        }
+        else if (before.LowStockAlerted && !outcome.Unit.LowStockAlerted)
+        {
+            // The domain re-arms the alert when stock rises above the threshold; the open alert is cleared by
+            // the alerts subscription from this event, not by a call from this (possibly hot) grain.
+            Publish(stream, new LowStockCleared(GrainKey, outcome.Unit.Available, outcome.Unit.LowStockThreshold, now));
+        }
+    }
+
+    private void Apply(Product product, StockUnit stock, DateTimeOffset now)
+        => state.State = state.State with { Product = product, Stock = stock, UpdatedAt = now };
+
+    private void PublishChanged()
+    {
+        var current = state.State;
+        Publish(new StreamId(CatalogKeys.ProductStream, GrainKey), new ProductChanged(Summary(current.Product!, current.Stock!, current.UpdatedAt)));
+    }
+
+    private Problem? ValidateDetails(Product? product)
+    {
+        if (product is null)
+        {
+            return new Problem(RefusalCodes.Name(RefusalCode.ValidationFailed), "product details are required");
+        }
+
+        var errors = product.Validate().ToList();
+        if (!string.Equals(product.Id, GrainKey, StringComparison.Ordinal))
+        {
+            errors.Add("id must be the product grain's key");
+        }
+
+        return errors.Count == 0 ? null : new Problem(RefusalCodes.Name(RefusalCode.ValidationFailed), string.Join("; ", errors));
+    }
+
+    private ProductView? View()
+        => state.State is { Product: { } product, Stock: { } stock }
+            ? new ProductView(product, stock.Total, stock.Available, stock.Reserved, stock.Committed, stock.LowStockThreshold, stock.OnShelf)
+            : null;
+
+    private Task<ProductResult> Succeeded() => Task.FromResult(new ProductResult(View(), null));
+
+    private Task<ProductResult> Refused(RefusalCode code, string detail)
+        => Task.FromResult(new ProductResult(View(), new Problem(RefusalCodes.Name(code), detail)));
+
+    private static ReservationResult RefusedReservation(long available, RefusalCode code, string detail)
+        => new(null, available, false, new Problem(RefusalCodes.Name(code), detail));
+
+    private static StockBand Band(StockUnit stock)
+        => stock.Available == 0 ? StockBand.Out : stock.Available <= stock.LowStockThreshold ? StockBand.Low : StockBand.Normal;
+
+    internal static ProductSummary Summary(Product product, StockUnit stock, DateTimeOffset at)
+        => new(product.Id, product.Name, product.Brand, product.Category, product.Price,
+            product.Images.IsDefaultOrEmpty ? null : product.Images[0], stock.OnShelf, product.Flash?.StartsAt, stock.Available, at);
+}

@@ -1,0 +1,275 @@
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
+using PointsMall.Actors;
+using PointsMall.Contracts.Common;
+using PointsMall.Contracts.Lottery;
+using PointsMall.Contracts.Members;
+using PointsMall.Contracts.Orders;
+using PointsMall.Domain.Common;
+using PointsMall.Domain.Lottery;
+
+namespace PointsMall.Grains.Lottery;
+
+/// <summary>Where a draw's saga stands. Each step is recorded durably before the grain call it leads to.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<DrawStep>))]
+public enum DrawStep
+{
+    /// <summary>Never asked.</summary>
+    New,
+
+    /// <summary>About to spend the cost at the member (idempotent by <c>draw:{id}</c>).</summary>
+    Paying,
+
+    /// <summary>The cost is spent; about to draw at the lottery (idempotent by draw id).</summary>
+    Paid,
+
+    /// <summary>The lottery refused after the cost was spent; about to refund it.</summary>
+    Refunding,
+
+    /// <summary>Drawn; about to place the prize order (on a win) and credit participation points.</summary>
+    Drawn,
+
+    /// <summary>The prize order is placed (or there was none); about to credit participation points.</summary>
+    PrizeOrdered,
+
+    /// <summary>Finished with a record.</summary>
+    Completed,
+
+    /// <summary>Finished without a draw (member or lottery refused; any spent points refunded).</summary>
+    Refused,
+}
+
+public sealed record DrawState
+{
+    public DrawStep Step { get; init; }
+
+    public string? LotteryId { get; init; }
+
+    public string? MemberId { get; init; }
+
+    /// <summary>The cost taken from the table when the draw began; what is spent and, if need be, refunded.</summary>
+    public long Cost { get; init; }
+
+    public DrawRecord? Record { get; init; }
+
+    public string? PrizeOrderId { get; init; }
+
+    /// <summary>Why the prize order was refused, if it was: the win stands in the record and needs an operator.</summary>
+    public Problem? PrizeOrderProblem { get; init; }
+
+    public long ParticipationPoints { get; init; }
+
+    public Problem? Refusal { get; init; }
+}
+
+/// <summary>
+/// The saga of one draw (key: draw id): spend the cost, draw, place the prize order on a win, credit
+/// participation points. It does the waiting so that the lottery grain never does: the hot lottery only ever
+/// runs in-memory turns. Every step is written before the call it leads to and every call is idempotent by a
+/// key derived from the draw id, so a retry, or the resume reminder after a crash, repeats nothing.
+/// </summary>
+public sealed partial class DrawGrain(IPersistentState<DrawState> state, TimeProvider time, ILogger<DrawGrain> logger) : Grain, IDrawGrain, IRemindable
+{
+    /// <summary>How soon an interrupted saga is resumed, and how often it is retried while a step keeps failing.</summary>
+    public static readonly TimeSpan ResumeAfter = TimeSpan.FromMinutes(1);
+
+    private const string ResumeReminder = "resume";
+
+    private string DrawId => GrainKey;
+
+    private string SpendOperationId => "draw:" + DrawId;
+
+    public async Task<DrawResult> DrawAsync(string lotteryId, string memberId)
+    {
+        if (string.IsNullOrWhiteSpace(lotteryId) || string.IsNullOrWhiteSpace(memberId))
+        {
+            return Refused(RefusalCode.ValidationFailed, "a draw needs a lottery id and a member id");
+        }
+
+        var current = state.State;
+        if (current.Step != DrawStep.New)
+        {
+            // The draw id is the idempotency key: it must keep meaning the same lottery and member.
+            if (current.LotteryId != lotteryId || current.MemberId != memberId)
+            {
+                return Refused(RefusalCode.Conflict, "draw_id_reused");
+            }
+
+            if (IsFinished(current.Step))
+            {
+                return Result(replayed: true);
+            }
+
+            // Interrupted earlier (a failed call or a crash): carry on from the recorded step.
+            await ContinueAsync().ConfigureAwait(false);
+            return Result(replayed: false);
+        }
+
+        // Refuse what is certain to fail before any points move: no lottery, or outside its window.
+        var lottery = await GrainFactory.GetGrain<ILotteryGrain>(lotteryId).GetAsync().ConfigureAwait(false);
+        if (lottery is null)
+        {
+            return Refused(RefusalCode.NotFound, "no_lottery");
+        }
+
+        var now = time.GetUtcNow();
+        if ((lottery.StartsAt is { } starts && now < starts) || (lottery.EndsAt is { } ends && now >= ends))
+        {
+            return Refused(RefusalCode.NotOnSale, now < lottery.StartsAt ? "lottery_not_started" : "lottery_ended");
+        }
+
+        state.State = new DrawState { Step = DrawStep.Paying, LotteryId = lotteryId, MemberId = memberId, Cost = lottery.Table.CostPoints };
+        RegisterOrUpdateReminder(ResumeReminder, now + ResumeAfter, ResumeAfter);
+        await state.WriteStateAsync().ConfigureAwait(false);
+        await ContinueAsync().ConfigureAwait(false);
+        return Result(replayed: false);
+    }
+
+    public Task<DrawResult?> GetAsync()
+        => Task.FromResult(state.State.Step == DrawStep.New ? null : Result(replayed: true));
+
+    public async Task ReceiveReminderAsync(string reminderName, ReminderTick tick)
+    {
+        if (reminderName != ResumeReminder)
+        {
+            return;
+        }
+
+        if (IsFinished(state.State.Step) || state.State.Step == DrawStep.New)
+        {
+            UnregisterReminder(ResumeReminder);
+            return;
+        }
+
+        LogResuming(logger, DrawId, state.State.Step);
+        await ContinueAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the saga from the recorded step to its end. A call that throws leaves the last durable step for the reminder.</summary>
+    private async Task ContinueAsync()
+    {
+        var lotteryId = state.State.LotteryId!;
+        var memberId = state.State.MemberId!;
+        var member = GrainFactory.GetGrain<IMemberGrain>(memberId);
+        while (true)
+        {
+            switch (state.State.Step)
+            {
+                case DrawStep.Paying:
+                    if (state.State.Cost > 0)
+                    {
+                        var spent = await member.SpendAsync(new SpendPoints(SpendOperationId, state.State.Cost, $"lottery {lotteryId} draw {DrawId}")).ConfigureAwait(false);
+                        if (spent.Refusal is { } refusal)
+                        {
+                            // The member refused (insufficient points): nothing was spent, nothing else happens.
+                            Finish(state.State with { Step = DrawStep.Refused, Refusal = refusal });
+                            return;
+                        }
+                    }
+
+                    await RecordAsync(state.State with { Step = DrawStep.Paid }).ConfigureAwait(false);
+                    break;
+
+                case DrawStep.Paid:
+                    var drawn = await GrainFactory.GetGrain<ILotteryGrain>(lotteryId).DrawAsync(DrawId, memberId).ConfigureAwait(false);
+                    await RecordAsync(drawn.Refusal is { } lotteryRefusal
+                        ? state.State with { Step = DrawStep.Refunding, Refusal = lotteryRefusal }
+                        : state.State with { Step = DrawStep.Drawn, Record = drawn.Record }).ConfigureAwait(false);
+                    break;
+
+                case DrawStep.Refunding:
+                    if (state.State.Cost > 0)
+                    {
+                        var refunded = await member.RefundAsync(new RefundPoints(SpendOperationId + ":refund", SpendOperationId, null, $"lottery {lotteryId} refused draw {DrawId}")).ConfigureAwait(false);
+                        if (refunded.Refusal is { } refundRefusal)
+                        {
+                            // Not retried: a refund refusal is a business answer and will not change. Visible for an operator.
+                            LogRefundRefused(logger, DrawId, refundRefusal.Code, refundRefusal.Detail);
+                        }
+                    }
+
+                    Finish(state.State with { Step = DrawStep.Refused });
+                    return;
+
+                case DrawStep.Drawn:
+                    await RecordAsync(await PlacePrizeOrderAsync(lotteryId, memberId).ConfigureAwait(false)).ConfigureAwait(false);
+                    break;
+
+                case DrawStep.PrizeOrdered:
+                    var participation = 0L;
+                    if (state.State.Record is { ParticipationPoints: > 0 } record)
+                    {
+                        var earned = await member.EarnAsync(new EarnPoints(SpendOperationId + ":participation", record.ParticipationPoints, "lottery", $"lottery {lotteryId} participation")).ConfigureAwait(false);
+                        participation = earned.Succeeded ? earned.Amount : 0;
+                    }
+
+                    // The last step needs no explicit write: the reply waits for this turn's commit anyway.
+                    Finish(state.State with { Step = DrawStep.Completed, ParticipationPoints = participation });
+                    return;
+
+                default:
+                    return;
+            }
+        }
+    }
+
+    private async Task<DrawState> PlacePrizeOrderAsync(string lotteryId, string memberId)
+    {
+        if (state.State.Record is not { WonTierId: not null, PrizeProductId: { } productId })
+        {
+            return state.State with { Step = DrawStep.PrizeOrdered };
+        }
+
+        var orderId = PrizeOrderId(memberId, DrawId);
+        var order = await GrainFactory.GetGrain<IOrderGrain>(orderId).PlacePrizeAsync(new PlacePrizeOrder(memberId, productId, lotteryId, DrawId)).ConfigureAwait(false);
+        if (order.Refusal is { } refusal)
+        {
+            // The win is recorded and the tier's unit is gone either way; an order refusal (say, the prize
+            // product was deleted) is kept for an operator rather than retried forever.
+            LogPrizeOrderRefused(logger, DrawId, orderId, refusal.Code, refusal.Detail);
+            return state.State with { Step = DrawStep.PrizeOrdered, PrizeOrderProblem = refusal };
+        }
+
+        return state.State with { Step = DrawStep.PrizeOrdered, PrizeOrderId = orderId };
+    }
+
+    /// <summary>The prize order's id: derived from the draw, so a resumed saga reaches the same order.</summary>
+    public static string PrizeOrderId(string memberId, string drawId) => OrderIds.For(memberId, "prize:" + drawId);
+
+    private async Task RecordAsync(DrawState next)
+    {
+        state.State = next;
+        await state.WriteStateAsync().ConfigureAwait(false);
+    }
+
+    private void Finish(DrawState next)
+    {
+        state.State = next;
+        UnregisterReminder(ResumeReminder);
+    }
+
+    private static bool IsFinished(DrawStep step) => step is DrawStep.Completed or DrawStep.Refused;
+
+    private DrawResult Result(bool replayed)
+    {
+        var s = state.State;
+        var spent = s.Step switch
+        {
+            DrawStep.Refused or DrawStep.New or DrawStep.Paying => 0,
+            _ => s.Cost,
+        };
+        return new DrawResult(DrawId, s.Record, s.PrizeOrderId, spent, s.ParticipationPoints, replayed, s.Step == DrawStep.Refused ? s.Refusal : null);
+    }
+
+    private DrawResult Refused(RefusalCode code, string detail)
+        => new(DrawId, null, null, 0, 0, false, new Problem(RefusalCodes.Name(code), detail));
+
+    [LoggerMessage(EventId = 4100, Level = LogLevel.Information, Message = "Resuming draw {DrawId} from step {Step}")]
+    private static partial void LogResuming(ILogger logger, string drawId, DrawStep step);
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Error, Message = "Draw {DrawId}: prize order {OrderId} was refused ({Code}: {Detail}); the win needs an operator")]
+    private static partial void LogPrizeOrderRefused(ILogger logger, string drawId, string orderId, string code, string detail);
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Error, Message = "Draw {DrawId}: refund of the draw cost was refused ({Code}: {Detail})")]
+    private static partial void LogRefundRefused(ILogger logger, string drawId, string code, string detail);
+}

@@ -1,0 +1,149 @@
+using PointsMall.Actors;
+using PointsMall.Actors.Streams;
+using PointsMall.Contracts.Common;
+using PointsMall.Contracts.Lottery;
+using PointsMall.Domain.Common;
+using PointsMall.Domain.Lottery;
+
+namespace PointsMall.Grains.Lottery;
+
+public sealed record LotteryGrainState
+{
+    /// <summary>Table, remaining tier stock and the recent-draws window; null until configured.</summary>
+    public LotteryState? Lottery { get; init; }
+
+    public string Name { get; init; } = "";
+
+    public DateTimeOffset? StartsAt { get; init; }
+
+    public DateTimeOffset? EndsAt { get; init; }
+
+    public long Wins { get; init; }
+}
+
+public static class LotteryStreams
+{
+    /// <summary>Stream namespace of the draw records (key: lottery id): the complete audit trail.</summary>
+    public const string Draws = "lottery";
+}
+
+/// <summary>
+/// One lottery. Its turns are pure in-memory work (no grain calls, no explicit writes), so a lottery storm runs
+/// at the rate of in-memory turns while earlier draws are still being committed. State stays bounded: the
+/// domain keeps a window of recent draws for idempotency, and every draw record goes out on the
+/// (<c>lottery</c>, id) stream, committed with the draw, as the audit trail.
+/// </summary>
+public sealed class LotteryGrain(IPersistentState<LotteryGrainState> state, TimeProvider time, ILotteryRandom random) : Grain, ILotteryGrain
+{
+    public Task<LotteryResult> ConfigureAsync(ConfigureLottery command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (string.IsNullOrWhiteSpace(command.Name) || command.Table is null)
+        {
+            return Refused(RefusalCode.ValidationFailed, "a lottery needs a name and a prize table");
+        }
+
+        if (command.StartsAt is { } starts && command.EndsAt is { } ends && ends <= starts)
+        {
+            return Refused(RefusalCode.ValidationFailed, "the lottery must end after it starts");
+        }
+
+        var current = state.State.Lottery;
+        LotteryState next;
+        if (current is null)
+        {
+            var table = command.Table with { Version = Math.Max(command.Table.Version, 1) };
+            if (table.Validate() is { Count: > 0 } errors)
+            {
+                return Refused(RefusalCode.ValidationFailed, string.Join("; ", errors));
+            }
+
+            next = LotteryState.Create(GrainKey, table);
+        }
+        else if (SameTable(current.Table, command.Table))
+        {
+            // A retry, or a change of name or window only: the table, its version and the remaining stock stay.
+            next = current;
+        }
+        else
+        {
+            // Any change to the table is a new version, so every draw record names the table it was drawn
+            // against. Callers need not track versions: one that does not increase is moved past the current.
+            var table = command.Table.Version > current.Table.Version ? command.Table : command.Table with { Version = current.Table.Version + 1 };
+            var (replaced, refusal) = current.Replace(table);
+            if (refusal is not null)
+            {
+                return Task.FromResult(new LotteryResult(View(), Problem.From(refusal)));
+            }
+
+            next = replaced;
+        }
+
+        state.State = state.State with { Lottery = next, Name = command.Name.Trim(), StartsAt = command.StartsAt, EndsAt = command.EndsAt };
+        return Task.FromResult(new LotteryResult(View(), null));
+    }
+
+    public Task<LotteryView?> GetAsync() => Task.FromResult(View());
+
+    public Task<DrawResult> DrawAsync(string drawId, string memberId)
+    {
+        if (string.IsNullOrWhiteSpace(drawId) || string.IsNullOrWhiteSpace(memberId))
+        {
+            return Task.FromResult(RefusedDraw(drawId ?? "", RefusalCode.ValidationFailed, "a draw needs a draw id and a member id"));
+        }
+
+        if (state.State.Lottery is not { } lottery)
+        {
+            return Task.FromResult(RefusedDraw(drawId, RefusalCode.NotFound, "no_lottery"));
+        }
+
+        // Replays first, and without taking a random value: a retried draw returns its first record even after
+        // the lottery has closed, and consumes nothing from the random source.
+        var previous = lottery.RecentDraws.Find(d => d.DrawId == drawId);
+        if (previous is not null)
+        {
+            return Task.FromResult(previous.MemberId == memberId
+                ? new DrawResult(drawId, previous, null, previous.CostPoints, previous.ParticipationPoints, true, null)
+                : RefusedDraw(drawId, RefusalCode.Conflict, "draw_id_reused"));
+        }
+
+        var now = time.GetUtcNow();
+        if (state.State.StartsAt is { } starts && now < starts)
+        {
+            return Task.FromResult(RefusedDraw(drawId, RefusalCode.NotOnSale, "lottery_not_started"));
+        }
+
+        if (state.State.EndsAt is { } ends && now >= ends)
+        {
+            return Task.FromResult(RefusedDraw(drawId, RefusalCode.NotOnSale, "lottery_ended"));
+        }
+
+        var outcome = lottery.Draw(drawId, memberId, random.NextDouble(), now);
+        if (outcome.Refusal is { } refusal)
+        {
+            return Task.FromResult(new DrawResult(drawId, null, null, 0, 0, false, Problem.From(refusal)));
+        }
+
+        var record = outcome.Record!;
+        state.State = state.State with { Lottery = outcome.State, Wins = state.State.Wins + (outcome.Won ? 1 : 0) };
+        Publish(new StreamId(LotteryStreams.Draws, GrainKey), record);
+        return Task.FromResult(new DrawResult(drawId, record, null, record.CostPoints, record.ParticipationPoints, false, null));
+    }
+
+    private static bool SameTable(PrizeTable current, PrizeTable proposed)
+        => current.CostPoints == proposed.CostPoints
+           && current.ParticipationPoints == proposed.ParticipationPoints
+           && !proposed.Tiers.IsDefault
+           && current.Tiers.SequenceEqual(proposed.Tiers);
+
+    private LotteryView? View()
+        => state.State.Lottery is { } lottery
+            ? new LotteryView(GrainKey, state.State.Name, lottery.Table, state.State.StartsAt, state.State.EndsAt, lottery.DrawCount, state.State.Wins)
+            : null;
+
+    private Task<LotteryResult> Refused(RefusalCode code, string detail)
+        => Task.FromResult(new LotteryResult(View(), new Problem(RefusalCodes.Name(code), detail)));
+
+    private static DrawResult RefusedDraw(string drawId, RefusalCode code, string detail)
+        => new(drawId, null, null, 0, 0, false, new Problem(RefusalCodes.Name(code), detail));
+}

@@ -1,0 +1,32 @@
+using System.Collections.Immutable;
+using PointsMall.Domain.Members;
+using PointsMall.Domain.Rules;
+
+namespace PointsMall.Grains.Members;
+
+/// <summary>A member's stored state. <see cref="Profile"/> and <see cref="Account"/> are null until registration.</summary>
+public sealed record MemberState
+{
+    public MemberProfile? Profile { get; init; }
+
+    public PointsAccount? Account { get; init; }
+
+    public SignInState SignIn { get; init; } = SignInState.None;
+
+    public TaskCounters Tasks { get; init; } = TaskCounters.Empty;
+
+    /// <summary>
+    /// Operation ids of today's task completions that earned nothing (a quiz with no correct answer): they count
+    /// toward the daily cap but leave no ledger entry, so this is their idempotency record. Reset with the day.
+    /// </summary>
+    public ImmutableList<string> ZeroPointTasks { get; init; } = [];
+
+    /// <summary>When the "expiry" reminder is set for (the earliest open lot's expiry), so a turn only rewrites it when it moves.</summary>
+    public DateTimeOffset? ExpiryReminderAt { get; init; }
+}
+
+/// <summary>
+/// Published on stream ("points", member id) when lot expiries are recorded in the ledger, in the same commit.
+/// <paramref name="Points"/> is positive (what left the balance).
+/// </summary>
+public sealed record PointsExpired(string MemberId, long Points, ImmutableArray<string> LotIds, DateTimeOffset RecordedAt, long Balance);

@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using PointsMall.Actors;
+using PointsMall.Actors.Storage;
+using PointsMall.Actors.Streams;
+using PointsMall.Contracts.Members;
+using PointsMall.Contracts.Rules;
+using PointsMall.Domain.Rules;
+using PointsMall.Grains.Members;
+using PointsMall.Grains.Tests.Support;
+using PointsMall.Storage.Sqlite;
+using PointsMall.Testing;
+using Xunit;
+
+namespace PointsMall.Grains.Tests.Members;
+
+/// <summary>Shared set-up for the member tests: registration, rule changes, expiry events, a reminder hold.</summary>
+internal static class MemberTestKit
+{
+    public const string Password = "s3cret-pass";
+
+    public static async Task<IMemberGrain> RegisterAsync(GrainsSilo silo, string memberId, string? phone = null, string? email = null)
+    {
+        var grain = silo.Grain<IMemberGrain>(memberId);
+        var result = await grain.RegisterAsync(new RegisterMember(phone, email ?? $"{memberId}@example.com", Password, "Member " + memberId));
+        Assert.True(result.Succeeded, result.Refusal?.Detail);
+        return grain;
+    }
+
+    /// <summary>Replaces the default programme's rules (based on the current version).</summary>
+    public static async Task<ProgramRules> SetRulesAsync(GrainsSilo silo, Func<ProgramRules, ProgramRules> change)
+    {
+        var program = silo.Grain<IProgramGrain>(Programs.Default);
+        var result = await program.UpdateAsync(change(await program.GetAsync()));
+        Assert.True(result.Succeeded, result.Refusal?.Detail);
+        return result.Rules!;
+    }
+
+    /// <summary>
+    /// Starts a silo whose store can hide due reminders from the runtime (so a test can look at a member after a
+    /// lot's expiry instant and before the reminder has run) and whose "points" events are collected.
+    /// </summary>
+    public static async Task<(GrainsSilo Silo, ReminderHoldingStore Store)> StartWithExpiryControlAsync(
+        ExpiryEvents events, string? databasePath = null, ManualTimeProvider? time = null, bool holdReminders = true)
+    {
+        ReminderHoldingStore? store = null;
+        databasePath ??= Path.Combine(Path.GetTempPath(), "pointsmall-tests", Guid.NewGuid().ToString("n"), "grains.db");
+        var silo = await GrainsSilo.StartAsync(databasePath, time, builder => builder
+            .UseStore(_ => store = new ReminderHoldingStore(new SqliteGrainStore(new SqliteGrainStoreOptions { DatabasePath = databasePath }), holdReminders))
+            .AddStreamSubscription("test-points", MemberGrain.PointsStream, (_, e, _) =>
+            {
+                events.Add(e);
+                return Task.CompletedTask;
+            }));
+        return (silo, store!);
+    }
+
+    public static async Task<MemberState> ReadStoredStateAsync(string databasePath, string memberId)
+    {
+        await using var store = new SqliteGrainStore(new SqliteGrainStoreOptions { DatabasePath = databasePath });
+        await store.InitializeAsync(CancellationToken.None);
+        var stored = await store.ReadStateAsync(new GrainId("member", memberId), CancellationToken.None);
+        Assert.NotNull(stored);
+        return System.Text.Json.JsonSerializer.Deserialize<MemberState>(stored.Payload, GrainJson.Options)!;
+    }
+}
+
+/// <summary>Collects PointsExpired events and lets a test wait for the n-th one.</summary>
+internal sealed class ExpiryEvents
+{
+    private readonly ConcurrentQueue<PointsExpired> _events = new();
+    private readonly Lock _lock = new();
+    private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
+
+    public IReadOnlyList<PointsExpired> All => [.. _events];
+
+    public void Add(StreamEvent streamEvent)
+    {
+        if (!streamEvent.Is<PointsExpired>())
+        {
+            return;
+        }
+
+        _events.Enqueue(streamEvent.Deserialize<PointsExpired>());
+        lock (_lock)
+        {
+            foreach (var waiter in _waiters.Where(w => w.Count <= _events.Count).ToList())
+            {
+                waiter.Done.TrySetResult();
+                _waiters.Remove(waiter);
+            }
+        }
+    }
+
+    public Task WaitForAsync(int count)
+    {
+        lock (_lock)
+        {
+            if (_events.Count >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((count, done));
+            return done.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+}
+
+/// <summary>
+/// A real store that, while <see cref="Hold"/> is set, reports no due reminders: the runtime then cannot load the
+/// expiry reminder, which is how a test proves the balance drops at the expiry instant on its own.
+/// </summary>
+internal sealed class ReminderHoldingStore(IGrainStore inner, bool hold) : IGrainStore
+{
+    private volatile bool _hold = hold;
+
+    public bool Hold
+    {
+        get => _hold;
+        set => _hold = value;
+    }
+
+    public string Name => inner.Name;
+
+    public Task<IReadOnlyList<ReminderRecord>> ReadDueRemindersAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken) =>
+        _hold ? Task.FromResult<IReadOnlyList<ReminderRecord>>([]) : inner.ReadDueRemindersAsync(dueBefore, cancellationToken);
+
+    public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
+
+    public Task<StoredState?> ReadStateAsync(GrainId grain, CancellationToken cancellationToken) => inner.ReadStateAsync(grain, cancellationToken);
+
+    public Task<CommitResult> CommitAsync(CommitBatch batch, CancellationToken cancellationToken) => inner.CommitAsync(batch, cancellationToken);
+
+    public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(long afterSequence, int maxCount, CancellationToken cancellationToken) => inner.ReadEventsAsync(afterSequence, maxCount, cancellationToken);
+
+    public Task<long> ReadCheckpointAsync(string subscriber, CancellationToken cancellationToken) => inner.ReadCheckpointAsync(subscriber, cancellationToken);
+
+    public Task WriteCheckpointAsync(string subscriber, long sequence, CancellationToken cancellationToken) => inner.WriteCheckpointAsync(subscriber, sequence, cancellationToken);
+
+    public Task<IReadOnlyList<ReminderRecord>> ReadRemindersAsync(GrainId grain, CancellationToken cancellationToken) => inner.ReadRemindersAsync(grain, cancellationToken);
+
+    public Task PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
+}
