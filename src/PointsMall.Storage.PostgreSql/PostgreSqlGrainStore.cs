@@ -74,7 +74,7 @@ public sealed partial class PostgreSqlGrainStore : IGrainStore
             return CommitResult.Committed;
         }
 
-        ThrowOnDuplicates(batch);
+        batch.EnsureOneWritePerKey();
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
 
         // Npgsql sends BEGIN together with the batch, so this costs no round trip of its own.
@@ -344,37 +344,6 @@ public sealed partial class PostgreSqlGrainStore : IGrainStore
     private static NpgsqlParameter Bigints(IEnumerable<long> values) => Bigints(values.ToArray());
 
     private static NpgsqlParameter Blobs(byte[][] values) => new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea };
-
-    /// <summary>
-    /// The group committer coalesces writes, so a batch holds one state write per grain and one reminder write
-    /// per (grain, name). A set statement cannot order duplicates (nor update a row twice), so they are refused.
-    /// </summary>
-    private static void ThrowOnDuplicates(CommitBatch batch)
-    {
-        if (batch.States.Count > 1)
-        {
-            var grains = new HashSet<GrainId>(batch.States.Count);
-            foreach (var write in batch.States)
-            {
-                if (!grains.Add(write.Grain))
-                {
-                    throw new ArgumentException($"The batch holds more than one state write for {write.Grain}.", nameof(batch));
-                }
-            }
-        }
-
-        if (batch.Reminders.Count > 1)
-        {
-            var reminders = new HashSet<(GrainId, string)>(batch.Reminders.Count);
-            foreach (var write in batch.Reminders)
-            {
-                if (!reminders.Add((write.Grain, write.Name)))
-                {
-                    throw new ArgumentException($"The batch holds more than one write for reminder '{write.Name}' of {write.Grain}.", nameof(batch));
-                }
-            }
-        }
-    }
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
     private static partial Regex SchemaName();

@@ -88,7 +88,7 @@ public sealed class SqliteGrainStore : IGrainStore
             return CommitResult.Committed;
         }
 
-        ThrowOnDuplicates(batch);
+        batch.EnsureOneWritePerKey();
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
@@ -282,37 +282,6 @@ public sealed class SqliteGrainStore : IGrainStore
         }
 
         return _writer;
-    }
-
-    /// <summary>
-    /// The group committer coalesces writes, so a batch holds one state write per grain and one reminder write
-    /// per (grain, name); every store refuses duplicates so that all behave alike.
-    /// </summary>
-    private static void ThrowOnDuplicates(CommitBatch batch)
-    {
-        if (batch.States.Count > 1)
-        {
-            var grains = new HashSet<GrainId>(batch.States.Count);
-            foreach (var write in batch.States)
-            {
-                if (!grains.Add(write.Grain))
-                {
-                    throw new ArgumentException($"The batch holds more than one state write for {write.Grain}.", nameof(batch));
-                }
-            }
-        }
-
-        if (batch.Reminders.Count > 1)
-        {
-            var reminders = new HashSet<(GrainId, string)>(batch.Reminders.Count);
-            foreach (var write in batch.Reminders)
-            {
-                if (!reminders.Add((write.Grain, write.Name)))
-                {
-                    throw new ArgumentException($"The batch holds more than one write for reminder '{write.Name}' of {write.Grain}.", nameof(batch));
-                }
-            }
-        }
     }
 
     /// <summary>The writer connection and its prepared statements, reused for every row of every batch.</summary>

@@ -9,7 +9,8 @@ namespace PointsMall.Actors.Storage;
 /// <para>
 /// <see cref="CommitAsync"/> is all or nothing. Every state write is fenced: it applies only when the stored
 /// version equals <see cref="StateWrite.ExpectedVersion"/> (0 means "no row yet"). When any fence fails the
-/// store writes nothing and returns the grains whose fences failed; any other failure throws. A store must
+/// store writes nothing and returns the grains whose fences failed; any other failure throws. A batch holds at
+/// most one write per key (<see cref="CommitBatch.EnsureOneWritePerKey"/>). A store must
 /// not acknowledge a batch before it is durable (fsync'd or replicated per the store's durability contract).
 /// </para>
 /// </remarks>
@@ -56,6 +57,39 @@ public sealed record CommitBatch(
     IReadOnlyList<ReminderWrite> Reminders)
 {
     public bool IsEmpty => States.Count == 0 && Events.Count == 0 && Reminders.Count == 0;
+
+    /// <summary>
+    /// The group committer collapses writes, so a batch holds one state write per grain and one reminder write
+    /// per (grain, name). Stores refuse anything else: a set-based statement cannot order duplicates (nor update
+    /// a row twice in one statement), so they would otherwise be applied in no defined order.
+    /// </summary>
+    /// <exception cref="ArgumentException">The batch has two writes for one key.</exception>
+    public void EnsureOneWritePerKey()
+    {
+        if (States.Count > 1)
+        {
+            var grains = new HashSet<GrainId>(States.Count);
+            foreach (var write in States)
+            {
+                if (!grains.Add(write.Grain))
+                {
+                    throw new ArgumentException($"The batch holds more than one state write for {write.Grain}.");
+                }
+            }
+        }
+
+        if (Reminders.Count > 1)
+        {
+            var reminders = new HashSet<(GrainId, string)>(Reminders.Count);
+            foreach (var write in Reminders)
+            {
+                if (!reminders.Add((write.Grain, write.Name)))
+                {
+                    throw new ArgumentException($"The batch holds more than one write for reminder '{write.Name}' of {write.Grain}.");
+                }
+            }
+        }
+    }
 }
 
 /// <summary>

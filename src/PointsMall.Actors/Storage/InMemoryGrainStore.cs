@@ -38,7 +38,7 @@ public sealed class InMemoryGrainStore : IGrainStore
             return Task.FromResult(CommitResult.Committed);
         }
 
-        ThrowOnDuplicates(batch);
+        batch.EnsureOneWritePerKey();
         lock (_lock)
         {
             // Check every fence before touching anything, so a refused batch leaves no trace.
@@ -169,37 +169,6 @@ public sealed class InMemoryGrainStore : IGrainStore
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(write), write.Kind, "Unknown reminder write kind.");
-        }
-    }
-
-    /// <summary>
-    /// The group committer coalesces writes, so a batch holds one state write per grain and one reminder write
-    /// per (grain, name). The SQL stores cannot give duplicates a well-defined order, so no store accepts them.
-    /// </summary>
-    private static void ThrowOnDuplicates(CommitBatch batch)
-    {
-        if (batch.States.Count > 1)
-        {
-            var grains = new HashSet<GrainId>(batch.States.Count);
-            foreach (var write in batch.States)
-            {
-                if (!grains.Add(write.Grain))
-                {
-                    throw new ArgumentException($"The batch holds more than one state write for {write.Grain}.", nameof(batch));
-                }
-            }
-        }
-
-        if (batch.Reminders.Count > 1)
-        {
-            var reminders = new HashSet<(GrainId, string)>(batch.Reminders.Count);
-            foreach (var write in batch.Reminders)
-            {
-                if (!reminders.Add((write.Grain, write.Name)))
-                {
-                    throw new ArgumentException($"The batch holds more than one write for reminder '{write.Name}' of {write.Grain}.", nameof(batch));
-                }
-            }
         }
     }
 }
