@@ -12,6 +12,8 @@ public sealed partial class Silo : IHostedService
 {
     private readonly GrainRuntime _runtime;
     private readonly ILogger<Silo> _logger;
+    private readonly Lock _stopLock = new();
+    private Task? _stopping;
 
     internal Silo(GrainRuntime runtime, ILogger<Silo> logger)
     {
@@ -40,7 +42,16 @@ public sealed partial class Silo : IHostedService
         LogStarted(_logger, _runtime.Store.Name);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Stops once; concurrent and repeated calls (hosts do both) share the one stop.</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_stopLock)
+        {
+            return _stopping ??= StopCoreAsync(cancellationToken);
+        }
+    }
+
+    private async Task StopCoreAsync(CancellationToken cancellationToken)
     {
         if (!_runtime.IsAccepting)
         {

@@ -30,18 +30,18 @@ internal sealed partial class StreamDispatcher(GrainRuntime runtime, IReadOnlyLi
 
     public async Task StopAsync()
     {
-        if (_stopping is null)
+        var stopping = Interlocked.Exchange(ref _stopping, null);
+        if (stopping is null)
         {
             return;
         }
 
         // Graceful: a loop finishes the page it is delivering, checkpoint included, before it sees the stop.
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        await stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_loops)
             .WaitAsync(runtime.Options.ShutdownTimeout, runtime.Time)
             .ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
-        _stopping.Dispose();
-        _stopping = null;
+        stopping.Dispose();
     }
 
     public void Dispose() => _stopping?.Dispose();

@@ -14,6 +14,7 @@ public static class MembersRegistration
         return silo
             .AddGrain<IMemberGrain, MemberGrain>()
             .AddGrain<ILoginGrain, LoginGrain>()
+            .AddGrain<IOperatorGrain, OperatorGrain>()
             .AddGrain<IProgramGrain, ProgramGrain>();
     }
 }

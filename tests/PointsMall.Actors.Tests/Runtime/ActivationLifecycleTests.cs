@@ -85,4 +85,17 @@ public sealed class ActivationLifecycleTests
         Assert.Equal(0, silo.Silo.ActivationCount);
         await Assert.ThrowsAsync<SiloUnavailableException>(() => silo.Grain<ICounterGrain>("late").AddAsync(1));
     }
+
+    [Fact]
+    public async Task Concurrent_and_repeated_stops_share_one_stop()
+    {
+        await using var silo = await TestSilo.StartAsync(new InMemoryGrainStore());
+        await silo.Grain<ICounterGrain>("a").AddAsync(1);
+
+        // Generic hosts stop hosted services and may dispose them right after; both reach the silo.
+        await Task.WhenAll(silo.Silo.StopAsync(CancellationToken.None), silo.Silo.StopAsync(CancellationToken.None));
+        await silo.Silo.StopAsync(CancellationToken.None);
+
+        Assert.Equal(1, silo.Probe.Count($"deactivate:{DeactivationReason.Shutdown}"));
+    }
 }

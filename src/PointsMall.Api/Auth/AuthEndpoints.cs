@@ -1,0 +1,80 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Http.HttpResults;
+using PointsMall.Actors;
+using PointsMall.Api.Infrastructure;
+using PointsMall.Contracts.Members;
+using PointsMall.Domain.Members;
+
+namespace PointsMall.Api.Auth;
+
+public sealed record RegisterRequest(string? Phone, string? Email, string? Password, string? DisplayName);
+
+public sealed record RegisterResponse(string MemberId);
+
+public sealed record LoginRequest(string? Login, string? Password);
+
+public static class AuthEndpoints
+{
+    /// <summary>The operator login of the admin console.</summary>
+    public const string AdminLogin = "admin";
+
+    public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder routes)
+    {
+        var auth = routes.MapGroup("/auth").WithTags("Auth");
+        auth.MapPost("/register", RegisterAsync);
+        auth.MapPost("/login", LoginAsync);
+        return routes;
+    }
+
+    /// <summary>A principal for a member or the operator; bearer tokens carry its id and role.</summary>
+    public static ClaimsPrincipal Principal(string id, string role)
+        => new(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, id), new Claim(ClaimTypes.Role, role)], BearerTokenDefaults.AuthenticationScheme));
+
+    /// <summary>The member id of the caller (the policies guarantee there is one on member routes).</summary>
+    public static string MemberId(this ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("The caller has no id claim.");
+    }
+
+    private static async Task<Results<Created<RegisterResponse>, ProblemHttpResult>> RegisterAsync(RegisterRequest request, IGrainFactory grains)
+    {
+        if (request.Phone is null && request.Email is null)
+        {
+            return ApiProblems.Validation(new Dictionary<string, string[]> { ["phone"] = ["Give a phone number or an e-mail address."] });
+        }
+
+        var memberId = "m-" + Guid.NewGuid().ToString("n")[..20];
+        var result = await grains.GetGrain<IMemberGrain>(memberId)
+            .RegisterAsync(new RegisterMember(request.Phone, request.Email, request.Password ?? "", request.DisplayName ?? ""));
+        return result.Succeeded
+            ? TypedResults.Created($"/api/v1/me", new RegisterResponse(memberId))
+            : ApiProblems.From(result.Refusal!);
+    }
+
+    private static async Task<Results<SignInHttpResult, ProblemHttpResult>> LoginAsync(LoginRequest request, IGrainFactory grains)
+    {
+        var wrong = ApiProblems.Of("unauthorized", "The login or the password is wrong.");
+        if (string.IsNullOrWhiteSpace(request.Login) || string.IsNullOrEmpty(request.Password) || request.Password.Length > 256)
+        {
+            return wrong;
+        }
+
+        if (string.Equals(request.Login.Trim(), AdminLogin, StringComparison.OrdinalIgnoreCase))
+        {
+            return await grains.GetGrain<IOperatorGrain>(AdminLogin).VerifyPasswordAsync(request.Password)
+                ? TypedResults.SignIn(Principal(AdminLogin, "admin"), authenticationScheme: BearerTokenDefaults.AuthenticationScheme)
+                : wrong;
+        }
+
+        var login = ContactValidation.NormalisePhone(request.Login) ?? ContactValidation.NormaliseEmail(request.Login);
+        var memberId = login is null ? null : await grains.GetGrain<ILoginGrain>(login).GetOwnerAsync();
+        if (memberId is null || !await grains.GetGrain<IMemberGrain>(memberId).VerifyPasswordAsync(request.Password))
+        {
+            return wrong;
+        }
+
+        return TypedResults.SignIn(Principal(memberId, "member"), authenticationScheme: BearerTokenDefaults.AuthenticationScheme);
+    }
+}

@@ -1,0 +1,125 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.DataProtection;
+using PointsMall.Actors;
+
+namespace PointsMall.Api.Infrastructure;
+
+/// <summary>The API's cross-cutting pieces: JSON, problem details, bearer tokens, roles, OpenAPI.</summary>
+public static class ApiSetup
+{
+    public const string MemberPolicy = "member";
+    public const string AdminPolicy = "admin";
+
+    public static WebApplicationBuilder AddPointsMallApi(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
+        });
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // Every problem carries a stable code, including the ones the framework writes (401, 404, 415, …).
+            if (!context.ProblemDetails.Extensions.ContainsKey("code"))
+            {
+                context.ProblemDetails.Extensions["code"] = context.ProblemDetails.Status switch
+                {
+                    400 => "validation_failed",
+                    401 => "unauthorized",
+                    403 => "forbidden",
+                    404 => "not_found",
+                    405 => "method_not_allowed",
+                    413 => "payload_too_large",
+                    415 => "unsupported_media_type",
+                    429 => "rate_limited",
+                    503 => "unavailable",
+                    _ => "internal_error",
+                };
+            }
+        });
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme)
+            .AddBearerToken(o => o.BearerTokenExpiration = TimeSpan.FromHours(12));
+        services.AddAuthorizationBuilder()
+            .AddPolicy(MemberPolicy, p => p.RequireRole("member"))
+            .AddPolicy(AdminPolicy, p => p.RequireRole("admin"));
+
+        // Tokens are protected by data-protection keys; keeping them on disk lets tokens survive a restart and
+        // lets several API nodes that share the folder accept each other's tokens.
+        var keys = builder.Configuration["DataProtection:KeysPath"] ?? "./data/keys";
+        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(keys)).SetApplicationName("PointsMall");
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+        return builder;
+    }
+
+    public static WebApplication UsePointsMallApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+}
+
+/// <summary>Turns faults into problems: a malformed request is the client's 400, an engine hiccup is a 503, never a bare 500.</summary>
+internal sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, code, detail) = exception switch
+        {
+            BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge => (413, "payload_too_large", "The request body is too large."),
+            BadHttpRequestException bad => (400, "validation_failed", bad.InnerException?.Message ?? bad.Message),
+            System.Text.Json.JsonException json => (400, "validation_failed", json.Message),
+            GrainCallTimeoutException or StorageCommitException or SiloUnavailableException or VersionConflictException
+                => (503, "unavailable", "The engine could not complete the request; it was not applied. Retry with the same Idempotency-Key."),
+            _ => (500, "internal_error", "An unexpected error occurred."),
+        };
+        if (status >= 500)
+        {
+            LogFault(logger, exception, httpContext.Request.Path);
+        }
+
+        httpContext.Response.StatusCode = status;
+        if (status == 503)
+        {
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = { Status = status, Detail = detail, Extensions = { ["code"] = code } },
+        });
+    }
+
+    [LoggerMessage(EventId = 500, Level = LogLevel.Error, Message = "Request {Path} failed")]
+    private static partial void LogFault(ILogger logger, Exception exception, string path);
+}
+
+/// <summary>Readiness includes storage: a node that cannot reach its store should not get traffic.</summary>
+internal sealed class StorageHealthCheck(PointsMall.Actors.Storage.IGrainStore store) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
+{
+    public async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
+        Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await store.PingAsync(cancellationToken);
+            return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy($"{store.Name} reachable");
+        }
+#pragma warning disable CA1031 // Any failure means not ready.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy($"{store.Name} unreachable", ex);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using PointsMall.Api.Admin;
+using PointsMall.Api.Auth;
+using PointsMall.Api.Catalog;
+using PointsMall.Api.Hosting;
+using PointsMall.Api.Infrastructure;
+using PointsMall.Api.Lottery;
+using PointsMall.Api.Members;
+using PointsMall.Api.Orders;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddPointsMallSilo();
+builder.AddPointsMallApi();
+
+var app = builder.Build();
+app.UsePointsMallApi();
+
+var api = app.MapGroup("/api/v1");
+api.MapAuth();
+api.MapMembers();
+api.MapCatalog();
+api.MapRedemptions();
+api.MapLotteries();
+api.MapAdmin();
+
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+app.MapOpenApi();
+app.UseSwaggerUI(o =>
+{
+    o.SwaggerEndpoint("/openapi/v1.json", "PointsMall API v1");
+    o.RoutePrefix = "docs";
+});
+
+await app.RunAsync();
+
+/// <summary>Visible to WebApplicationFactory in the API tests.</summary>
+public partial class Program;
