@@ -1,16 +1,19 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using PointsMall.Api.Admin;
 using PointsMall.Api.Auth;
 using PointsMall.Api.Catalog;
+using PointsMall.Api.Demo;
 using PointsMall.Api.Hosting;
 using PointsMall.Api.Infrastructure;
 using PointsMall.Api.Lottery;
 using PointsMall.Api.Members;
 using PointsMall.Api.Orders;
+using PointsMall.Api.Rules;
+using PointsMall.Api.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPointsMallSilo();
 builder.AddPointsMallApi();
+builder.AddDemoData();
 
 var app = builder.Build();
 app.UsePointsMallApi();
@@ -21,7 +24,7 @@ api.MapMembers();
 api.MapCatalog();
 api.MapRedemptions();
 api.MapLotteries();
-api.MapAdmin();
+api.MapRules();
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
@@ -31,6 +34,7 @@ app.UseSwaggerUI(o =>
     o.SwaggerEndpoint("/openapi/v1.json", "PointsMall API v1");
     o.RoutePrefix = "docs";
 });
+app.MapWebUi();
 
 await app.RunAsync();
 

@@ -44,6 +44,7 @@ public static class SiloHosting
 
         // After the silo (registered first, so started first): grain calls work from here on.
         builder.Services.AddHostedService<AdminBootstrap>();
+        builder.Services.AddHostedService<StartupBanner>();
         return builder;
     }
 }

@@ -51,6 +51,9 @@ public static class ApiSetup
         // lets several API nodes that share the folder accept each other's tokens.
         var keys = builder.Configuration["DataProtection:KeysPath"] ?? "./data/keys";
         services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(keys)).SetApplicationName("PointsMall");
+        services.AddMetrics();
+        services.AddSingleton<ApiMetrics>();
+        services.AddShopperRateLimits(builder.Configuration);
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         return builder;
@@ -63,6 +66,7 @@ public static class ApiSetup
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         return app;
     }
 }
