@@ -27,6 +27,13 @@ internal static class GrainInterfaceParser
             | SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers
             | SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
+    /// <summary>Types in remote method ids: qualified, no <c>global::</c>, no nullable reference annotations.</summary>
+    private static readonly SymbolDisplayFormat WireFormat = new(
+        globalNamespaceStyle: SymbolDisplayGlobalNamespaceStyle.Omitted,
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
+        genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters,
+        miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes);
+
     public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken)
         => node is InterfaceDeclarationSyntax { BaseList.Types.Count: > 0 };
 
@@ -250,7 +257,14 @@ internal static class GrainInterfaceParser
                 IsOwnMethod: isOwn,
                 ResultType: resultType,
                 Parameters: new([.. parameters]),
-                RequestName: RequestName(method.Name)));
+                RequestName: RequestName(method.Name),
+                RemoteId: RemoteId(declaring, method, isOwn)));
+        }
+
+        private static string RemoteId(INamedTypeSymbol declaring, IMethodSymbol method, bool isOwn)
+        {
+            var signature = $"{method.Name}({string.Join(", ", method.Parameters.Select(p => p.Type.ToDisplayString(WireFormat)))})";
+            return isOwn ? signature : declaring.ToDisplayString(WireFormat) + "." + signature;
         }
 
         /// <summary>Overloads (and same-named methods of several base interfaces) get numbered request classes.</summary>

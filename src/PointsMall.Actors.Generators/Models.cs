@@ -26,13 +26,18 @@ internal sealed record GrainInterfaceModel(
 /// <param name="DeclaringInterface">Fully qualified interface that declares the method (the explicit-implementation qualifier).</param>
 /// <param name="ResultType">Fully qualified T of <c>Task&lt;T&gt;</c>; null for <c>Task</c>.</param>
 /// <param name="RequestName">Name of the nested request class, unique within the proxy.</param>
+/// <param name="RemoteId">
+/// The method's id on the silo gateway's wire: <c>Name(parameter types)</c>, prefixed by the declaring interface
+/// for inherited methods; without nullable annotations, so that annotating a contract does not break a mixed deployment.
+/// </param>
 internal sealed record MethodModel(
     string Name,
     string DeclaringInterface,
     bool IsOwnMethod,
     string? ResultType,
     EquatableArray<ParameterModel> Parameters,
-    string RequestName);
+    string RequestName,
+    string RemoteId);
 
 internal sealed record ParameterModel(string Type);
 

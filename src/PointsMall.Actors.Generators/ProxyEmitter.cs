@@ -9,6 +9,8 @@ internal static class ProxyEmitter
 {
     private const string Task = "global::System.Threading.Tasks.Task";
     private const string Invocation = "global::PointsMall.Actors.Invocation";
+    private const string Remoting = "global::PointsMall.Actors.Remoting";
+    private const string Json = "global::System.Text.Json";
 
     private static readonly string GeneratedCode =
         $"[global::System.CodeDom.Compiler.GeneratedCode(\"PointsMall.Actors.Generators\", \"{typeof(ProxyEmitter).Assembly.GetName().Version}\")]";
@@ -62,6 +64,9 @@ internal static class ProxyEmitter
             w.Line($"    => base.InvokeAsync<{typeArguments}>(new {method.RequestName}({arguments}));");
         }
 
+        w.Line();
+        EmitRemoteMethods(w, model);
+
         foreach (var method in model.Methods)
         {
             w.Line();
@@ -69,6 +74,26 @@ internal static class ProxyEmitter
         }
 
         w.Close();
+    }
+
+    /// <summary>The silo gateway's side: rebuild each request from JSON arguments (results are serialized by the runtime, typed).</summary>
+    private static void EmitRemoteMethods(Writer w, GrainInterfaceModel model)
+    {
+        w.Line($"internal static {Remoting}.RemoteMethod[] CreateRemoteMethods() => new {Remoting}.RemoteMethod[]");
+        w.Open();
+        foreach (var method in model.Methods)
+        {
+            var typeArguments = method.ResultType is null ? model.InterfaceType : $"{model.InterfaceType}, {method.ResultType}";
+            var lambdaParameters = method.Parameters.Length == 0 ? "_, _" : "arguments, options";
+            var arguments = string.Join(", ", method.Parameters.Select((p, i) => $"{Remoting}.RemoteMethod.Argument<{p.Type}>(arguments, {i}, options)"));
+            w.Line($"{Remoting}.RemoteMethod.Create<{typeArguments}>(");
+            w.Line($"    {SymbolDisplay.FormatLiteral(method.RemoteId, quote: true)},");
+            w.Line($"    {method.Parameters.Length},");
+            w.Line($"    static ({lambdaParameters}) => new {method.RequestName}({arguments})),");
+        }
+
+        w.Close();
+        w.Line(";");
     }
 
     private static void EmitRequest(Writer w, GrainInterfaceModel model, MethodModel method)
@@ -108,6 +133,21 @@ internal static class ProxyEmitter
         var arguments = string.Join(", ", method.Parameters.Select((_, i) => $"_arg{i}"));
         w.Line($"protected override {returnType} InvokeAsync({model.InterfaceType} grain)");
         w.Line($"    => {target}.{Escape(method.Name)}({arguments});");
+        w.Line();
+
+        // Only a call to a silo in another process uses these; the in-process path never touches them.
+        w.Line($"protected override string RemoteMethodId => {SymbolDisplay.FormatLiteral(method.RemoteId, quote: true)};");
+        w.Line();
+        w.Line($"protected override void WriteArguments({Json}.Utf8JsonWriter writer, {Json}.JsonSerializerOptions options)");
+        w.Open();
+        w.Line("writer.WriteStartArray();");
+        for (var i = 0; i < method.Parameters.Length; i++)
+        {
+            w.Line($"{Json}.JsonSerializer.Serialize<{method.Parameters[i].Type}>(writer, _arg{i}, options);");
+        }
+
+        w.Line("writer.WriteEndArray();");
+        w.Close();
         w.Close();
     }
 
@@ -118,9 +158,14 @@ internal static class ProxyEmitter
         w.Open();
         w.Line("[global::System.Runtime.CompilerServices.ModuleInitializer]");
         w.Line("internal static void Register()");
-        w.Line($"    => {Invocation}.GrainProxies.Register<{model.InterfaceType}>(");
-        w.Line($"        {SymbolDisplay.FormatLiteral(model.GrainType, quote: true)},");
-        w.Line($"        static (grainId, invoker) => new {model.ProxyName}(grainId, invoker));");
+        w.Open();
+        w.Line($"{Invocation}.GrainProxies.Register<{model.InterfaceType}>(");
+        w.Line($"    {SymbolDisplay.FormatLiteral(model.GrainType, quote: true)},");
+        w.Line($"    static (grainId, invoker) => new {model.ProxyName}(grainId, invoker));");
+        w.Line($"{Remoting}.RemoteMethods.Register<{model.InterfaceType}>(");
+        w.Line($"    {SymbolDisplay.FormatLiteral(model.GrainType, quote: true)},");
+        w.Line($"    {model.ProxyName}.CreateRemoteMethods());");
+        w.Close();
         w.Close();
     }
 

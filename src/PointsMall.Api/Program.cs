@@ -11,7 +11,7 @@ using PointsMall.Api.Rules;
 using PointsMall.Api.Web;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddPointsMallSilo();
+builder.AddPointsMallEngine();
 builder.AddPointsMallApi();
 builder.AddDemoData();
 
@@ -28,6 +28,7 @@ api.MapRules();
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+app.MapMetrics();
 app.MapOpenApi();
 app.UseSwaggerUI(o =>
 {

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Text.Json;
 
 namespace PointsMall.Actors.Invocation;
 
@@ -72,6 +73,17 @@ public abstract class GrainRequest<TGrain, TResult> : GrainCall
     /// <summary>Calls the grain method with this request's arguments (generated).</summary>
     protected abstract Task<TResult> InvokeAsync(TGrain grain);
 
+    /// <summary>The method as the silo gateway knows it: name and parameter types (generated; see Remoting).</summary>
+    protected abstract string RemoteMethodId { get; }
+
+    /// <summary>Writes the arguments as one JSON array, for a call to a silo in another process (generated).</summary>
+    protected abstract void WriteArguments(Utf8JsonWriter writer, JsonSerializerOptions options);
+
+    // Internal doors for the remote client: generated overrides stay `protected` whichever assemblies see internals.
+    internal string WireMethodId => RemoteMethodId;
+
+    internal void WriteWireArguments(Utf8JsonWriter writer, JsonSerializerOptions options) => WriteArguments(writer, options);
+
     internal override Task StartAsync(object grain)
     {
         try
@@ -108,6 +120,17 @@ public abstract class GrainRequest<TGrain> : GrainCall
 
     /// <summary>Calls the grain method with this request's arguments (generated).</summary>
     protected abstract Task InvokeAsync(TGrain grain);
+
+    /// <summary>The method as the silo gateway knows it: name and parameter types (generated; see Remoting).</summary>
+    protected abstract string RemoteMethodId { get; }
+
+    /// <summary>Writes the arguments as one JSON array, for a call to a silo in another process (generated).</summary>
+    protected abstract void WriteArguments(Utf8JsonWriter writer, JsonSerializerOptions options);
+
+    // Internal doors for the remote client: generated overrides stay `protected` whichever assemblies see internals.
+    internal string WireMethodId => RemoteMethodId;
+
+    internal void WriteWireArguments(Utf8JsonWriter writer, JsonSerializerOptions options) => WriteArguments(writer, options);
 
     internal override Task StartAsync(object grain)
     {

@@ -488,6 +488,7 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
         {
             foreach (var call in late)
             {
+                _runtime.Statistics.CallTimedOut(Id.Type);
                 call.Fail(new GrainCallTimeoutException(Id, call.MethodName, timeout));
             }
         }
@@ -652,7 +653,7 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
             call = next;
         }
 
-        _runtime.Statistics.ActivationRemoved();
+        _runtime.Statistics.ActivationRemoved(reason);
     }
 
     private static GrainCall? DropDeactivationCalls(GrainCall? list)

@@ -13,6 +13,9 @@ internal sealed class Catalog(GrainRuntime runtime, IReadOnlyDictionary<string, 
 
     public ICollection<ActivationData> Activations => _activations.Values;
 
+    /// <summary>Whether this silo has a grain class for <paramref name="grainType"/> (the gateway refuses the others).</summary>
+    public bool Hosts(string grainType) => classes.ContainsKey(grainType);
+
     public ActivationData GetOrCreate(GrainId id)
     {
         if (_activations.TryGetValue(id, out var activation))

@@ -99,6 +99,7 @@ internal sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
             return;
         }
 
+        Statistics.CallDispatched();
         try
         {
             while (!Catalog.GetOrCreate(grain).TryEnqueue(call))

@@ -163,6 +163,8 @@ internal sealed partial class GroupCommitter(IGrainStore store, ReminderService 
                     LogVersionConflict(logger, owner.Id);
                 }
 
+                statistics.RecordVersionConflicts(owners.Count);
+
                 Discard(batch, owners, owner => new VersionConflictException(owner.Id, batch.States.First(w => ReferenceEquals(w.Owner, owner)).ExpectedVersion));
             }
 

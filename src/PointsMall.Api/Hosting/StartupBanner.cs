@@ -16,10 +16,14 @@ internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lif
                 return; // In-memory test server: nobody to tell.
             }
 
-            var storage = configuration["Storage:Provider"] ?? "sqlite";
+            var engine = EngineHosting.RoleOf(configuration) == EngineHosting.ApiRole
+                ? $"api role: grains in the silo at {configuration["Silo:Gateway"]}"
+                : $"{configuration["Storage:Provider"] ?? "sqlite"} storage";
             Console.WriteLine($"""
 
-                PointsMall is running ({storage} storage).
+                PointsMall is running ({engine}).
+                  Shop (积分商城):        {address}/
+                  Admin console (后台):   {address}/admin   (login admin)
                   API docs (browsable):  {address}/docs
                   OpenAPI document:      {address}/openapi/v1.json
                   Health:                {address}/health/ready

@@ -53,15 +53,18 @@ public static class ApiSetup
         services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(keys)).SetApplicationName("PointsMall");
         services.AddMetrics();
         services.AddSingleton<ApiMetrics>();
+        services.AddSingleton<Members.MemberTokens>();
         services.AddShopperRateLimits(builder.Configuration);
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+        builder.AddPointsMallOperations();
         return builder;
     }
 
     public static WebApplication UsePointsMallApi(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UsePointsMallOperations();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

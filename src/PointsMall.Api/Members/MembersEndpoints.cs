@@ -2,6 +2,6 @@ namespace PointsMall.Api.Members;
 
 public static class MembersEndpoints
 {
-    // The Members routes under /api/v1 are added here.
-    public static IEndpointRouteBuilder MapMembers(this IEndpointRouteBuilder routes) => routes;
+    /// <summary>The member's own routes (<c>/me…</c>) and the operators' member routes (<c>/admin/members…</c>, <c>/admin/earn</c>).</summary>
+    public static IEndpointRouteBuilder MapMembers(this IEndpointRouteBuilder routes) => routes.MapMe().MapAdminMembers();
 }

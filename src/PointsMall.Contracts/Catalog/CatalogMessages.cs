@@ -10,7 +10,12 @@ public sealed record ProductView(
     long Reserved,
     long Committed,
     long LowStockThreshold,
-    bool OnShelf);
+    bool OnShelf,
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>What the catalogue index holds for this product as it is now.</summary>
+    public ProductSummary ToSummary() => ProductSummary.Of(Product, OnShelf, Available, UpdatedAt);
+}
 
 public sealed record ProductResult(ProductView? Product, Problem? Refusal)
 {
@@ -38,7 +43,15 @@ public sealed record ProductSummary(
     bool OnShelf,
     DateTimeOffset? FlashStartsAt,
     long Available,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    public static ProductSummary Of(Product product, bool onShelf, long available, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(product);
+        return new(product.Id, product.Name, product.Brand, product.Category, product.Price,
+            product.Images.IsDefaultOrEmpty ? null : product.Images[0], onShelf, product.Flash?.StartsAt, available, at);
+    }
+}
 
 public sealed record CatalogQuery(string? Category, string? Text, string? Sort, bool IncludeOffShelf, int Page, int PageSize);
 

@@ -50,6 +50,15 @@ public interface IMemberGrain : IGrain
 
     Task<MemberResult> RemoveAddressAsync(string addressId);
 
+    /// <summary>
+    /// Creates a member without a password (an operator's bulk or demo member) and grants its starting points in
+    /// the same turn. Refused like <see cref="RegisterAsync"/>.
+    /// </summary>
+    Task<MemberResult> ProvisionAsync(ProvisionMember command);
+
+    /// <summary>This month's signed-in days, the streak and the ladder; null when the id was never registered.</summary>
+    Task<SignInCalendar?> GetSignInCalendarAsync();
+
     /// <summary>The three sums that must agree (balance, open lots, ledger), for audits and load-test invariants.</summary>
     Task<PointsAudit> AuditAsync();
 }
@@ -66,4 +75,16 @@ public interface ILoginGrain : IGrain
 
     /// <summary>The owning member id, or null.</summary>
     Task<string?> GetOwnerAsync();
+
+    /// <summary>
+    /// Gives the login up when <paramref name="memberId"/> owns it (a registration refused after claiming it);
+    /// true when it was released. Anyone else's release changes nothing.
+    /// </summary>
+    Task<bool> ReleaseAsync(string memberId);
+
+    /// <summary>
+    /// Moves the login from <paramref name="staleOwner"/> to <paramref name="memberId"/> when the stale owner still
+    /// holds it (a registration that claimed it and never committed); returns the owner afterwards.
+    /// </summary>
+    Task<string?> TakeOverAsync(string staleOwner, string memberId);
 }

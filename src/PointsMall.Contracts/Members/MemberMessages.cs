@@ -6,9 +6,35 @@ public sealed record RegisterMember(string? Phone, string? Email, string Passwor
 
 public sealed record UpdateProfile(string? DisplayName, string? Gender, DateOnly? Birthday);
 
-public sealed record SaveAddress(string? AddressId, string Recipient, string Phone, string Region, string Detail, bool IsDefault);
+/// <summary>
+/// Adds or replaces (by id) an address. <see cref="Region"/> is "province city district" in one string; when
+/// <see cref="Province"/> and <see cref="City"/> are given they win over it (no guessing where the split is).
+/// </summary>
+public sealed record SaveAddress(string? AddressId, string Recipient, string Phone, string Region, string Detail, bool IsDefault)
+{
+    public string? Province { get; init; }
 
-public sealed record AddressView(string Id, string Recipient, string Phone, string Region, string Detail, bool IsDefault);
+    public string? City { get; init; }
+
+    public string? District { get; init; }
+
+    /// <summary>Six digits, optional.</summary>
+    public string? PostalCode { get; init; }
+}
+
+public sealed record AddressView(string Id, string Recipient, string Phone, string Region, string Detail, bool IsDefault)
+{
+    public string Province { get; init; } = "";
+
+    public string City { get; init; } = "";
+
+    public string District { get; init; } = "";
+
+    public string? PostalCode { get; init; }
+}
+
+/// <summary>One logged profile change (who changed is the member or an operator; the log says what and when).</summary>
+public sealed record ProfileChangeView(DateTimeOffset At, string Field, string? OldValue, string? NewValue);
 
 public sealed record MemberView(
     string Id,
@@ -21,7 +47,47 @@ public sealed record MemberView(
     DateTimeOffset RegisteredAt,
     int SignInStreak,
     DateOnly? LastSignIn,
-    IReadOnlyList<AddressView> Addresses);
+    IReadOnlyList<AddressView> Addresses)
+{
+    public string? Gender { get; init; }
+
+    public DateOnly? Birthday { get; init; }
+
+    /// <summary>The points the tier is judged on (lifetime earned, or earned in the policy's window).</summary>
+    public long TierPoints { get; init; }
+
+    /// <summary>The next tier up, or null at the top.</summary>
+    public string? NextTier { get; init; }
+
+    /// <summary>Qualifying points still missing for <see cref="NextTier"/> (0 at the top).</summary>
+    public long PointsToNextTier { get; init; }
+
+    public bool SignedInToday { get; init; }
+
+    /// <summary>Provisioned by an operator (bulk, demo): no password, signs in only with an issued token.</summary>
+    public bool Provisioned { get; init; }
+
+    /// <summary>The profile change log, oldest first (seed 000 §1.3.1).</summary>
+    public IReadOnlyList<ProfileChangeView> Changes { get; init; } = [];
+}
+
+/// <summary>
+/// A member created by an operator (bulk load-test members, demo members): no password, so no slow hash, and
+/// <paramref name="StartingPoints"/> granted in the same turn as the registration.
+/// </summary>
+public sealed record ProvisionMember(string? Phone, string? Email, string DisplayName, long StartingPoints);
+
+/// <summary>The sign-in calendar of the current local month, with the ladder that pays each streak day.</summary>
+public sealed record SignInCalendar(
+    int Streak,
+    bool SignedInToday,
+    DateOnly Today,
+    IReadOnlyList<DateOnly> Days,
+    IReadOnlyList<long> Ladder,
+    long StreakBonus,
+    int BonusEveryDays,
+    long NextPoints,
+    long NextBonus);
 
 public sealed record MemberResult(MemberView? Member, Problem? Refusal)
 {

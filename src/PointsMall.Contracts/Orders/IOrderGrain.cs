@@ -36,6 +36,13 @@ public interface IOrderGrain : IGrain
 
     /// <summary>The member confirms receipt of a shipped order, which completes it.</summary>
     Task<OrderResult> ConfirmReceiptAsync(string memberId);
+
+    /// <summary>
+    /// The payment session of a points + cash order waiting for its cash part (created when missing, idempotent):
+    /// the view carries <c>PaymentReference</c> and <c>PayUrl</c>. Another member's order answers <c>not_found</c>;
+    /// an order not waiting for payment answers <c>conflict</c>.
+    /// </summary>
+    Task<OrderResult> StartPaymentAsync(string memberId);
 }
 
 /// <summary>The orders of one member, newest first (key: member id).</summary>
@@ -45,6 +52,30 @@ public interface IMemberOrdersGrain : IGrain
     Task AddAsync(string orderId, DateTimeOffset placedAt);
 
     Task<IReadOnlyList<string>> ListAsync(int page, int pageSize);
+
+    /// <summary>How many orders the member has.</summary>
+    Task<int> CountAsync();
+}
+
+/// <summary>
+/// The operators' order board (key: <c>all</c>): a summary per order, fed from the <c>order</c> stream, so listing
+/// orders never touches the order grains and nothing on the redemption path waits for it.
+/// </summary>
+[GrainType("order-board")]
+public interface IOrderBoardGrain : IGrain
+{
+    Task UpsertAsync(OrderSummary summary);
+
+    /// <summary>Newest first, optionally only one status; page is 1-based, page size 1–100.</summary>
+    Task<OrderBoardPage> ListAsync(string? status, string? memberId, int page, int pageSize);
+}
+
+public static class OrderKeys
+{
+    public const string Board = "all";
+
+    /// <summary>The stream namespace order grains publish <see cref="OrderChanged"/> on.</summary>
+    public const string OrderStream = "order";
 }
 
 /// <summary>

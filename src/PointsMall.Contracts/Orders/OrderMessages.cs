@@ -30,7 +30,44 @@ public sealed record OrderView(
     string? TrackingNumber,
     string? Code,
     string? CancelReason,
-    IReadOnlyList<OrderStepView> History);
+    IReadOnlyList<OrderStepView> History)
+{
+    /// <summary>The provider's reference of the cash payment (points + cash), once the order waits for it.</summary>
+    public string? PaymentReference { get; init; }
+
+    /// <summary>Where the member pays the cash part; only while the order waits for payment.</summary>
+    public string? PayUrl { get; init; }
+
+    /// <summary>The member's address as it was when the order was placed (physical goods).</summary>
+    public ShippingAddressView? ShippingAddress { get; init; }
+
+    /// <summary>A lottery prize order (zero cost).</summary>
+    public bool IsPrize { get; init; }
+
+    /// <summary>When the order last changed.</summary>
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>A snapshot of a shipping address, so later edits of the address book never change where an order goes.</summary>
+public sealed record ShippingAddressView(string Id, string Recipient, string Phone, string Region, string Detail);
+
+/// <summary>What the order board lists for operators; published on stream (<c>order</c>, order id) when the status changes.</summary>
+public sealed record OrderSummary(
+    string Id,
+    string MemberId,
+    string ProductId,
+    string ProductName,
+    int Quantity,
+    long Points,
+    long CashFen,
+    string Status,
+    DateTimeOffset PlacedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>Event on stream (<c>order</c>, order id): the order's status changed (or it was placed).</summary>
+public sealed record OrderChanged(OrderSummary Summary);
+
+public sealed record OrderBoardPage(IReadOnlyList<OrderSummary> Items, int Page, int PageSize, int Total);
 
 public sealed record OrderStepView(string Step, DateTimeOffset At, string? Detail);
 

@@ -40,8 +40,8 @@ public sealed record PrizeTable(int Version, long CostPoints, long Participation
             errors.Add("each probability must be within [0, 1]");
         }
 
-        // A little slack for decimal fractions such as 0.1 + 0.2 + 0.7 that do not sum exactly in binary.
-        if (Tiers.Sum(t => t.Probability) > 1 + 1e-9)
+        // Summed in decimal, as TierAt does, so 0.1 + 0.2 + 0.7 is exactly 1.
+        if (Tiers.All(t => !double.IsNaN(t.Probability) && t.Probability is >= 0 and <= 1) && Tiers.Sum(t => (decimal)t.Probability) > 1m)
         {
             errors.Add("probabilities must sum to at most 1 (the rest is 'no prize')");
         }
@@ -70,11 +70,16 @@ public sealed record PrizeTable(int Version, long CostPoints, long Participation
             throw new ArgumentOutOfRangeException(nameof(randomValue), "The random value must be in [0, 1).");
         }
 
-        var upper = 0.0;
+        // Boundaries are summed in decimal: in binary 0.1 + 0.2 is 0.30000000000000004, which would hand the
+        // value 0.3 to the 2nd tier although the 3rd tier's interval starts there. Decimal conversion keeps the
+        // 15 significant digits operators type, so the configured boundaries are exact.
+        // A value just below 1 may round up to 1; it still belongs to the last interval.
+        var value = Math.Min((decimal)randomValue, 0.999999999999999m);
+        var upper = 0m;
         foreach (var tier in Tiers.OrderBy(t => t.Rank))
         {
-            upper += tier.Probability;
-            if (randomValue < upper)
+            upper += (decimal)tier.Probability;
+            if (value < upper)
             {
                 return tier;
             }

@@ -269,7 +269,7 @@ public sealed class ProductGrain(IPersistentState<ProductState> state, TimeProvi
 
     private ProductView? View()
         => state.State is { Product: { } product, Stock: { } stock }
-            ? new ProductView(product, stock.Total, stock.Available, stock.Reserved, stock.Committed, stock.LowStockThreshold, stock.OnShelf)
+            ? new ProductView(product, stock.Total, stock.Available, stock.Reserved, stock.Committed, stock.LowStockThreshold, stock.OnShelf, state.State.UpdatedAt)
             : null;
 
     private Task<ProductResult> Succeeded() => Task.FromResult(new ProductResult(View(), null));
@@ -284,6 +284,5 @@ public sealed class ProductGrain(IPersistentState<ProductState> state, TimeProvi
         => stock.Available == 0 ? StockBand.Out : stock.Available <= stock.LowStockThreshold ? StockBand.Low : StockBand.Normal;
 
     internal static ProductSummary Summary(Product product, StockUnit stock, DateTimeOffset at)
-        => new(product.Id, product.Name, product.Brand, product.Category, product.Price,
-            product.Images.IsDefaultOrEmpty ? null : product.Images[0], stock.OnShelf, product.Flash?.StartsAt, stock.Available, at);
+        => ProductSummary.Of(product, stock.OnShelf, stock.Available, at);
 }

@@ -60,6 +60,20 @@ public sealed record DrawState
     public long ParticipationPoints { get; init; }
 
     public Problem? Refusal { get; init; }
+
+    /// <summary>The lottery's name when the draw began, for the member's history.</summary>
+    public string? LotteryName { get; init; }
+
+    /// <summary>The prize table the cost was taken from; names the tier won when the draw used this version.</summary>
+    public PrizeTable? Table { get; init; }
+
+    /// <summary>The tier won, as configured in the table version the draw was made against.</summary>
+    public PrizeTier? WonTier { get; init; }
+
+    /// <summary>The prize product's name, from the prize order.</summary>
+    public string? PrizeName { get; init; }
+
+    public DateTimeOffset? At { get; init; }
 }
 
 /// <summary>
@@ -118,7 +132,16 @@ public sealed partial class DrawGrain(IPersistentState<DrawState> state, TimePro
             return Refused(RefusalCode.NotOnSale, now < lottery.StartsAt ? "lottery_not_started" : "lottery_ended");
         }
 
-        state.State = new DrawState { Step = DrawStep.Paying, LotteryId = lotteryId, MemberId = memberId, Cost = lottery.Table.CostPoints };
+        state.State = new DrawState
+        {
+            Step = DrawStep.Paying,
+            LotteryId = lotteryId,
+            MemberId = memberId,
+            Cost = lottery.Table.CostPoints,
+            LotteryName = lottery.Name,
+            Table = lottery.Table,
+            At = now,
+        };
         RegisterOrUpdateReminder(ResumeReminder, now + ResumeAfter, ResumeAfter);
         await state.WriteStateAsync().ConfigureAwait(false);
         await ContinueAsync().ConfigureAwait(false);
@@ -171,10 +194,11 @@ public sealed partial class DrawGrain(IPersistentState<DrawState> state, TimePro
                     break;
 
                 case DrawStep.Paid:
-                    var drawn = await GrainFactory.GetGrain<ILotteryGrain>(lotteryId).DrawAsync(DrawId, memberId).ConfigureAwait(false);
+                    // The paid cost goes along: a lottery whose cost changed since refuses, and the cost is refunded.
+                    var drawn = await GrainFactory.GetGrain<ILotteryGrain>(lotteryId).DrawPaidAsync(new PaidDraw(DrawId, memberId, state.State.Cost)).ConfigureAwait(false);
                     await RecordAsync(drawn.Refusal is { } lotteryRefusal
                         ? state.State with { Step = DrawStep.Refunding, Refusal = lotteryRefusal }
-                        : state.State with { Step = DrawStep.Drawn, Record = drawn.Record }).ConfigureAwait(false);
+                        : state.State with { Step = DrawStep.Drawn, Record = drawn.Record, WonTier = await WonTierAsync(lotteryId, drawn.Record).ConfigureAwait(false) }).ConfigureAwait(false);
                     break;
 
                 case DrawStep.Refunding:
@@ -203,8 +227,12 @@ public sealed partial class DrawGrain(IPersistentState<DrawState> state, TimePro
                         participation = earned.Succeeded ? earned.Amount : 0;
                     }
 
+                    // The history entry is idempotent by draw id, so a resumed saga may add it again.
+                    var completed = state.State with { Step = DrawStep.Completed, ParticipationPoints = participation };
+                    await GrainFactory.GetGrain<IMemberDrawsGrain>(memberId).AddAsync(Summary(completed)).ConfigureAwait(false);
+
                     // The last step needs no explicit write: the reply waits for this turn's commit anyway.
-                    Finish(state.State with { Step = DrawStep.Completed, ParticipationPoints = participation });
+                    Finish(completed);
                     return;
 
                 default:
@@ -230,7 +258,44 @@ public sealed partial class DrawGrain(IPersistentState<DrawState> state, TimePro
             return state.State with { Step = DrawStep.PrizeOrdered, PrizeOrderProblem = refusal };
         }
 
-        return state.State with { Step = DrawStep.PrizeOrdered, PrizeOrderId = orderId };
+        return state.State with { Step = DrawStep.PrizeOrdered, PrizeOrderId = orderId, PrizeName = order.Order?.ProductName };
+    }
+
+    /// <summary>The tier a record won, from the table the draw began with or, when the table changed since, the lottery's current one.</summary>
+    private async Task<PrizeTier?> WonTierAsync(string lotteryId, DrawRecord? record)
+    {
+        if (record?.WonTierId is not { } tierId)
+        {
+            return null;
+        }
+
+        var table = state.State.Table;
+        if (table is null || table.Version != record.TableVersion)
+        {
+            var lottery = await GrainFactory.GetGrain<ILotteryGrain>(lotteryId).GetAsync().ConfigureAwait(false);
+            table = lottery?.Table;
+        }
+
+        return table is not null && table.Version == record.TableVersion ? table.Tiers.FirstOrDefault(t => t.Id == tierId) : null;
+    }
+
+    private DrawSummary Summary(DrawState s)
+    {
+        var record = s.Record;
+        return new DrawSummary(
+            DrawId,
+            s.LotteryId!,
+            s.LotteryName ?? s.LotteryId!,
+            record?.At ?? s.At ?? time.GetUtcNow(),
+            record?.WonTierId is not null,
+            record?.WonTierId,
+            s.WonTier?.Rank,
+            s.WonTier?.Name,
+            record?.PrizeProductId,
+            s.PrizeName,
+            s.PrizeOrderId,
+            s.Cost,
+            s.ParticipationPoints);
     }
 
     /// <summary>The prize order's id: derived from the draw, so a resumed saga reaches the same order.</summary>
@@ -258,7 +323,13 @@ public sealed partial class DrawGrain(IPersistentState<DrawState> state, TimePro
             DrawStep.Refused or DrawStep.New or DrawStep.Paying => 0,
             _ => s.Cost,
         };
-        return new DrawResult(DrawId, s.Record, s.PrizeOrderId, spent, s.ParticipationPoints, replayed, s.Step == DrawStep.Refused ? s.Refusal : null);
+        return new DrawResult(DrawId, s.Record, s.PrizeOrderId, spent, s.ParticipationPoints, replayed, s.Step == DrawStep.Refused ? s.Refusal : null)
+        {
+            LotteryName = s.LotteryName,
+            TierRank = s.WonTier?.Rank,
+            TierName = s.WonTier?.Name,
+            PrizeName = s.PrizeName,
+        };
     }
 
     private DrawResult Refused(RefusalCode code, string detail)

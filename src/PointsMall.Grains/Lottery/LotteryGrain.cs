@@ -35,7 +35,21 @@ public static class LotteryStreams
 /// </summary>
 public sealed class LotteryGrain(IPersistentState<LotteryGrainState> state, TimeProvider time, ILotteryRandom random) : Grain, ILotteryGrain
 {
-    public Task<LotteryResult> ConfigureAsync(ConfigureLottery command)
+    public async Task<LotteryResult> ConfigureAsync(ConfigureLottery command)
+    {
+        var result = Configure(command);
+        if (result.Succeeded)
+        {
+            // Configuration is rare, so this one turn may wait on another grain. Registered before the change is
+            // kept: a lottery is never missing from the list, and a listed id whose turn failed reads as null.
+            await GrainFactory.GetGrain<ILotteryDirectoryGrain>(LotteryKeys.Directory)
+                .RegisterAsync(new LotteryEntry(GrainKey, result.Lottery!.Name, time.GetUtcNow())).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    private LotteryResult Configure(ConfigureLottery command)
     {
         ArgumentNullException.ThrowIfNull(command);
         if (string.IsNullOrWhiteSpace(command.Name) || command.Table is null)
@@ -73,28 +87,36 @@ public sealed class LotteryGrain(IPersistentState<LotteryGrainState> state, Time
             var (replaced, refusal) = current.Replace(table);
             if (refusal is not null)
             {
-                return Task.FromResult(new LotteryResult(View(), Problem.From(refusal)));
+                return new LotteryResult(View(), Problem.From(refusal));
             }
 
             next = replaced;
         }
 
         state.State = state.State with { Lottery = next, Name = command.Name.Trim(), StartsAt = command.StartsAt, EndsAt = command.EndsAt };
-        return Task.FromResult(new LotteryResult(View(), null));
+        return new LotteryResult(View(), null);
     }
 
     public Task<LotteryView?> GetAsync() => Task.FromResult(View());
 
-    public Task<DrawResult> DrawAsync(string drawId, string memberId)
+    public Task<DrawResult> DrawAsync(string drawId, string memberId) => Task.FromResult(Draw(drawId, memberId, null));
+
+    public Task<DrawResult> DrawPaidAsync(PaidDraw draw)
+    {
+        ArgumentNullException.ThrowIfNull(draw);
+        return Task.FromResult(Draw(draw.DrawId, draw.MemberId, draw.PaidCost));
+    }
+
+    private DrawResult Draw(string drawId, string memberId, long? paidCost)
     {
         if (string.IsNullOrWhiteSpace(drawId) || string.IsNullOrWhiteSpace(memberId))
         {
-            return Task.FromResult(RefusedDraw(drawId ?? "", RefusalCode.ValidationFailed, "a draw needs a draw id and a member id"));
+            return RefusedDraw(drawId ?? "", RefusalCode.ValidationFailed, "a draw needs a draw id and a member id");
         }
 
         if (state.State.Lottery is not { } lottery)
         {
-            return Task.FromResult(RefusedDraw(drawId, RefusalCode.NotFound, "no_lottery"));
+            return RefusedDraw(drawId, RefusalCode.NotFound, "no_lottery");
         }
 
         // Replays first, and without taking a random value: a retried draw returns its first record even after
@@ -102,32 +124,38 @@ public sealed class LotteryGrain(IPersistentState<LotteryGrainState> state, Time
         var previous = lottery.RecentDraws.Find(d => d.DrawId == drawId);
         if (previous is not null)
         {
-            return Task.FromResult(previous.MemberId == memberId
+            return previous.MemberId == memberId
                 ? new DrawResult(drawId, previous, null, previous.CostPoints, previous.ParticipationPoints, true, null)
-                : RefusedDraw(drawId, RefusalCode.Conflict, "draw_id_reused"));
+                : RefusedDraw(drawId, RefusalCode.Conflict, "draw_id_reused");
         }
 
         var now = time.GetUtcNow();
         if (state.State.StartsAt is { } starts && now < starts)
         {
-            return Task.FromResult(RefusedDraw(drawId, RefusalCode.NotOnSale, "lottery_not_started"));
+            return RefusedDraw(drawId, RefusalCode.NotOnSale, "lottery_not_started");
         }
 
         if (state.State.EndsAt is { } ends && now >= ends)
         {
-            return Task.FromResult(RefusedDraw(drawId, RefusalCode.NotOnSale, "lottery_ended"));
+            return RefusedDraw(drawId, RefusalCode.NotOnSale, "lottery_ended");
+        }
+
+        if (paidCost is { } paid && paid != lottery.Table.CostPoints)
+        {
+            // The table changed between the payment and this draw: never draw at a price the member did not pay.
+            return RefusedDraw(drawId, RefusalCode.Conflict, "cost_changed");
         }
 
         var outcome = lottery.Draw(drawId, memberId, random.NextDouble(), now);
         if (outcome.Refusal is { } refusal)
         {
-            return Task.FromResult(new DrawResult(drawId, null, null, 0, 0, false, Problem.From(refusal)));
+            return new DrawResult(drawId, null, null, 0, 0, false, Problem.From(refusal));
         }
 
         var record = outcome.Record!;
         state.State = state.State with { Lottery = outcome.State, Wins = state.State.Wins + (outcome.Won ? 1 : 0) };
         Publish(new StreamId(LotteryStreams.Draws, GrainKey), record);
-        return Task.FromResult(new DrawResult(drawId, record, null, record.CostPoints, record.ParticipationPoints, false, null));
+        return new DrawResult(drawId, record, null, record.CostPoints, record.ParticipationPoints, false, null);
     }
 
     private static bool SameTable(PrizeTable current, PrizeTable proposed)
@@ -138,11 +166,11 @@ public sealed class LotteryGrain(IPersistentState<LotteryGrainState> state, Time
 
     private LotteryView? View()
         => state.State.Lottery is { } lottery
-            ? new LotteryView(GrainKey, state.State.Name, lottery.Table, state.State.StartsAt, state.State.EndsAt, lottery.DrawCount, state.State.Wins)
+            ? new LotteryView(GrainKey, state.State.Name, lottery.Table, state.State.StartsAt, state.State.EndsAt, lottery.DrawCount, state.State.Wins, lottery.Remaining)
             : null;
 
-    private Task<LotteryResult> Refused(RefusalCode code, string detail)
-        => Task.FromResult(new LotteryResult(View(), new Problem(RefusalCodes.Name(code), detail)));
+    private LotteryResult Refused(RefusalCode code, string detail)
+        => new(View(), new Problem(RefusalCodes.Name(code), detail));
 
     private static DrawResult RefusedDraw(string drawId, RefusalCode code, string detail)
         => new(drawId, null, null, 0, 0, false, new Problem(RefusalCodes.Name(code), detail));

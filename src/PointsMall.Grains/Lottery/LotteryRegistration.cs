@@ -14,6 +14,8 @@ public static class LotteryRegistration
         silo.Services.TryAddSingleton<ILotteryRandom, CryptoLotteryRandom>();
         return silo
             .AddGrain<ILotteryGrain, LotteryGrain>()
-            .AddGrain<IDrawGrain, DrawGrain>();
+            .AddGrain<IDrawGrain, DrawGrain>()
+            .AddGrain<ILotteryDirectoryGrain, LotteryDirectoryGrain>()
+            .AddGrain<IMemberDrawsGrain, MemberDrawsGrain>();
     }
 }

@@ -31,6 +31,7 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
     public const string PurchaseSource = "purchase";
     public const string SignInSource = "signin";
     public const string TaskSource = "task";
+    public const string ProvisionOperationId = "provision:starting-points";
     public const int MinPasswordLength = 8;
     public const int MaxPasswordLength = 128;
     public const int MaxOperationIdLength = 200;
@@ -43,7 +44,10 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
     public static readonly TimeSpan RulesCacheDuration = TimeSpan.FromMinutes(1);
 
     /// <summary>Client operation ids may not look like the ids the grain derives itself.</summary>
-    private static readonly string[] ReservedPrefixes = [PointsAccount.ExpireOperationPrefix, "signin:"];
+    private static readonly string[] ReservedPrefixes = [PointsAccount.ExpireOperationPrefix, "signin:", "provision:"];
+
+    /// <summary>How far back sign-in days are kept: enough for this month's calendar and last month's.</summary>
+    private const int SignInDaysKept = 62;
 
     private ProgramRules? _rules;
     private DateTimeOffset _rulesFetchedAt;
@@ -62,29 +66,89 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
         }
 
         var errors = new List<string>();
-        var displayName = command.DisplayName?.Trim();
-        if (string.IsNullOrEmpty(displayName) || displayName.Length > MemberProfile.MaxNicknameLength)
-        {
-            errors.Add($"display name: 1 to {MemberProfile.MaxNicknameLength} characters");
-            displayName = null;
-        }
-
         if (command.Password is null || command.Password.Length < MinPasswordLength || command.Password.Length > MaxPasswordLength)
         {
             errors.Add($"password: {MinPasswordLength} to {MaxPasswordLength} characters");
         }
 
-        var registration = MemberProfile.Register(GrainKey, command.Phone, command.Email, displayName, null, now);
+        var (profile, refusal) = await NewProfileAsync(command.Phone, command.Email, command.DisplayName, errors, now).ConfigureAwait(false);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var rules = await RulesAsync(now).ConfigureAwait(false);
+        state.State = state.State with
+        {
+            Profile = profile! with { Password = PasswordHash.Create(command.Password!) },
+            Account = PointsAccount.Open(GrainKey),
+        };
+        PublishListing(now);
+        return new MemberResult(View(rules, now), null);
+    }
+
+    public async Task<MemberResult> ProvisionAsync(ProvisionMember command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var now = time.GetUtcNow();
+        if (state.State.Profile is not null)
+        {
+            return MemberRefused(RefusalCode.Conflict, "already_registered");
+        }
+
+        var errors = new List<string>();
+        if (command.StartingPoints is < 0 or > MaxPointsPerOperation)
+        {
+            errors.Add($"starting points: 0 to {MaxPointsPerOperation}");
+        }
+
+        var (profile, refusal) = await NewProfileAsync(command.Phone, command.Email, command.DisplayName, errors, now).ConfigureAwait(false);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var rules = await RulesAsync(now).ConfigureAwait(false);
+        var account = PointsAccount.Open(GrainKey);
+        if (command.StartingPoints > 0)
+        {
+            // An operator's grant (not earned, so no tier credit), with its own ledger line like any grant.
+            account = account.Adjust(ProvisionOperationId, command.StartingPoints, "starting points", now, ExpiresAt(rules, now)).Account;
+        }
+
+        state.State = state.State with { Profile = profile, Account = account, Provisioned = true };
+        Save(account, [], now);
+        PublishListing(now);
+        return new MemberResult(View(rules, now), null);
+    }
+
+    /// <summary>
+    /// Validates a new profile and claims its phone and e-mail. A refusal after a claim gives the claim back, so a
+    /// failed registration never leaves a login that nobody can use.
+    /// </summary>
+    private async Task<(MemberProfile? Profile, MemberResult? Refusal)> NewProfileAsync(
+        string? phone, string? email, string? displayName, List<string> errors, DateTimeOffset now)
+    {
+        var name = displayName?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > MemberProfile.MaxNicknameLength)
+        {
+            errors.Insert(0, $"display name: 1 to {MemberProfile.MaxNicknameLength} characters");
+            name = null;
+        }
+
+        var registration = MemberProfile.Register(GrainKey, phone, email, name, null, now);
         errors.AddRange(registration.Errors);
         if (errors.Count > 0)
         {
-            return MemberRefused(RefusalCode.ValidationFailed, string.Join("; ", errors));
+            return (null, MemberRefused(RefusalCode.ValidationFailed, string.Join("; ", errors)));
         }
 
         var profile = registration.Profile;
 
         // Uniqueness lives in one login grain per phone / e-mail. A claim by this member id is repeatable, so a
-        // registration retried after a timeout gets through again.
+        // registration retried after a timeout gets through again. Phone before e-mail, always: a fixed order
+        // keeps two registrations from waiting on each other.
+        var claimed = new List<string>();
         foreach (var (login, kind) in new[] { (profile.Phone, "phone"), (profile.Email, "email") })
         {
             if (login is null)
@@ -92,20 +156,49 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
                 continue;
             }
 
-            var owner = await GrainFactory.GetGrain<ILoginGrain>(login).ClaimAsync(GrainKey).ConfigureAwait(false);
-            if (!string.Equals(owner, GrainKey, StringComparison.Ordinal))
+            if (!await ClaimLoginAsync(login).ConfigureAwait(false))
             {
-                return MemberRefused(RefusalCode.Conflict, $"{kind}_taken");
+                foreach (var mine in claimed)
+                {
+                    await GrainFactory.GetGrain<ILoginGrain>(mine).ReleaseAsync(GrainKey).ConfigureAwait(false);
+                }
+
+                return (null, MemberRefused(RefusalCode.Conflict, $"{kind}_taken"));
             }
+
+            claimed.Add(login);
         }
 
-        var rules = await RulesAsync(now).ConfigureAwait(false);
-        state.State = state.State with
+        return (profile, null);
+    }
+
+    /// <summary>
+    /// Claims a login. A login held by a member id that never registered (its registration claimed and then
+    /// failed to commit) is taken over once the claim is old enough that no registration can still be running.
+    /// </summary>
+    private async Task<bool> ClaimLoginAsync(string login)
+    {
+        var grain = GrainFactory.GetGrain<ILoginGrain>(login);
+        var owner = await grain.ClaimAsync(GrainKey).ConfigureAwait(false);
+        if (string.Equals(owner, GrainKey, StringComparison.Ordinal))
         {
-            Profile = profile with { Password = PasswordHash.Create(command.Password!) },
-            Account = PointsAccount.Open(GrainKey),
-        };
-        return new MemberResult(View(rules, now), null);
+            return true;
+        }
+
+        if (await GrainFactory.GetGrain<IMemberGrain>(owner).GetAsync().ConfigureAwait(false) is not null)
+        {
+            return false;
+        }
+
+        return string.Equals(await grain.TakeOverAsync(owner, GrainKey).ConfigureAwait(false), GrainKey, StringComparison.Ordinal);
+    }
+
+    private void PublishListing(DateTimeOffset now)
+    {
+        var profile = state.State.Profile!;
+        Publish(
+            new StreamId(MemberDirectory.Stream, GrainKey),
+            new MemberListed(new MemberListing(GrainKey, profile.Nickname ?? "", profile.Phone, profile.Email, profile.RegisteredAt, now)));
     }
 
     public async Task<MemberView?> GetAsync()
@@ -126,13 +219,15 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
     public Task<MemberResult> UpdateProfileAsync(UpdateProfile command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return ChangeProfileAsync(p => p.UpdateDetails(command.DisplayName, command.Gender, command.Birthday, time.GetUtcNow()));
+        return ChangeProfileAsync(p => p.UpdateDetails(command.DisplayName, command.Gender, command.Birthday, time.GetUtcNow()), listed: true);
     }
 
     public Task<MemberResult> SaveAddressAsync(SaveAddress command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var (province, city, district) = SplitRegion(command.Region);
+        var (province, city, district) = string.IsNullOrWhiteSpace(command.Province) && string.IsNullOrWhiteSpace(command.City)
+            ? SplitRegion(command.Region)
+            : (command.Province?.Trim() ?? "", command.City?.Trim() ?? "", command.District?.Trim() ?? "");
         var address = new ShippingAddress(
             string.IsNullOrWhiteSpace(command.AddressId) ? AddressIdFor(command) : command.AddressId.Trim(),
             command.Recipient?.Trim() ?? "",
@@ -141,7 +236,7 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
             city,
             district,
             command.Detail?.Trim() ?? "",
-            null,
+            string.IsNullOrWhiteSpace(command.PostalCode) ? null : command.PostalCode.Trim(),
             command.IsDefault);
         return ChangeProfileAsync(p => p.SaveAddress(address, time.GetUtcNow()));
     }
@@ -301,9 +396,37 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
             expired = expired.AddRange(bonus.Entries.Where(IsRecordedExpiry));
         }
 
-        state.State = state.State with { SignIn = signIn.State };
+        var keepFrom = signIn.Date.AddDays(-SignInDaysKept);
+        state.State = state.State with
+        {
+            SignIn = signIn.State,
+            SignInDays = state.State.SignInDays.RemoveAll(d => d < keepFrom).Add(signIn.Date),
+        };
         Save(account, expired, now);
         return new SignInResult(signIn.StreakDay, signIn.Points, signIn.Bonus, account.Balance(now), null);
+    }
+
+    public async Task<SignInCalendar?> GetSignInCalendarAsync()
+    {
+        if (state.State.Profile is null)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var rules = await RulesAsync(now).ConfigureAwait(false);
+        var zone = rules.TimeZone;
+        var today = ZonedTime.LocalDate(now, zone);
+        var signedToday = state.State.SignIn.LastDate == today;
+        var streak = state.State.SignIn.CurrentStreak(now, zone);
+
+        // The next sign-in (today's if not done yet, else tomorrow's) continues the streak as it stands now.
+        var nextDay = streak + 1;
+        var ladder = rules.Earn.SignIn;
+        var days = state.State.SignInDays.Where(d => d.Year == today.Year && d.Month == today.Month).ToList();
+        return new SignInCalendar(
+            streak, signedToday, today, days, [.. ladder.DailyPoints], ladder.StreakBonus, ladder.BonusEveryDays,
+            ladder.PointsForDay(nextDay), ladder.BonusForDay(nextDay));
     }
 
     public async Task<PointsResult> CompleteTaskAsync(CompleteTask command)
@@ -535,7 +658,7 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
 
     private static MemberResult MemberRefused(RefusalCode code, string detail) => new(null, Problem.From(Refusal.Of(code, detail)));
 
-    private async Task<MemberResult> ChangeProfileAsync(Func<MemberProfile, ProfileOutcome> change)
+    private async Task<MemberResult> ChangeProfileAsync(Func<MemberProfile, ProfileOutcome> change, bool listed = false)
     {
         if (state.State.Profile is not { } profile)
         {
@@ -553,6 +676,10 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
         if (outcome.Profile != profile)
         {
             state.State = state.State with { Profile = outcome.Profile };
+            if (listed && outcome.Profile.Nickname != profile.Nickname)
+            {
+                PublishListing(now);
+            }
         }
 
         var rules = await RulesAsync(now).ConfigureAwait(false);
@@ -564,18 +691,37 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
         var profile = state.State.Profile!;
         var account = state.State.Account!;
         var zone = rules.TimeZone;
+        var tierPoints = rules.Tiers.QualifyingPoints(account, now);
+        var tier = rules.Tiers.TierFor(tierPoints);
+        var next = rules.Tiers.Levels.FirstOrDefault(l => l.Tier > tier);
         return new MemberView(
             GrainKey,
             profile.Nickname ?? "",
             profile.Phone,
             profile.Email,
             account.Balance(now),
-            rules.Tiers.Evaluate(account, now).ToString(),
+            tier.ToString(),
             account.LifetimeEarned,
             profile.RegisteredAt,
             state.State.SignIn.CurrentStreak(now, zone),
             state.State.SignIn.LastDate,
-            [.. profile.Addresses.Select(a => new AddressView(a.Id, a.Recipient, a.Phone, JoinRegion(a), a.Detail, a.IsDefault))]);
+            [.. profile.Addresses.Select(a => new AddressView(a.Id, a.Recipient, a.Phone, JoinRegion(a), a.Detail, a.IsDefault)
+            {
+                Province = a.Province,
+                City = a.City,
+                District = a.District,
+                PostalCode = a.PostalCode,
+            })])
+        {
+            Gender = profile.Gender,
+            Birthday = profile.Birthday,
+            TierPoints = tierPoints,
+            NextTier = next?.Tier.ToString(),
+            PointsToNextTier = next is null ? 0 : Math.Max(0, next.MinPoints - tierPoints),
+            SignedInToday = state.State.SignIn.LastDate == ZonedTime.LocalDate(now, zone),
+            Provisioned = state.State.Provisioned,
+            Changes = [.. profile.Changes.Select(c => new ProfileChangeView(c.At, c.Field, c.OldValue, c.NewValue))],
+        };
     }
 
     private static string KindName(LedgerKind kind) => kind.ToString().ToLowerInvariant();

@@ -21,6 +21,12 @@ public sealed record MemberState
     /// </summary>
     public ImmutableList<string> ZeroPointTasks { get; init; } = [];
 
+    /// <summary>Local dates signed in, oldest first, kept for the last couple of months (the calendar).</summary>
+    public ImmutableList<DateOnly> SignInDays { get; init; } = [];
+
+    /// <summary>Created by an operator without a password (bulk and demo members).</summary>
+    public bool Provisioned { get; init; }
+
     /// <summary>When the "expiry" reminder is set for (the earliest open lot's expiry), so a turn only rewrites it when it moves.</summary>
     public DateTimeOffset? ExpiryReminderAt { get; init; }
 }

@@ -27,6 +27,8 @@ public sealed class MemberOrdersGrain(IPersistentState<MemberOrdersState> state)
         return Task.CompletedTask;
     }
 
+    public Task<int> CountAsync() => Task.FromResult(state.State.Orders.Count);
+
     /// <summary>Page <paramref name="page"/> (1-based) of at most <paramref name="pageSize"/> ids (1–100).</summary>
     public Task<IReadOnlyList<string>> ListAsync(int page, int pageSize)
     {

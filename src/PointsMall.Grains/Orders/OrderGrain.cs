@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PointsMall.Actors;
+using PointsMall.Actors.Streams;
 using PointsMall.Contracts.Catalog;
 using PointsMall.Contracts.Common;
 using PointsMall.Contracts.Members;
@@ -82,12 +83,26 @@ public sealed partial class OrderGrain(
             return Refused(new Refusal(RefusalCode.ValidationFailed, "product_requires_points_cash"));
         }
 
+        ShippingAddressView? address = null;
+        if (product.Product.Category == ProductCategory.Physical)
+        {
+            // The address is copied onto the order: editing the address book later must not redirect a parcel.
+            var chosen = command.AddressId is { } addressId
+                ? member.Addresses.FirstOrDefault(a => a.Id == addressId)
+                : member.Addresses.FirstOrDefault(a => a.IsDefault) ?? (member.Addresses.Count > 0 ? member.Addresses[0] : null);
+
+            // An id the address book does not hold (removed meanwhile) leaves the order without one: the API checks
+            // the id up front, and an operator can still ship after contacting the member.
+            address = chosen is null ? null : new ShippingAddressView(chosen.Id, chosen.Recipient, chosen.Phone, chosen.Region, chosen.Detail);
+        }
+
         var order = Order.Create(GrainKey, command.MemberId, product.Product, command.Quantity, Now, Policy);
         state.State = state.State with
         {
             Command = command,
             ProductName = product.Product.Name,
             MemberTier = ParseTier(member.Tier),
+            ShippingAddress = address,
         };
         await RecordAsync(order).ConfigureAwait(false);
         await RunSagaAsync().ConfigureAwait(false);
@@ -162,6 +177,13 @@ public sealed partial class OrderGrain(
             return Refused(new Refusal(RefusalCode.NotFound, "order_not_found"));
         }
 
+        // The session is made when the saga starts waiting; an activation reloaded since then makes it again
+        // (same reference: the provider derives it from the order id) before checking the callback against it.
+        if (order.Step == SagaStep.AwaitingPayment)
+        {
+            await EnsurePaymentAsync(order).ConfigureAwait(false);
+        }
+
         var payment = state.State.Payment;
         var transition = order.PaymentConfirmed(command.PaymentReference, command.AmountFen, Now);
         if (transition.Refusal is { } refusal)
@@ -212,6 +234,34 @@ public sealed partial class OrderGrain(
         }
 
         return await ApplyAsync(order.ConfirmReceived(Now)).ConfigureAwait(false);
+    }
+
+    public async Task<OrderResult> StartPaymentAsync(string memberId)
+    {
+        var order = state.State.Order;
+        if (order is null || order.MemberId != memberId)
+        {
+            return Refused(new Refusal(RefusalCode.NotFound, "order_not_found"));
+        }
+
+        if (order.Step != SagaStep.AwaitingPayment)
+        {
+            return new OrderResult(View(), new Problem(RefusalCodes.Name(RefusalCode.Conflict), "not_awaiting_payment"));
+        }
+
+        if (Now >= order.PaymentDeadline)
+        {
+            // The deadline passed and the reminder has not run yet: time the order out now rather than take money.
+            await RunSagaAsync().ConfigureAwait(false);
+            return new OrderResult(View(), new Problem(RefusalCodes.Name(RefusalCode.Conflict), "payment_timeout"));
+        }
+
+        if (await EnsurePaymentAsync(order).ConfigureAwait(false))
+        {
+            await state.WriteStateAsync().ConfigureAwait(false);
+        }
+
+        return new OrderResult(View(), null);
     }
 
     public async Task ReceiveReminderAsync(string reminderName, ReminderTick tick)
@@ -373,12 +423,7 @@ public sealed partial class OrderGrain(
                     return order.PaymentTimedOut(Now);
                 }
 
-                if (state.State.Payment is null)
-                {
-                    var session = await payments.CreatePaymentAsync(order.Id, order.CashTotalFen, order.PaymentDeadline!.Value).ConfigureAwait(false);
-                    state.State = state.State with { Payment = session };
-                }
-
+                await EnsurePaymentAsync(order).ConfigureAwait(false);
                 return null;
 
             case SagaAction.WaitForReceipt:
@@ -421,11 +466,25 @@ public sealed partial class OrderGrain(
         return order with { UnitPrice = reserved.Price, Category = reserved.Category, PointsTotal = total.Points, CashTotalFen = total.CashFen };
     }
 
+    /// <summary>Creates the provider's payment for the cash part when the order has none yet; true when it made one.</summary>
+    private async Task<bool> EnsurePaymentAsync(Order order)
+    {
+        if (state.State.Payment is not null)
+        {
+            return false;
+        }
+
+        var session = await payments.CreatePaymentAsync(order.Id, order.CashTotalFen, order.PaymentDeadline!.Value).ConfigureAwait(false);
+        state.State = state.State with { Payment = session };
+        return true;
+    }
+
     /// <summary>Records a step: state and reminders in one durable write, then the observer.</summary>
     private async Task RecordAsync(Order order)
     {
         state.State = state.State with { Order = order };
         SyncReminders();
+        PublishStatusChange(order);
         await state.WriteStateAsync().ConfigureAwait(false);
         observer.OnStepDurable(order.Id, order.Step);
     }
@@ -475,6 +534,24 @@ public sealed partial class OrderGrain(
         }
     }
 
+    /// <summary>
+    /// Tells the order board (through the outbox, in the same commit as the step) when the status changes, not on
+    /// every step: the board is a projection that nothing on the redemption path waits for.
+    /// </summary>
+    private void PublishStatusChange(Order order)
+    {
+        var status = order.Status.ToString();
+        if (status == state.State.PublishedStatus)
+        {
+            return;
+        }
+
+        state.State = state.State with { PublishedStatus = status };
+        var summary = new OrderSummary(order.Id, order.MemberId, order.ProductId, state.State.ProductName, order.Quantity,
+            order.PointsTotal, order.CashTotalFen, status, order.CreatedAt, order.History[^1].At);
+        Publish(new StreamId(OrderKeys.OrderStream, order.Id), new OrderChanged(summary));
+    }
+
     private IMemberGrain Member(Order order) => GrainFactory.GetGrain<IMemberGrain>(order.MemberId);
 
     private IProductGrain Product(Order order) => GrainFactory.GetGrain<IProductGrain>(order.ProductId);
@@ -507,7 +584,14 @@ public sealed partial class OrderGrain(
             o.Shipment?.TrackingNumber,
             o.FulfilmentCode,
             o.CancelReason?.Detail,
-            [.. o.History.Select(h => new OrderStepView(h.Step.ToString(), h.At, h.Detail))]);
+            [.. o.History.Select(h => new OrderStepView(h.Step.ToString(), h.At, h.Detail))])
+        {
+            PaymentReference = o.PaymentReference ?? state.State.Payment?.Reference,
+            PayUrl = o.Step == SagaStep.AwaitingPayment ? state.State.Payment?.PayUrl : null,
+            ShippingAddress = state.State.ShippingAddress,
+            IsPrize = state.State.IsPrize,
+            UpdatedAt = o.History[^1].At,
+        };
     }
 
     private static Refusal? Validate(PlaceOrder command)

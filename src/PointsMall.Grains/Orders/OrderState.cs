@@ -32,6 +32,12 @@ public sealed record OrderState
     /// <summary>The provider's payment for the cash part (points + cash), created when the order starts waiting for it.</summary>
     public PaymentSession? Payment { get; init; }
 
+    /// <summary>Where a physical order ships: the member's address as it was when the order was placed.</summary>
+    public ShippingAddressView? ShippingAddress { get; init; }
+
+    /// <summary>The status last published on the order stream, so the board hears each status change once.</summary>
+    public string? PublishedStatus { get; init; }
+
     /// <summary>Whether the member's order list has the id (the add is idempotent, so a crash just repeats it).</summary>
     public bool Listed { get; init; }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using PointsMall.Actors;
 using PointsMall.Actors.Hosting;
 using PointsMall.Contracts.Orders;
 
@@ -7,6 +8,9 @@ namespace PointsMall.Grains.Orders;
 
 public static class OrdersRegistration
 {
+    /// <summary>Subscription names key durable checkpoints: never rename them.</summary>
+    public const string OrderBoardSubscription = "order-board";
+
     /// <summary>
     /// The order saga and the per-member order lists, the sandbox payment provider (replace
     /// <see cref="IPaymentProvider"/> for a real one) and a no-op <see cref="IOrderSagaObserver"/>.
@@ -21,6 +25,11 @@ public static class OrdersRegistration
         silo.Services.TryAddSingleton<IOrderSagaObserver, NullOrderSagaObserver>();
         return silo
             .AddGrain<IOrderGrain, OrderGrain>()
-            .AddGrain<IMemberOrdersGrain, MemberOrdersGrain>();
+            .AddGrain<IMemberOrdersGrain, MemberOrdersGrain>()
+            .AddGrain<IOrderBoardGrain, OrderBoardGrain>()
+            .AddStreamSubscription(OrderBoardSubscription, OrderKeys.OrderStream, (services, e, _) =>
+                e.Is<OrderChanged>()
+                    ? services.GetRequiredService<IGrainFactory>().GetGrain<IOrderBoardGrain>(OrderKeys.Board).UpsertAsync(e.Deserialize<OrderChanged>().Summary)
+                    : Task.CompletedTask);
     }
 }

@@ -47,8 +47,8 @@ public sealed class PaymentOptions
     /// <summary>The HMAC-SHA256 key shared with the provider. Empty: a random per-process key (sandbox only).</summary>
     public string Secret { get; set; } = "";
 
-    /// <summary>Where the sandbox "pay" page lives; the reference is appended as a query.</summary>
-    public string PayUrlBase { get; set; } = "/sandbox/pay";
+    /// <summary>Where the sandbox "pay" page lives; the order id and the reference are appended as a query.</summary>
+    public string PayUrlBase { get; set; } = "/api/v1/sandbox/pay";
 }
 
 /// <summary>
@@ -88,7 +88,7 @@ public sealed partial class SandboxPaymentProvider : IPaymentProvider
         ArgumentException.ThrowIfNullOrEmpty(orderId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amountFen);
         var reference = ReferenceFor(orderId);
-        return Task.FromResult(new PaymentSession(reference, $"{_payUrlBase}?ref={Uri.EscapeDataString(reference)}", amountFen, expiresAt));
+        return Task.FromResult(new PaymentSession(reference, $"{_payUrlBase}?order={Uri.EscapeDataString(orderId)}&ref={Uri.EscapeDataString(reference)}", amountFen, expiresAt));
     }
 
     public bool VerifyCallback(PaymentCallback callback)

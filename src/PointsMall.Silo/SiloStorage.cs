@@ -4,12 +4,15 @@ using PointsMall.Grains;
 using PointsMall.Storage.PostgreSql;
 using PointsMall.Storage.Sqlite;
 
-namespace PointsMall.Api.Hosting;
+namespace PointsMall.Silo;
 
-/// <summary>Co-hosts a silo in the API process (the embedded default), configured from the <c>Storage</c> and <c>Silo</c> sections.</summary>
-public static class SiloHosting
+/// <summary>
+/// The silo every host runs (the silo process, and the API when it co-hosts one): the product's grains over the
+/// store named by the <c>Storage</c> section, with runtime options from the <c>Silo</c> section.
+/// </summary>
+public static class SiloStorage
 {
-    public static WebApplicationBuilder AddPointsMallSilo(this WebApplicationBuilder builder)
+    public static SiloBuilder AddPointsMallSilo(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var storage = builder.Configuration.GetSection("Storage");
@@ -42,9 +45,6 @@ public static class SiloHosting
                 throw new InvalidOperationException($"Storage:Provider '{provider}' is not one of sqlite, postgresql, memory.");
         }
 
-        // After the silo (registered first, so started first): grain calls work from here on.
-        builder.Services.AddHostedService<AdminBootstrap>();
-        builder.Services.AddHostedService<StartupBanner>();
-        return builder;
+        return silo;
     }
 }

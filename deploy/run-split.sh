@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Runs PointsMall split: one silo process (grains + SQLite under ./data/split) and one API process in the api
+# role forwarding every grain call to it over HTTP/2. Builds once, waits for both to be ready, prints the URLs,
+# and stops both on Ctrl+C.
+#   SILO_PORT (5090), API_PORT (5080), POINTSMALL_GATEWAY_SECRET (generated), CONFIGURATION (Release)
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+silo_port="${SILO_PORT:-5090}"
+api_port="${API_PORT:-5080}"
+configuration="${CONFIGURATION:-Release}"
+secret="${POINTSMALL_GATEWAY_SECRET:-$(head -c 18 /dev/urandom | base64 | tr '+/' 'xy')}"
+data="$root/data/split"
+out="$root/artifacts/split"
+mkdir -p "$data"
+
+echo "Building ($configuration) ..."
+dotnet build "$root/src/PointsMall.Api/PointsMall.Api.csproj" -c "$configuration" --artifacts-path "$out" -v quiet -nologo
+dotnet build "$root/src/PointsMall.Silo/PointsMall.Silo.csproj" -c "$configuration" --artifacts-path "$out" -v quiet -nologo
+config="$(echo "$configuration" | tr '[:upper:]' '[:lower:]')"
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo; echo "Stopping ..."
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap stop INT TERM EXIT
+
+wait_ready() { # name url [curl options]
+  local name="$1" url="$2"; shift 2
+  for _ in $(seq 1 120); do
+    if curl -fsS "$@" "$url" >/dev/null 2>&1; then echo "$name ready: $url"; return 0; fi
+    sleep 0.5
+  done
+  echo "$name did not become ready at $url" >&2; return 1
+}
+
+# Each process runs from its project folder, so it reads its own appsettings.json.
+(cd "$root/src/PointsMall.Silo" && exec dotnet "$out/bin/PointsMall.Silo/$config/PointsMall.Silo.dll" \
+  --urls "http://127.0.0.1:$silo_port" \
+  --Storage:Sqlite:Path "$data/pointsmall.db" \
+  --Silo:GatewaySecret "$secret") &
+pids+=($!)
+wait_ready "silo" "http://127.0.0.1:$silo_port/health/ready" --http2-prior-knowledge
+
+(cd "$root/src/PointsMall.Api" && exec dotnet "$out/bin/PointsMall.Api/$config/PointsMall.Api.dll" \
+  --role api \
+  --urls "http://127.0.0.1:$api_port" \
+  --Silo:Gateway "http://127.0.0.1:$silo_port" \
+  --Silo:GatewaySecret "$secret" \
+  --DataProtection:KeysPath "$data/keys") &
+pids+=($!)
+wait_ready "api" "http://127.0.0.1:$api_port/health/ready"
+
+cat <<INFO
+
+PointsMall split mode is running.
+  Shop and admin console:  http://127.0.0.1:$api_port/
+  API docs:                http://127.0.0.1:$api_port/docs
+  API health:              http://127.0.0.1:$api_port/health/ready
+  Silo gateway (HTTP/2):   http://127.0.0.1:$silo_port  (curl --http2-prior-knowledge http://127.0.0.1:$silo_port/health/ready)
+Stop both with Ctrl+C.
+INFO
+wait -n "${pids[@]}"

@@ -1,0 +1,283 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using PointsMall.LoadTests.Reports;
+using PointsMall.LoadTests.Running;
+using PointsMall.LoadTests.Scenarios;
+using Spectre.Console;
+
+namespace PointsMall.LoadTests.Cli;
+
+/// <summary>
+/// Flash-sale against the engine, then against the row-lock baseline, with the same load; prints both side by
+/// side with the ratio. Servers not given by URL are built and started as their own processes (so the
+/// generator's CPU figure is its own), and stopped afterwards.
+/// </summary>
+public static class CompareCommand
+{
+    private const string StartedAdminPassword = "compare-admin-password";
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(6);
+
+    public static async Task<int> RunAsync(CliOptions options, ParseResult parse, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(parse);
+        var plan = options.Plan(FlashSaleScenario.Name, parse);
+
+        // A throughput comparison needs every redemption to be a real one: enough stock, limit and points
+        // unless the command line set them.
+        var expected = plan.Settings.Simulation switch
+        {
+            ConstantArrivalRate c => (long)(c.PerSecond * (c.Duration + plan.Settings.WarmUp).TotalSeconds),
+            RampingArrivalRate r => (long)r.Stages.Sum(s => s.TargetPerSecond * s.Duration.TotalSeconds),
+            FixedIterations f => f.Iterations,
+            _ => 1_000_000,
+        };
+        var workload = plan.Workload;
+        if (!Given(parse, options.Stock))
+        {
+            workload = workload with { Stock = Math.Max(workload.Stock, expected * 2) };
+        }
+
+        if (!Given(parse, options.PerMemberLimit))
+        {
+            workload = workload with { PerMemberLimit = 99 };
+        }
+
+        if (!Given(parse, options.StartingPoints))
+        {
+            workload = workload with { StartingPoints = Math.Max(workload.StartingPoints, workload.PointsPrice * 100) };
+        }
+
+        var engineUrl = parse.GetValue(options.EngineUrl);
+        var baselineUrl = parse.GetValue(options.BaselineUrl);
+        if ((engineUrl is null || baselineUrl is null) && !Given(parse, options.AdminPassword))
+        {
+            workload = workload with { AdminPassword = StartedAdminPassword };
+        }
+
+        plan = plan with { Workload = workload };
+        var noLive = parse.GetValue(options.NoLive);
+        var timeout = options.Timeout(parse);
+        var results = new List<(string Name, RunReport Report, string Folder)>();
+        foreach (var (name, given, project) in new[] { ("engine", engineUrl, "src/PointsMall.Api"), ("baseline", baselineUrl, "loadtests/PointsMall.Baseline") })
+        {
+            await using var server = given is null ? await StartedServer.StartAsync(name, project, workload.AdminPassword, parse.GetValue(options.EngineStorage)!, cancellationToken).ConfigureAwait(false) : null;
+            using var api = new ApiTargets(CliOptions.Urls([given ?? server!.Url]), timeout);
+            var (report, files) = await LiveProgress.RunAsync(plan with { Label = name + "-flash-sale" }, api, noLive, cancellationToken).ConfigureAwait(false);
+            Console.WriteLine(ReportWriter.Markdown(report));
+            results.Add((name, report, files.Folder));
+        }
+
+        Console.WriteLine(SideBySide(results.Select(r => (r.Name, r.Report)).ToList()));
+        foreach (var (name, _, folder) in results)
+        {
+            Console.WriteLine($"{name} reports: {folder}");
+        }
+
+        return results.Select(r => r.Report.ExitCode).Aggregate(0, (a, b) => a | b);
+    }
+
+    private static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
+
+    /// <summary>Engine and baseline in one Markdown table with the engine ÷ baseline ratio.</summary>
+    public static string SideBySide(IReadOnlyList<(string Name, RunReport Report)> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        static StepStats? Redeem(RunReport r) => r.Phase.Stats.Steps.FirstOrDefault(s => s.Name == "redeem");
+        var rows = new (string Metric, Func<RunReport, double> Value, string Format)[]
+        {
+            ("redemptions answered /s", r => Redeem(r) is { } s ? s.Ok / Math.Max(r.Phase.Elapsed.TotalSeconds, 1e-9) : 0, "0.0"),
+            ("orders placed /s", r => Redeem(r) is { } s ? s.Outcomes.Where(o => o.StatusCode is 200 or 201).Sum(o => o.Count) / Math.Max(r.Phase.Elapsed.TotalSeconds, 1e-9) : 0, "0.0"),
+            ("failed redemptions", r => Redeem(r)?.Failed ?? 0, "0"),
+            ("dropped arrivals", r => r.Phase.Stats.DroppedTotal, "0"),
+            ("redeem p50 ms", r => (Redeem(r)?.Latency.ValueAtPercentile(50) ?? 0) / 1000.0, "0.###"),
+            ("redeem p99 ms", r => (Redeem(r)?.Latency.ValueAtPercentile(99) ?? 0) / 1000.0, "0.###"),
+            ("redeem max ms", r => (Redeem(r)?.Latency.Max ?? 0) / 1000.0, "0.###"),
+            ("generator CPU cores", r => r.Phase.Cpu.CoresUsed, "0.00"),
+        };
+        var md = new System.Text.StringBuilder();
+        md.Append("| metric | ").Append(string.Join(" | ", runs.Select(r => r.Name))).Append(runs.Count == 2 ? $" | {runs[0].Name} ÷ {runs[1].Name} |" : " |").Append('\n');
+        md.Append("|---|").Append(string.Concat(runs.Select(_ => "---:|"))).Append(runs.Count == 2 ? "---:|" : "").Append('\n');
+        foreach (var (metric, value, format) in rows)
+        {
+            md.Append("| ").Append(metric).Append(" | ").Append(string.Join(" | ", runs.Select(r => value(r.Report).ToString(format, CultureInfo.InvariantCulture))));
+            if (runs.Count == 2)
+            {
+                var b = value(runs[1].Report);
+                md.Append(" | ").Append(b == 0 ? "–" : (value(runs[0].Report) / b).ToString("0.00", CultureInfo.InvariantCulture) + "×");
+            }
+
+            md.Append(" |\n");
+        }
+
+        md.Append("| audit | ").Append(string.Join(" | ", runs.Select(r => r.Report.Audit is null ? "not run" : r.Report.Audit.Passed ? "passed" : "FAILED"))).Append(runs.Count == 2 ? " | |" : " |").Append('\n');
+        return md.ToString();
+    }
+
+    /// <summary>A server built with its own artifacts folder and run as a child process on a free port.</summary>
+    private sealed class StartedServer : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly string _dataDirectory;
+
+        private StartedServer(Process process, string url, string dataDirectory)
+        {
+            _process = process;
+            Url = url;
+            _dataDirectory = dataDirectory;
+        }
+
+        public string Url { get; }
+
+        public static async Task<StartedServer> StartAsync(string name, string project, string adminPassword, string engineStorage, CancellationToken cancellationToken)
+        {
+            var root = RepositoryRoot();
+            var projectDirectory = Path.Combine(root, project);
+            var assembly = Path.GetFileName(project);
+            var artifacts = Environment.GetEnvironmentVariable("POINTSMALL_LOADTEST_ARTIFACTS") is { Length: > 0 } a ? a : Path.Combine(Path.GetTempPath(), "pm-loadtests-artifacts");
+            AnsiConsole.MarkupLine($"Building {Markup.Escape(project)} (Release, artifacts in {Markup.Escape(artifacts)}) …");
+            await RunToEndAsync("dotnet", ["build", projectDirectory, "-c", "Release", "--artifacts-path", artifacts, "-v", "q", "-nologo"], cancellationToken).ConfigureAwait(false);
+            var dll = Path.Combine(artifacts, "bin", assembly, "release", assembly + ".dll");
+            var port = FreePort();
+            var url = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
+            var data = Path.Combine(Path.GetTempPath(), $"pm-compare-{name}-{Guid.NewGuid():N}"[..40]);
+            Directory.CreateDirectory(data);
+            var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)! };
+            start.ArgumentList.Add(dll);
+            start.Environment["Urls"] = url;
+            start.Environment["ASPNETCORE_URLS"] = url;
+            start.Environment["Admin__Password"] = adminPassword;
+            start.Environment["POINTSMALL_ADMIN_PASSWORD"] = adminPassword;
+            start.Environment["Demo__Seed"] = "false";
+            start.Environment["RateLimits__PerMember"] = "0";
+            start.Environment["RateLimits__PerIp"] = "0";
+            start.Environment["Storage__Provider"] = engineStorage;
+            start.Environment["Storage__Sqlite__Path"] = Path.Combine(data, "engine.db");
+            start.Environment["DataProtection__KeysPath"] = Path.Combine(data, "keys");
+            start.Environment["Logging__LogLevel__Default"] = "Warning";
+            var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {dll}.");
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is not null)
+                {
+                    Console.Error.WriteLine($"[{name}] {e.Data}");
+                }
+            };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var server = new StartedServer(process, url, data);
+            try
+            {
+                await server.WaitReadyAsync(name, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            return server;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync().ConfigureAwait(false);
+            }
+
+            _process.Dispose();
+            try
+            {
+                Directory.Delete(_dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort: the temp cleaner gets the rest.
+            }
+        }
+
+        private async Task WaitReadyAsync(string name, CancellationToken cancellationToken)
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            var deadline = Stopwatch.StartNew();
+            while (deadline.Elapsed < ReadyTimeout)
+            {
+                if (_process.HasExited)
+                {
+                    throw new InvalidOperationException($"The {name} exited with code {_process.ExitCode} before it was ready.");
+                }
+
+                try
+                {
+                    using var response = await http.GetAsync(new Uri(Url + "/health/ready"), cancellationToken).ConfigureAwait(false);
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        AnsiConsole.MarkupLine($"{Markup.Escape(name)} ready at {Markup.Escape(Url)}");
+                        return;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+                catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Slow start.
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+            }
+
+            throw new TimeoutException($"The {name} at {Url} was not ready (GET /health/ready) within {ReadyTimeout.TotalMinutes:0} minutes.");
+        }
+
+        private static async Task RunToEndAsync(string file, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+        {
+            var start = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in arguments)
+            {
+                start.ArgumentList.Add(a);
+            }
+
+            using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
+            var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            var error = process.StandardError.ReadToEndAsync(cancellationToken);
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await output.ConfigureAwait(false)}{await error.ConfigureAwait(false)}");
+            }
+        }
+
+        private static string RepositoryRoot()
+        {
+            foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+            {
+                for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                {
+                    if (File.Exists(Path.Combine(dir.FullName, "PointsMall.sln")))
+                    {
+                        return dir.FullName;
+                    }
+                }
+            }
+
+            throw new InvalidOperationException("Run compare from inside the PointsMall repository (or pass --engine-url and --baseline-url).");
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            return port;
+        }
+    }
+}

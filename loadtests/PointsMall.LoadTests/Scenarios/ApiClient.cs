@@ -1,0 +1,126 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using PointsMall.LoadTests.Running;
+
+namespace PointsMall.LoadTests.Scenarios;
+
+/// <summary>A response reduced to what the runner needs: status, JSON body and problem <c>code</c>.</summary>
+public sealed record ApiResponse(int Status, JsonElement Body, string? Code)
+{
+    public bool IsSuccess => Status is >= 200 and < 300;
+
+    /// <summary>OK for 2xx and for the listed business refusals (e.g. sold_out), which are answers, not failures.</summary>
+    public StepOutcome ToOutcome(params string[] acceptedCodes)
+        => IsSuccess || (Code is not null && acceptedCodes.Contains(Code)) ? new StepOutcome(true, Status, Code) : new StepOutcome(false, Status, Code ?? "");
+
+    public string? Text(string property) => Body.ValueKind == JsonValueKind.Object && Body.TryGetProperty(property, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+
+    public long Number(string property) => Body.ValueKind == JsonValueKind.Object && Body.TryGetProperty(property, out var p) && p.ValueKind == JsonValueKind.Number ? p.GetInt64() : 0;
+
+    public ApiResponse EnsureSuccess(string what) => IsSuccess
+        ? this
+        : throw new InvalidOperationException($"Could not {what}: HTTP {Status} {Code} {(Body.ValueKind == JsonValueKind.Undefined ? "" : Body.GetRawText())}");
+}
+
+/// <summary>
+/// The target deployment: one or several base URLs (API nodes) used round-robin, one pooled connection handler
+/// each. Tests pass a handler factory (an in-memory test server).
+/// </summary>
+public sealed class ApiTargets : IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly HttpClient[] _clients;
+    private long _next;
+
+    public ApiTargets(IReadOnlyList<Uri> baseUrls, TimeSpan requestTimeout, Func<HttpMessageHandler>? handlerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(baseUrls);
+        if (baseUrls.Count == 0)
+        {
+            throw new ArgumentException("At least one target URL is needed.", nameof(baseUrls));
+        }
+
+        BaseUrls = baseUrls;
+        _clients = baseUrls.Select(url => new HttpClient(
+            handlerFactory?.Invoke() ?? new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                MaxConnectionsPerServer = 4096,
+                EnableMultipleHttp2Connections = true,
+            },
+            disposeHandler: true)
+        {
+            BaseAddress = url,
+            Timeout = requestTimeout,
+        }).ToArray();
+    }
+
+    public IReadOnlyList<Uri> BaseUrls { get; }
+
+    /// <summary>The next node, round-robin.</summary>
+    public HttpClient Next() => _clients[(int)((ulong)Interlocked.Increment(ref _next) % (ulong)_clients.Length)];
+
+    public Task<ApiResponse> GetAsync(string path, string? token, CancellationToken cancellationToken)
+        => SendAsync(HttpMethod.Get, path, null, token, null, cancellationToken);
+
+    public Task<ApiResponse> PostAsync(string path, object? body, string? token, CancellationToken cancellationToken, string? idempotencyKey = null)
+        => SendAsync(HttpMethod.Post, path, body, token, idempotencyKey, cancellationToken);
+
+    public async Task<ApiResponse> SendAsync(HttpMethod method, string path, object? body, string? token, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri("api/v1/" + path.TrimStart('/'), UriKind.Relative));
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (idempotencyKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+        }
+
+        using var response = await Next().SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var json = default(JsonElement);
+        if (bytes.Length > 0 && response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            try
+            {
+                json = JsonSerializer.Deserialize<JsonElement>(bytes, Json);
+            }
+            catch (JsonException)
+            {
+                json = default;
+            }
+        }
+
+        string? code = null;
+        if (!response.IsSuccessStatusCode)
+        {
+            code = json.ValueKind == JsonValueKind.Object && json.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : "";
+        }
+
+        return new ApiResponse((int)response.StatusCode, json, code);
+    }
+
+    /// <summary>Signs in and returns the bearer token.</summary>
+    public async Task<string> LoginAsync(string login, string password, CancellationToken cancellationToken)
+    {
+        var response = (await PostAsync("auth/login", new { login, password }, null, cancellationToken).ConfigureAwait(false)).EnsureSuccess($"sign in as {login}");
+        return response.Text("accessToken") ?? throw new InvalidOperationException($"The login of {login} returned no accessToken.");
+    }
+
+    public void Dispose()
+    {
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+    }
+}

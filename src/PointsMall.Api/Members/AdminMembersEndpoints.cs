@@ -1,0 +1,225 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using PointsMall.Actors;
+using PointsMall.Api.Infrastructure;
+using PointsMall.Contracts.Members;
+
+namespace PointsMall.Api.Members;
+
+/// <summary>The operators' member routes: search, one member with its audit, points adjustments, bulk members, purchases.</summary>
+public static class AdminMembersEndpoints
+{
+    public const int MaxQueryLength = 100;
+    public const int MaxBulkCount = 10_000;
+    public const int MaxReasonLength = 200;
+    public const int MaxOperationIdLength = 100;
+    public const long MaxPoints = 100_000_000;
+    public const decimal MaxPurchaseYuan = 100_000_000m;
+
+    /// <summary>Registrations in flight at once during a bulk request: enough to fill group commits, not to flood the mailboxes.</summary>
+    private const int BulkParallelism = 256;
+
+    public static IEndpointRouteBuilder MapAdminMembers(this IEndpointRouteBuilder routes)
+    {
+        var admin = routes.MapGroup("/admin").RequireAuthorization(ApiSetup.AdminPolicy).WithTags("Admin: members");
+        admin.MapGet("/members", SearchAsync);
+        admin.MapPost("/members/bulk", BulkAsync);
+        admin.MapGet("/members/{id}", GetAsync);
+        admin.MapGet("/members/{id}/points", GetPointsAsync);
+        admin.MapPost("/members/{id}/points", AdjustAsync);
+        admin.MapPost("/earn", EarnAsync);
+        return routes;
+    }
+
+    private static async Task<Results<Ok<MemberListResponse>, ProblemHttpResult>> SearchAsync(IGrainFactory grains, string? q, int? page, int? pageSize)
+    {
+        if (MemberValidation.Paging(page, pageSize, MemberDirectory.MaxPageSize) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (q?.Length > MaxQueryLength || page > MemberDirectory.MaxPage)
+        {
+            return MemberValidation.Problem(q?.Length > MaxQueryLength ? "q" : "page",
+                q?.Length > MaxQueryLength ? $"At most {MaxQueryLength} characters." : $"At most page {MemberDirectory.MaxPage}: narrow the search.");
+        }
+
+        var found = await MemberDirectory.SearchAsync(grains, q, page ?? 1, pageSize ?? 20);
+
+        // Balances and tiers come from the members themselves (a page at a time), so the directory never has to
+        // follow points traffic and what the operator sees is exact.
+        var views = await Task.WhenAll(found.Items.Select(l => grains.GetGrain<IMemberGrain>(l.Id).GetAsync()));
+        var items = found.Items.Zip(views, (l, v) => new MemberListItem(
+            l.Id, v?.DisplayName ?? l.DisplayName, v?.Phone ?? l.Phone, v?.Email ?? l.Email, v?.Balance ?? 0, v?.Tier ?? "Regular", l.RegisteredAt)).ToList();
+        return TypedResults.Ok(new MemberListResponse(items, found.Page, found.PageSize, found.Total));
+    }
+
+    private static async Task<Results<Ok<AdminMemberResponse>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains)
+    {
+        if (!MemberValidation.IsToken(id, MaxOperationIdLength))
+        {
+            return ApiProblems.NotFound("The member");
+        }
+
+        var member = grains.GetGrain<IMemberGrain>(id);
+        if (await member.GetAsync() is not { } view)
+        {
+            return ApiProblems.NotFound("The member");
+        }
+
+        var audit = await member.AuditAsync();
+        return TypedResults.Ok(new AdminMemberResponse(
+            MeResponse.From(view),
+            view.Provisioned,
+            [.. view.Changes.Select(c => new ProfileChangeItem(c.At, c.Field, c.OldValue, c.NewValue))],
+            audit.OpenLots,
+            audit.LedgerSum,
+            audit.Reconciles));
+    }
+
+    private static async Task<Results<Ok<LedgerResponse>, ProblemHttpResult>> GetPointsAsync(string id, IGrainFactory grains, int? page, int? pageSize)
+    {
+        if (MemberValidation.Paging(page, pageSize, MeEndpoints.MaxPageSize) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var member = grains.GetGrain<IMemberGrain>(id);
+        if (!MemberValidation.IsToken(id, MaxOperationIdLength) || await member.GetAsync() is null)
+        {
+            return ApiProblems.NotFound("The member");
+        }
+
+        return TypedResults.Ok(LedgerResponse.From(await member.GetLedgerAsync(page ?? 1, pageSize ?? MeEndpoints.DefaultPageSize)));
+    }
+
+    private static async Task<Results<Ok<AdjustPointsResponse>, ProblemHttpResult>> AdjustAsync(
+        string id, AdjustPointsRequest request, IGrainFactory grains, ApiMetrics metrics)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.Amount is not { } amount || amount == 0 || Math.Abs(amount) > MaxPoints)
+        {
+            errors["amount"] = [$"Required, not 0, between -{MaxPoints} and {MaxPoints} (negative deducts)."];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Trim().Length > MaxReasonLength)
+        {
+            errors["reason"] = [$"Required, at most {MaxReasonLength} characters (it is shown in the member's history)."];
+        }
+
+        if (request.OperationId is not null && !MemberValidation.IsToken(request.OperationId, MaxOperationIdLength))
+        {
+            errors["operationId"] = [$"At most {MaxOperationIdLength} printable characters without spaces."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        if (!MemberValidation.IsToken(id, MaxOperationIdLength))
+        {
+            return ApiProblems.NotFound("The member");
+        }
+
+        // Namespaced so an operator's id can never collide with an id the member's own operations use.
+        var operationId = request.OperationId ?? Guid.NewGuid().ToString("n");
+        var result = await grains.GetGrain<IMemberGrain>(id).AdjustAsync(new AdjustPoints("admin:" + operationId, request.Amount!.Value, request.Reason!.Trim()));
+        if (!result.Succeeded)
+        {
+            metrics.Refused("adjust_points", result.Refusal!.Code);
+            return result.Refusal.Code == "not_found" ? ApiProblems.NotFound("The member") : ApiProblems.From(result.Refusal);
+        }
+
+        return TypedResults.Ok(new AdjustPointsResponse(id, result.Amount, result.Balance, operationId, result.Replayed));
+    }
+
+    private static async Task<Results<Ok<BulkMembersResponse>, ProblemHttpResult>> BulkAsync(
+        BulkMembersRequest request, IGrainFactory grains, MemberTokens tokens, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.Count is not (>= 1 and <= MaxBulkCount))
+        {
+            errors["count"] = [$"Between 1 and {MaxBulkCount}."];
+        }
+
+        if (request.StartingPoints is < 0 or > MaxPoints)
+        {
+            errors["startingPoints"] = [$"Between 0 and {MaxPoints}."];
+        }
+
+        var prefix = request.DisplayNamePrefix?.Trim() ?? "会员";
+        if (prefix.Length is 0 or > 30)
+        {
+            errors["displayNamePrefix"] = ["1 to 30 characters."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        var members = new BulkMember[request.Count!.Value];
+        var startingPoints = request.StartingPoints ?? 0;
+        var problems = new System.Collections.Concurrent.ConcurrentBag<Contracts.Common.Problem>();
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, members.Length),
+            new ParallelOptions { MaxDegreeOfParallelism = BulkParallelism, CancellationToken = cancellationToken },
+            async (i, _) =>
+            {
+                // The e-mail is derived from the id: unique by construction, and in the reserved .invalid domain so it
+                // can never be a real person's address.
+                var id = "m-" + Guid.NewGuid().ToString("n")[..20];
+                var result = await grains.GetGrain<IMemberGrain>(id)
+                    .ProvisionAsync(new ProvisionMember(null, $"{id}@bulk.pointsmall.invalid", $"{prefix}{i + 1}", startingPoints));
+                if (result.Succeeded)
+                {
+                    members[i] = new BulkMember(id, tokens.Issue(id));
+                }
+                else
+                {
+                    problems.Add(result.Refusal!);
+                }
+            });
+        if (!problems.IsEmpty)
+        {
+            return ApiProblems.From(problems.First());
+        }
+
+        return TypedResults.Ok(new BulkMembersResponse(members, "Bearer", (long)tokens.Lifetime.TotalSeconds));
+    }
+
+    private static async Task<Results<Ok<EarnResponse>, ProblemHttpResult>> EarnAsync(EarnRequest request, IGrainFactory grains, ApiMetrics metrics)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.MemberId) || request.MemberId.Length > MaxOperationIdLength)
+        {
+            errors["memberId"] = ["Required."];
+        }
+
+        if (request.PurchaseAmount is not { } yuan || yuan <= 0 || yuan > MaxPurchaseYuan || decimal.Round(yuan, 2) != yuan)
+        {
+            errors["purchaseAmount"] = [$"The amount paid in yuan: above 0, at most {MaxPurchaseYuan}, at most two decimals."];
+        }
+
+        if (!MemberValidation.IsToken(request.Reference, MaxOperationIdLength))
+        {
+            errors["reference"] = [$"Required: the purchase's reference (order number), at most {MaxOperationIdLength} printable characters; it makes the call idempotent."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        var fen = (long)(request.PurchaseAmount!.Value * 100);
+        var result = await grains.GetGrain<IMemberGrain>(request.MemberId!)
+            .EarnForPurchaseAsync(new EarnForPurchase("purchase:" + request.Reference, fen, request.Reference!));
+        if (!result.Succeeded)
+        {
+            metrics.Refused("earn", result.Refusal!.Code);
+            return result.Refusal.Code == "not_found" ? ApiProblems.NotFound("The member") : ApiProblems.From(result.Refusal);
+        }
+
+        return TypedResults.Ok(new EarnResponse(request.MemberId!, result.Amount, result.Balance, request.Reference!, result.Replayed));
+    }
+}

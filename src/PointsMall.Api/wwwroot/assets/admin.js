@@ -1,0 +1,522 @@
+// 管理后台 Admin console: products and stock, low-stock alerts, orders and shipping, members and points, rules,
+// campaigns, lotteries. The operator's token lives in sessionStorage (per tab); a 401 goes to the login form.
+import { ApiError, createClient, itemsOf, newIdempotencyKey, tokenStore } from './api.js';
+import { CATEGORY_TEXT, STATUS_TEXT, dialog, empty, field, fmt, h, mount, pick, spinner, statusBadge, toast } from './ui.js';
+
+const store = tokenStore('pointsmall.admin', sessionStorage);
+const api = createClient(store, () => go('/admin/login', { replace: true }));
+const view = document.getElementById('view');
+const title = document.getElementById('title');
+
+const TIERS = ['Regular', 'Silver', 'Gold', 'Diamond'];
+const CARRIERS = ['顺丰 SF Express', '中通 ZTO', '圆通 YTO', '京东 JD Logistics', 'EMS'];
+
+function setTitle(zh, en) { mount(title, zh, h('span.en', en)); }
+
+function problemBox(error, testid = 'problem') {
+  return h('div.alert', { role: 'alert', 'data-testid': testid, 'data-code': error instanceof ApiError ? error.code : 'error' },
+    error instanceof ApiError ? error.friendly : String(error?.message ?? error));
+}
+
+async function attempt(what, fn, okText) {
+  try {
+    const r = await fn();
+    if (okText) toast(okText, 'ok');
+    return r ?? true;
+  } catch (e) {
+    toast(`${what}: ${e instanceof ApiError ? e.friendly : e}`, 'error');
+    return null;
+  }
+}
+
+function table(headers, rows, attrs = {}) {
+  return h('div.table-wrap', h('table', attrs,
+    h('thead', h('tr', headers.map((x) => (typeof x === 'string' ? h('th', x) : x)))),
+    h('tbody', rows)));
+}
+
+/** datetime-local value ↔ ISO string with offset. */
+const toLocalInput = (iso) => {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+};
+const fromLocalInput = (v) => (v ? new Date(v).toISOString() : null);
+const num = (v) => (v === null || v === undefined || v === '' ? null : Number(v));
+
+// ---------- product fields ----------
+const P = {
+  id: (p) => pick(p, 'id', 'productId'),
+  points: (p) => Number(pick(p, 'pointsPrice', 'price.points') ?? 0),
+  cashFen: (p) => {
+    const fen = pick(p, 'cashPriceFen', 'cashFen', 'price.cashFen');
+    if (fen !== undefined) return Number(fen);
+    const yuan = pick(p, 'cashPrice');
+    return yuan === undefined ? 0 : Math.round(Number(yuan) * 100);
+  },
+  total: (p) => pick(p, 'stock.total', 'total'),
+  available: (p) => pick(p, 'stock.available', 'available'),
+  reserved: (p) => pick(p, 'stock.reserved', 'reserved'),
+  sold: (p) => pick(p, 'stock.sold', 'sold', 'stock.committed', 'committed'),
+  threshold: (p) => pick(p, 'lowStockThreshold', 'stock.lowStockThreshold'),
+  onShelf: (p) => Boolean(pick(p, 'onShelf')),
+};
+
+function productForm(p = {}, { creating }) {
+  return h('div.form-grid.two',
+    field('名称 Name', h('input', { name: 'name', required: true, maxlength: 200, value: p.name ?? '', 'data-testid': 'product-name' })),
+    field('品牌 Brand', h('input', { name: 'brand', maxlength: 100, value: p.brand ?? '' })),
+    field('类别 Category', h('select', { name: 'category', 'data-testid': 'product-category' },
+      Object.entries(CATEGORY_TEXT).map(([v, l]) => h('option', { value: v, selected: v === (p.category ?? 'Physical') }, l)))),
+    field('所需等级 Required tier', h('select', { name: 'requiredTier' }, h('option', { value: '' }, '不限 Any'),
+      TIERS.map((t) => h('option', { value: t, selected: t === p.requiredTier }, t)))),
+    field('积分价 Points price', h('input', { name: 'pointsPrice', type: 'number', min: 0, required: true, value: P.points(p) || '', 'data-testid': 'product-points' })),
+    field('现金 Cash (¥)', h('input', { name: 'cash', type: 'number', min: 0, step: '0.01', value: P.cashFen(p) ? (P.cashFen(p) / 100).toFixed(2) : '' }), '积分+现金时填写 For points + cash'),
+    creating ? field('库存 Stock', h('input', { name: 'stock', type: 'number', min: 0, required: true, value: '100', 'data-testid': 'product-stock' })) : null,
+    field('每人限兑 Per-member limit', h('input', { name: 'perMemberLimit', type: 'number', min: 1, value: p.perMemberLimit ?? '' })),
+    field('预警阈值 Low-stock threshold', h('input', { name: 'lowStockThreshold', type: 'number', min: 0, value: P.threshold(p) ?? '' })),
+    field('图片 Image URL', h('input', { name: 'image', maxlength: 500, value: pick(p, 'images.0', 'image') ?? '' })),
+    field('开始 Starts at', h('input', { name: 'startsAt', type: 'datetime-local', value: toLocalInput(pick(p, 'startsAt', 'onShelfFrom')) })),
+    field('结束 Ends at', h('input', { name: 'endsAt', type: 'datetime-local', value: toLocalInput(pick(p, 'endsAt', 'onShelfUntil')) })),
+    h('label.checkbox', h('input', { type: 'checkbox', name: 'isFlashSale', checked: Boolean(p.isFlashSale) }), '限时抢兑 Flash drop (开始时间即开抢 starts at "Starts at")'),
+    field('描述 Description', h('textarea', { name: 'description', rows: 3, maxlength: 4000 }, p.description ?? '')));
+}
+
+function productBody(data, { creating }) {
+  const cash = Number(data.get('cash') || 0);
+  const image = String(data.get('image') || '').trim();
+  const body = {
+    name: String(data.get('name')).trim(),
+    brand: String(data.get('brand') || '').trim() || undefined,
+    category: data.get('category'),
+    pointsPrice: Number(data.get('pointsPrice')),
+    cashPrice: cash || undefined,
+    cashFen: cash ? Math.round(cash * 100) : undefined,
+    perMemberLimit: num(data.get('perMemberLimit')) ?? undefined,
+    lowStockThreshold: num(data.get('lowStockThreshold')) ?? undefined,
+    requiredTier: data.get('requiredTier') || undefined,
+    startsAt: fromLocalInput(data.get('startsAt')) ?? undefined,
+    endsAt: fromLocalInput(data.get('endsAt')) ?? undefined,
+    isFlashSale: data.get('isFlashSale') === 'on',
+    images: image ? [image] : undefined,
+    description: String(data.get('description') || '').trim() || undefined,
+  };
+  if (creating) body.stock = Number(data.get('stock'));
+  return body;
+}
+
+// ---------- sections ----------
+async function dashboard() {
+  setTitle('概览', 'Overview');
+  const stats = h('div.stats', spinner());
+  mount(view, stats, h('div.row',
+    h('a.btn.primary', { href: '/admin/products', 'data-link': true }, '+ 新建商品 New product'),
+    h('a.btn', { href: '/admin/orders?status=PendingShipment', 'data-link': true }, '待发货订单 Orders to ship'),
+    h('a.btn', { href: '/admin/alerts', 'data-link': true }, '库存预警 Low stock')));
+  const safe = (p) => p.catch(() => null);
+  const [products, alerts, toShip, members] = await Promise.all([
+    safe(api.get('/admin/products', { pageSize: 1 })), safe(api.get('/admin/alerts/low-stock')),
+    safe(api.get('/admin/orders', { status: 'PendingShipment', pageSize: 1 })), safe(api.get('/admin/members', { pageSize: 1 })),
+  ]);
+  const count = (x) => (x == null ? '—' : fmt.points(x.total ?? itemsOf(x).length));
+  mount(stats,
+    h('div.card.stat', h('div.muted', '商品 Products'), h('div.value', count(products))),
+    h('div.card.stat', h('div.muted', '库存预警 Low-stock alerts'), h('div.value.low', count(alerts))),
+    h('div.card.stat', h('div.muted', '待发货 To ship'), h('div.value', count(toShip))),
+    h('div.card.stat', h('div.muted', '会员 Members'), h('div.value', count(members))));
+}
+
+async function productsSection(_p, query) {
+  setTitle('商品与库存', 'Products & stock');
+  const q = query.get('q') ?? '';
+  const list = h('div', spinner());
+  const load = async () => {
+    try {
+      const page = await api.get('/admin/products', { q, pageSize: 100 });
+      const items = itemsOf(page);
+      mount(list, items.length ? table(
+        ['名称 Name', '类别 Category', h('th.num', '积分 Points'), h('th.num', '现金 Cash'), h('th.num', '可用 Available'), h('th.num', '总量 Total'), h('th.num', '已售 Sold'), '上架 Shelf', '操作 Actions'],
+        items.map((p) => {
+          const available = P.available(p);
+          const threshold = P.threshold(p);
+          const cls = available !== undefined && Number(available) <= 0 ? '.out' : threshold !== undefined && Number(available) <= Number(threshold) ? '.low' : '';
+          return h('tr', { 'data-testid': 'product-row', 'data-product-id': P.id(p) },
+            h('td', h('strong', p.name), h('div.muted', h('small', P.id(p)))),
+            h('td', CATEGORY_TEXT[p.category] ?? p.category ?? ''),
+            h('td.num', fmt.points(P.points(p))),
+            h('td.num', P.cashFen(p) ? fmt.yuan(P.cashFen(p)) : '—'),
+            h(`td.num${cls}`, available ?? '—'),
+            h('td.num', P.total(p) ?? '—'),
+            h('td.num', P.sold(p) ?? '—'),
+            h('td', P.onShelf(p) ? h('span.badge.status-shipped', '在售 On') : h('span.badge', '下架 Off')),
+            h('td', h('div.row',
+              h('button.btn.small', { type: 'button', onclick: () => editProduct(P.id(p), load) }, '编辑 Edit'),
+              h('button.btn.small', { type: 'button', 'data-testid': 'restock', onclick: () => restock(p, load) }, '补货 Restock'),
+              h('button.btn.small', { type: 'button', 'data-testid': 'shelf', onclick: async () => {
+                if (await attempt('上下架 Shelf', () => api.post(`/admin/products/${P.id(p)}/shelf`, { onShelf: !P.onShelf(p) }), P.onShelf(p) ? '已下架 Off shelf' : '已上架 On shelf')) load();
+              } }, P.onShelf(p) ? '下架 Shelf off' : '上架 Shelf on'))));
+        }), { 'data-testid': 'products-table' }) : empty('还没有商品 No products yet'));
+    } catch (e) {
+      mount(list, problemBox(e));
+    }
+  };
+  const search = h('input', { type: 'search', placeholder: '搜索 Search', value: q, 'aria-label': '搜索 Search' });
+  mount(view,
+    h('div.toolbar',
+      h('button.btn.primary', { type: 'button', 'data-testid': 'new-product', onclick: () => createProduct(load) }, '+ 新建商品 New product'),
+      h('form', { onsubmit: (e) => { e.preventDefault(); go(`/admin/products${search.value ? `?q=${encodeURIComponent(search.value)}` : ''}`); } }, search)),
+    list);
+  await load();
+}
+
+async function createProduct(reload) {
+  const data = await dialog('新建商品 New product', productForm({}, { creating: true }), { submitLabel: '创建 Create' });
+  if (!data) return;
+  const created = await attempt('创建 Create', () => api.post('/admin/products', productBody(data, { creating: true })), '商品已创建 Product created');
+  if (created) reload();
+}
+
+async function editProduct(id, reload) {
+  let p;
+  try { p = await api.get(`/admin/products/${encodeURIComponent(id)}`); } catch (e) { toast(e.friendly ?? String(e), 'error'); return; }
+  const data = await dialog(`编辑 Edit · ${p.name}`, productForm(p, { creating: false }), { submitLabel: '保存 Save' });
+  if (!data) return;
+  if (await attempt('保存 Save', () => api.put(`/admin/products/${encodeURIComponent(id)}`, productBody(data, { creating: false })), '已保存 Saved')) reload();
+}
+
+async function restock(p, reload) {
+  const data = await dialog(`补货 Restock · ${p.name}`, field('数量 Quantity', h('input', { name: 'quantity', type: 'number', min: 1, required: true, value: 100, 'data-testid': 'restock-quantity' })), { submitLabel: '补货 Restock' });
+  if (!data) return;
+  if (await attempt('补货 Restock', () => api.post(`/admin/products/${P.id(p)}/restock`, { quantity: Number(data.get('quantity')), operationId: newIdempotencyKey('restock') }), '已补货 Restocked')) reload();
+}
+
+async function alertsSection() {
+  setTitle('库存预警', 'Low-stock alerts');
+  mount(view, spinner());
+  try {
+    const items = itemsOf(await api.get('/admin/alerts/low-stock'));
+    mount(view, items.length ? table(['商品 Product', h('th.num', '可用 Available'), h('th.num', '阈值 Threshold'), '时间 At', ''],
+      items.map((a) => h('tr', { 'data-testid': 'alert-row' },
+        h('td', a.productName ?? a.name ?? a.productId), h(`td.num${Number(a.available) <= 0 ? '.out' : '.low'}`, a.available), h('td.num', a.threshold),
+        h('td', fmt.time(a.at ?? a.raisedAt)),
+        h('td', h('button.btn.small', { type: 'button', onclick: () => restock({ id: a.productId, name: a.productName ?? a.productId }, alertsSection) }, '补货 Restock')))))
+      : h('div.alert.ok', '库存充足，没有预警 All stock levels are healthy'));
+  } catch (e) {
+    mount(view, problemBox(e));
+  }
+}
+
+async function ordersSection(_p, query) {
+  setTitle('订单与发货', 'Orders & shipping');
+  const status = query.get('status') ?? '';
+  let page = Number(query.get('page') ?? 1);
+  const list = h('div', spinner());
+  const load = async () => {
+    try {
+      const data = await api.get('/admin/orders', { status, page, pageSize: 50 });
+      const items = itemsOf(data);
+      mount(list, items.length ? table(['订单 Order', '商品 Product', '会员 Member', h('th.num', '积分 Points'), '状态 Status', '下单 Placed', '物流 Shipping', '操作 Actions'],
+        items.map((o) => {
+          const id = pick(o, 'id', 'orderId');
+          return h('tr', { 'data-testid': 'order-row', 'data-order-id': id, 'data-status': o.status },
+            h('td', h('small', id)), h('td', `${o.productName ?? o.productId} × ${o.quantity ?? 1}`), h('td', h('small', o.memberId)),
+            h('td.num', fmt.points(o.points)), h('td', statusBadge(o.status)), h('td', fmt.time(o.placedAt)),
+            h('td', { 'data-testid': 'order-tracking', 'data-order-id': id }, o.trackingNumber ? `${o.carrier ?? ''} ${o.trackingNumber}` : '—'),
+            h('td', h('div.row',
+              o.status === 'PendingShipment' ? h('button.btn.primary.small', { type: 'button', 'data-testid': 'ship', onclick: () => ship(id, load) }, '发货 Ship') : null,
+              ['PendingPayment', 'PendingShipment'].includes(o.status) ? h('button.btn.small.danger', { type: 'button', onclick: async () => {
+                if (confirm('取消并退款？Cancel and refund?') && await attempt('取消 Cancel', () => api.post(`/admin/orders/${id}/cancel`, { reason: 'operator' }), '已取消 Cancelled')) load();
+              } }, '取消 Cancel') : null)));
+        }), { 'data-testid': 'orders-table' }) : empty('没有订单 No orders'),
+      h('div.pager',
+        h('button.btn.small', { type: 'button', disabled: page <= 1, onclick: () => { page--; load(); } }, '上一页 Prev'),
+        h('span.muted', `第 ${page} 页 Page ${page}${data.total !== undefined ? ` · 共 ${data.total} total` : ''}`),
+        h('button.btn.small', { type: 'button', disabled: data.total !== undefined ? page * 50 >= data.total : items.length < 50, onclick: () => { page++; load(); } }, '下一页 Next')));
+      // The list rows are light; shipped orders' carrier and tracking number come from each order's details.
+      await Promise.all(items.filter((o) => ['Shipped', 'Completed'].includes(o.status) && !o.trackingNumber).map(async (o) => {
+        const id = pick(o, 'id', 'orderId');
+        try {
+          const full = await api.get(`/admin/orders/${encodeURIComponent(id)}`);
+          const cell = list.querySelector(`[data-testid="order-tracking"][data-order-id="${CSS.escape(id)}"]`);
+          if (cell && full.trackingNumber) cell.textContent = `${full.carrier ?? ''} ${full.trackingNumber}`;
+        } catch { /* the column stays a dash */ }
+      }));
+    } catch (e) {
+      mount(list, problemBox(e));
+    }
+  };
+  mount(view,
+    h('div.chips', [['', '全部 All'], ...Object.entries(STATUS_TEXT).filter(([k]) => !['Placed', 'Failed'].includes(k))].map(([v, l]) =>
+      h(`button.chip${v === status ? '.active' : ''}`, { type: 'button', onclick: () => go(v ? `/admin/orders?status=${v}` : '/admin/orders') }, l))),
+    list);
+  await load();
+}
+
+async function ship(id, reload) {
+  const data = await dialog(`发货 Ship · ${id}`, h('div.form-grid',
+    field('快递公司 Carrier', h('select', { name: 'carrier', 'data-testid': 'carrier' }, CARRIERS.map((c) => h('option', { value: c.split(' ')[0] }, c)))),
+    field('运单号 Tracking number', h('input', { name: 'trackingNumber', required: true, maxlength: 64, pattern: '[A-Za-z0-9-]{4,64}', 'data-testid': 'tracking-number' }))), { submitLabel: '确认发货 Ship' });
+  if (!data) return;
+  if (await attempt('发货 Ship', () => api.post(`/admin/orders/${id}/ship`, { carrier: data.get('carrier'), trackingNumber: data.get('trackingNumber') }), '已发货 Shipped')) reload();
+}
+
+async function membersSection(_p, query) {
+  setTitle('会员与积分', 'Members & points');
+  const q = query.get('q') ?? '';
+  const list = h('div', spinner());
+  const load = async () => {
+    try {
+      const items = itemsOf(await api.get('/admin/members', { q, pageSize: 50 }));
+      mount(list, items.length ? table(['会员 Member', '手机/邮箱 Contact', '等级 Tier', h('th.num', '积分 Balance'), '操作 Actions'],
+        items.map((m) => h('tr', { 'data-testid': 'member-row', 'data-member-id': m.id },
+          h('td', h('strong', m.displayName), h('div.muted', h('small', m.id))), h('td', m.phone ?? m.email ?? ''), h('td', h('span.badge.tier', m.tier)),
+          h('td.num', { 'data-testid': 'member-balance' }, fmt.points(m.balance)),
+          h('td', h('div.row',
+            h('button.btn.small', { type: 'button', 'data-testid': 'adjust', onclick: () => adjust(m, load) }, '调整积分 Adjust'),
+            h('button.btn.small', { type: 'button', 'data-testid': 'earn', onclick: () => earn(m, load) }, '消费积分 Purchase earn'))))), { 'data-testid': 'members-table' })
+        : empty('没有会员 No members'));
+    } catch (e) {
+      mount(list, problemBox(e));
+    }
+  };
+  const search = h('input', { type: 'search', placeholder: '手机/邮箱/昵称 Phone, e-mail, name', value: q, 'aria-label': '搜索会员 Search members', 'data-testid': 'member-search' });
+  mount(view,
+    h('div.toolbar',
+      h('form', { onsubmit: (e) => { e.preventDefault(); go(`/admin/members${search.value ? `?q=${encodeURIComponent(search.value.trim())}` : ''}`); } }, search),
+      h('button.btn', { type: 'button', onclick: () => bulk(load) }, '批量创建 Bulk create')),
+    list);
+  await load();
+}
+
+async function adjust(m, reload) {
+  const data = await dialog(`调整积分 Adjust points · ${m.displayName}`, h('div.form-grid',
+    field('积分 Amount', h('input', { name: 'amount', type: 'number', required: true, 'data-testid': 'adjust-amount' }), '正数发放，负数扣减 Positive grants, negative deducts'),
+    field('原因 Reason', h('input', { name: 'reason', required: true, maxlength: 200, value: '客服调整 Service adjustment', 'data-testid': 'adjust-reason' }))), { submitLabel: '提交 Submit' });
+  if (!data) return;
+  const r = await attempt('调整 Adjust', () => api.post(`/admin/members/${m.id}/points`, { amount: Number(data.get('amount')), reason: data.get('reason') }));
+  if (r) { toast(`余额 Balance: ${fmt.points(r.balance)}`, 'ok'); reload(); }
+}
+
+async function earn(m, reload) {
+  const data = await dialog(`消费积分 Earn for a purchase · ${m.displayName}`, h('div.form-grid',
+    field('消费金额 Purchase amount (¥)', h('input', { name: 'purchase', type: 'number', min: 0.01, step: '0.01', required: true, 'data-testid': 'earn-amount' })),
+    field('单号 Reference', h('input', { name: 'reference', required: true, maxlength: 100, value: `POS-${Date.now()}` }))), { submitLabel: '发放 Award' });
+  if (!data) return;
+  const yuan = Number(data.get('purchase'));
+  const r = await attempt('发放 Award', () => api.post('/admin/earn', { memberId: m.id, purchaseAmount: yuan, purchaseAmountFen: Math.round(yuan * 100), reference: data.get('reference') }));
+  if (r) { toast(`+${fmt.points(r.pointsAwarded)} · 余额 Balance ${fmt.points(r.balance)}`, 'ok'); reload(); }
+}
+
+async function bulk(reload) {
+  const data = await dialog('批量创建会员 Bulk create members', h('div.form-grid',
+    field('数量 Count', h('input', { name: 'count', type: 'number', min: 1, max: 1000, value: 10, required: true })),
+    field('初始积分 Starting points', h('input', { name: 'startingPoints', type: 'number', min: 0, value: 1000, required: true }))), { submitLabel: '创建 Create' });
+  if (!data) return;
+  const r = await attempt('创建 Create', () => api.post('/admin/members/bulk', { count: Number(data.get('count')), startingPoints: Number(data.get('startingPoints')) }));
+  if (r) { toast(`已创建 ${itemsOf(r).length || r.members?.length || 0} 名会员 members created`, 'ok'); reload(); }
+}
+
+/** Rules are data: the console edits the JSON the API returns (with its version for the optimistic check). */
+async function rulesSection() {
+  setTitle('规则', 'Rules');
+  mount(view, spinner());
+  let rules;
+  try { rules = await api.get('/admin/rules'); } catch (e) { mount(view, problemBox(e)); return; }
+  const text = h('textarea', { rows: 24, spellcheck: false, style: { fontFamily: 'ui-monospace, monospace', fontSize: '.85rem' }, 'data-testid': 'rules-json' }, JSON.stringify(rules, null, 2));
+  const summary = h('div.stats');
+  const earnRule = pick(rules, 'purchase', 'earn.purchase');
+  if (earnRule) summary.append(h('div.card.stat', h('div.muted', '消费积分 Purchase earn'), h('div.value', `${fmt.yuan(earnRule.fenPerStep)} → ${earnRule.pointsPerStep} 积分`)));
+  const ladder = pick(rules, 'signIn.ladder', 'signIn.dailyPoints');
+  if (ladder) summary.append(h('div.card.stat', h('div.muted', '签到阶梯 Sign-in ladder'), h('div.value', ladder.join(' · '))));
+  const levels = Array.isArray(rules.tiers) ? rules.tiers : pick(rules, 'tiers.levels');
+  if (levels) summary.append(h('div.card.stat', h('div.muted', '等级 Tiers'), h('div', levels.map((l) => h('div', `${l.tier} ≥ ${fmt.points(l.minPoints)} ×${l.multiplier ?? l.earnMultiplier}`)))));
+  const campaigns = pick(rules, 'campaigns');
+  if (Array.isArray(campaigns)) summary.append(h('div.card.stat', h('div.muted', '活动 Campaigns'), h('div.value', campaigns.length)));
+  mount(view, summary, h('section.card.stack',
+    h('p.muted', '编辑规则 JSON 后保存；版本号用于防止覆盖他人的修改。Edit the rules as JSON; the version guards against overwriting someone else\'s change.'),
+    text,
+    h('div.row', h('button.btn.primary', { type: 'button', onclick: async () => {
+      let body;
+      try { body = JSON.parse(text.value); } catch (e) { toast(`JSON 格式错误 Invalid JSON: ${e.message}`, 'error'); return; }
+      if (await attempt('保存 Save', () => api.put('/admin/rules', body), '规则已保存 Rules saved')) rulesSection();
+    } }, '保存 Save'), h('button.btn', { type: 'button', onclick: rulesSection }, '重置 Reset'))));
+}
+
+async function campaignsSection() {
+  setTitle('活动', 'Campaigns');
+  const list = h('div', spinner());
+  const load = async () => {
+    try {
+      const items = itemsOf(await api.get('/admin/campaigns'));
+      const now = Date.now();
+      mount(list, items.length ? table(['名称 Name', h('th.num', '倍数 Multiplier'), '开始 Starts', '结束 Ends', '状态 State', ''],
+        items.map((c) => h('tr', { 'data-testid': 'campaign-row' },
+          h('td', c.name), h('td.num', `×${c.multiplier}`), h('td', fmt.time(c.startsAt)), h('td', fmt.time(c.endsAt)),
+          h('td', c.active || (Date.parse(c.startsAt) <= now && Date.parse(c.endsAt) > now) ? h('span.badge.hot', '进行中 Live')
+            : Date.parse(c.startsAt) > now ? h('span.badge', '未开始 Upcoming') : h('span.badge', '已结束 Ended')),
+          h('td', h('button.btn.small.danger', { type: 'button', onclick: async () => {
+            if (confirm('删除活动？Delete campaign?') && await attempt('删除 Delete', () => api.del(`/admin/campaigns/${encodeURIComponent(c.id)}`), '已删除 Deleted')) load();
+          } }, '删除 Delete'))))) : empty('暂无活动 No campaigns'));
+    } catch (e) {
+      mount(list, problemBox(e));
+    }
+  };
+  mount(view, h('div.toolbar', h('button.btn.primary', { type: 'button', onclick: async () => {
+    const start = new Date();
+    const end = new Date(start.getTime() + 7 * 86400000);
+    const data = await dialog('新建活动 New campaign', h('div.form-grid',
+      field('名称 Name', h('input', { name: 'name', required: true, maxlength: 100, value: '双倍积分周 Double points week' })),
+      field('积分倍数 Multiplier', h('input', { name: 'multiplier', type: 'number', min: 1, step: '0.1', required: true, value: 2 })),
+      field('开始 Starts', h('input', { name: 'startsAt', type: 'datetime-local', required: true, value: toLocalInput(start.toISOString()) })),
+      field('结束 Ends', h('input', { name: 'endsAt', type: 'datetime-local', required: true, value: toLocalInput(end.toISOString()) }))), { submitLabel: '创建 Create' });
+    if (!data) return;
+    if (await attempt('创建 Create', () => api.post('/admin/campaigns', {
+      name: data.get('name'), multiplier: Number(data.get('multiplier')), startsAt: fromLocalInput(data.get('startsAt')), endsAt: fromLocalInput(data.get('endsAt')),
+    }), '活动已创建 Campaign created')) load();
+  } }, '+ 新建活动 New campaign')), list);
+  await load();
+}
+
+function tierRow(t = {}) {
+  return h('div.form-grid.two.tier-row', { style: { gridTemplateColumns: '2fr 1fr 1fr 2fr auto', alignItems: 'end' } },
+    h('input', { type: 'hidden', name: 'tierId', value: t.id ?? '' }),
+    field('奖项 Prize name', h('input', { name: 'tierName', required: true, maxlength: 100, value: t.name ?? '' })),
+    field('概率 Probability', h('input', { name: 'probability', type: 'number', min: 0, max: 1, step: '0.0001', required: true, value: t.probability ?? 0.1 })),
+    field('数量 Stock', h('input', { name: 'tierStock', type: 'number', min: 0, required: true, value: t.stock ?? t.remaining ?? 10 })),
+    field('奖品商品 Prize product id', h('input', { name: 'prizeProductId', maxlength: 100, value: t.prizeProductId ?? '' })),
+    h('button.btn.small.danger', { type: 'button', onclick: (e) => e.target.closest('.tier-row').remove() }, '✕'));
+}
+
+async function lotteryDialog(existing) {
+  const table = existing?.table ?? {};
+  const tiers = h('div.stack', (existing?.tiers ?? table.tiers ?? [{}]).map(tierRow));
+  const data = await dialog(existing ? `编辑抽奖 Edit · ${existing.name}` : '新建抽奖 New lottery', h('div.stack',
+    h('div.form-grid.two',
+      field('名称 Name', h('input', { name: 'name', required: true, maxlength: 100, value: existing?.name ?? '' })),
+      field('每次消耗积分 Cost per draw', h('input', { name: 'cost', type: 'number', min: 0, required: true, value: existing?.cost ?? 100 })),
+      field('参与奖积分 Participation points', h('input', { name: 'participationPoints', type: 'number', min: 0, value: existing?.participationPoints ?? table.participationPoints ?? 0 })),
+      field('开始 Starts', h('input', { name: 'startsAt', type: 'datetime-local', value: toLocalInput(existing?.startsAt) })),
+      field('结束 Ends', h('input', { name: 'endsAt', type: 'datetime-local', value: toLocalInput(existing?.endsAt) }))),
+    h('h3', '奖项 Prize tiers'), tiers,
+    h('button.btn.small', { type: 'button', onclick: () => tiers.append(tierRow()) }, '+ 奖项 Add tier')), { submitLabel: '保存 Save' });
+  if (!data) return null;
+  const names = data.getAll('tierName');
+  const probs = data.getAll('probability');
+  const stocks = data.getAll('tierStock');
+  const prizes = data.getAll('prizeProductId');
+  const ids = data.getAll('tierId');
+  return {
+    name: data.get('name'),
+    cost: Number(data.get('cost')),
+    participationPoints: Number(data.get('participationPoints') || 0),
+    startsAt: fromLocalInput(data.get('startsAt')) ?? undefined,
+    endsAt: fromLocalInput(data.get('endsAt')) ?? undefined,
+    tiers: names.map((name, i) => ({ id: ids[i] || undefined, name, probability: Number(probs[i]), stock: Number(stocks[i]), prizeProductId: prizes[i] || undefined })),
+  };
+}
+
+async function lotteriesSection() {
+  setTitle('抽奖', 'Lotteries');
+  const list = h('div', spinner());
+  const load = async () => {
+    try {
+      const items = itemsOf(await api.get('/admin/lotteries'));
+      mount(list, items.length ? table(['名称 Name', h('th.num', '消耗 Cost'), '奖项 Tiers', h('th.num', '抽奖次数 Draws'), h('th.num', '中奖 Wins'), ''],
+        items.map((l) => h('tr', { 'data-testid': 'lottery-row' },
+          h('td', h('strong', l.name), h('div.muted', h('small', l.id))), h('td.num', fmt.points(l.cost ?? pick(l, 'table.costPoints'))),
+          h('td', (l.tiers ?? pick(l, 'table.tiers') ?? []).map((t) => h('div', `${t.name} · ${(Number(t.probability) * 100).toFixed(2)}% · ${t.remaining ?? t.stock ?? ''}`))),
+          h('td.num', l.draws ?? '—'), h('td.num', l.wins ?? '—'),
+          h('td', h('button.btn.small', { type: 'button', onclick: async () => {
+            const body = await lotteryDialog(l);
+            if (body && await attempt('保存 Save', () => api.put(`/admin/lotteries/${encodeURIComponent(l.id)}`, body), '已保存 Saved')) load();
+          } }, '编辑 Edit'))))) : empty('暂无抽奖 No lotteries'));
+    } catch (e) {
+      mount(list, problemBox(e));
+    }
+  };
+  mount(view, h('div.toolbar', h('button.btn.primary', { type: 'button', onclick: async () => {
+    const body = await lotteryDialog(null);
+    if (body && await attempt('创建 Create', () => api.post('/admin/lotteries', body), '抽奖已创建 Lottery created')) load();
+  } }, '+ 新建抽奖 New lottery')), list);
+  await load();
+}
+
+function loginSection() {
+  setTitle('管理员登录', 'Operator sign-in');
+  document.getElementById('side').classList.add('hidden');
+  const error = h('div');
+  const form = h('form.card.stack.auth', { 'data-testid': 'admin-login-form' },
+    h('h2', '登录管理后台', h('span.en', 'Sign in to the console')),
+    field('账号 Login', h('input', { name: 'login', required: true, value: 'admin', autocomplete: 'username' })),
+    field('密码 Password', h('input', { name: 'password', type: 'password', required: true, autocomplete: 'current-password' })),
+    error,
+    h('button.btn.primary.block', { type: 'submit' }, '登录 Sign in'));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const data = new FormData(form);
+    mount(error);
+    try {
+      await api.login(String(data.get('login')).trim(), data.get('password'));
+      document.getElementById('side').classList.remove('hidden');
+      const next = new URLSearchParams(location.search).get('next');
+      go(next && next.startsWith('/admin') ? next : '/admin', { replace: true });
+    } catch (err) {
+      mount(error, problemBox(err, 'auth-error'));
+    }
+  });
+  mount(view, form);
+}
+
+// ---------- router ----------
+const sections = {
+  '': dashboard,
+  products: productsSection,
+  alerts: alertsSection,
+  orders: ordersSection,
+  members: membersSection,
+  rules: rulesSection,
+  campaigns: campaignsSection,
+  lotteries: lotteriesSection,
+};
+
+async function render() {
+  const path = location.pathname.replace(/\/+$/, '');
+  const name = path.replace(/^\/admin\/?/, '').split('/')[0];
+  document.getElementById('who').textContent = api.signedIn ? `${store.get()?.login ?? 'admin'}` : '';
+  document.getElementById('logout').classList.toggle('hidden', !api.signedIn);
+  if (name === 'login' || !api.signedIn) {
+    if (name !== 'login') {
+      history.replaceState(null, '', `/admin/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+    }
+    loginSection();
+    return;
+  }
+  document.getElementById('side').classList.remove('hidden');
+  for (const a of document.querySelectorAll('#admin-nav a')) a.classList.toggle('active', a.dataset.section === (name || 'dashboard'));
+  const section = sections[name];
+  if (!section) {
+    mount(view, empty('页面不存在 Page not found'));
+    return;
+  }
+  try {
+    await section({}, new URLSearchParams(location.search));
+  } catch (e) {
+    mount(view, problemBox(e));
+  }
+}
+
+function go(url, { replace = false } = {}) {
+  if (replace) history.replaceState(null, '', url);
+  else history.pushState(null, '', url);
+  render();
+}
+
+document.addEventListener('click', (e) => {
+  const a = e.target.closest('a[data-link]');
+  if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+  e.preventDefault();
+  go(a.getAttribute('href'));
+});
+window.addEventListener('popstate', render);
+document.getElementById('logout').addEventListener('click', () => { api.logout(); go('/admin/login'); });
+render();

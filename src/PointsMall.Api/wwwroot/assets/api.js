@@ -1,0 +1,133 @@
+// The JSON API client shared by the mall and the admin console: bearer token, problem+json, idempotency keys.
+
+const BASE = '/api/v1';
+
+/** Human messages for the API's stable problem codes (中文 / English). */
+export const PROBLEM_TEXT = {
+  sold_out: '已售罄 Sold out',
+  insufficient_points: '积分不足 Not enough points',
+  limit_exceeded: '超出限购 Purchase limit reached',
+  not_on_sale: '未开售 Not on sale yet',
+  tier_required: '等级不足 Higher membership tier required',
+  rate_limited: '请求过于频繁，请稍后再试 Too many requests, try again shortly',
+  validation_failed: '输入有误 Please check your input',
+  not_found: '未找到 Not found',
+  forbidden: '无权限 Not allowed',
+  unauthorized: '请先登录 Please sign in',
+  conflict: '状态已变化，请刷新 The state changed, please refresh',
+  unavailable: '服务繁忙，请重试 Service busy, please retry',
+  already_signed_in: '今日已签到 Already signed in today',
+  payment_expired: '支付已超时 Payment window expired',
+  network: '网络错误 Network error',
+};
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem || {};
+    this.code = this.problem.code || (status === 401 ? 'unauthorized' : `http_${status}`);
+  }
+
+  /** A message for people: the known text for the code, plus the server's detail when it adds something. */
+  get friendly() {
+    const known = PROBLEM_TEXT[this.code];
+    const errors = this.problem.errors ? Object.values(this.problem.errors).flat().join('; ') : '';
+    if (known) return errors ? `${known}: ${errors}` : known;
+    return this.problem.detail || this.problem.title || this.message;
+  }
+}
+
+/** A token slot: members keep theirs across visits (localStorage), operators per tab (sessionStorage). */
+export function tokenStore(key, storage) {
+  return {
+    get: () => { try { return JSON.parse(storage.getItem(key) || 'null'); } catch { return null; } },
+    set: (value) => storage.setItem(key, JSON.stringify(value)),
+    clear: () => storage.removeItem(key),
+  };
+}
+
+/**
+ * Creates a client. onUnauthorized runs on any 401 (the apps send the user to their login page).
+ */
+export function createClient(store, onUnauthorized) {
+  async function request(method, path, { body, headers = {}, auth = true, query, redirectOn401 = true } = {}) {
+    const url = new URL(BASE + path, location.origin);
+    if (query) {
+      for (const [k, v] of Object.entries(query)) {
+        if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, v);
+      }
+    }
+    const h = { Accept: 'application/json, application/problem+json', ...headers };
+    const session = store.get();
+    if (auth && session?.accessToken) h.Authorization = `Bearer ${session.accessToken}`;
+    if (body !== undefined) h['Content-Type'] = 'application/json';
+    let response;
+    try {
+      response = await fetch(url, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch {
+      throw new ApiError(0, { code: 'network', detail: 'The server could not be reached.' });
+    }
+    const text = await response.text();
+    let data = null;
+    if (text) {
+      try { data = JSON.parse(text); } catch { data = { detail: text }; }
+    }
+    if (!response.ok) {
+      if (response.status === 401 && auth) {
+        store.clear();
+        if (redirectOn401) onUnauthorized?.();
+      }
+      throw new ApiError(response.status, data);
+    }
+    return data;
+  }
+
+  return {
+    request,
+    get: (path, query) => request('GET', path, { query }),
+    post: (path, body, headers) => request('POST', path, { body: body ?? {}, headers }),
+    put: (path, body) => request('PUT', path, { body }),
+    del: (path) => request('DELETE', path),
+    async login(login, password) {
+      const token = await request('POST', '/auth/login', { body: { login, password }, auth: false });
+      store.set({ ...token, login, at: Date.now() });
+      return token;
+    },
+    register: (body) => request('POST', '/auth/register', { body, auth: false }),
+    logout: () => store.clear(),
+    get signedIn() { return !!store.get()?.accessToken; },
+  };
+}
+
+/** A fresh Idempotency-Key (printable ASCII, well under the 100-character limit). */
+export function newIdempotencyKey(prefix = 'web') {
+  const id = globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  return `${prefix}-${id}`;
+}
+
+/**
+ * Sends a state-changing call with one Idempotency-Key per user attempt: a network failure or 503 is retried
+ * with the same key (the server answers the first outcome), so a retry can never place a second order.
+ */
+export async function withIdempotency(send, { attempts = 3, prefix } = {}) {
+  const key = newIdempotencyKey(prefix);
+  let last;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      return await send(key);
+    } catch (e) {
+      last = e;
+      const transient = e instanceof ApiError && (e.status === 0 || e.status === 503 || e.status === 502 || e.status === 504);
+      if (!transient) throw e;
+      await new Promise((r) => setTimeout(r, 300 * (i + 1)));
+    }
+  }
+  throw last;
+}
+
+/** Items of a paged answer, whatever the list is called. */
+export function itemsOf(page) {
+  if (Array.isArray(page)) return page;
+  return page?.items ?? page?.entries ?? page?.orders ?? page?.products ?? page?.members ?? page?.alerts ?? [];
+}

@@ -1,0 +1,770 @@
+// 积分商城 Points Mall: the shopper single-page app (history routing, ES modules, no build step).
+import { ApiError, createClient, itemsOf, newIdempotencyKey, tokenStore } from './api.js';
+import { CATEGORY_TEXT, STATUS_TEXT, dialog, empty, field, fmt, h, mount, pick, spinner, statusBadge, toast } from './ui.js';
+
+const store = tokenStore('pointsmall.member', localStorage);
+const api = createClient(store, () => {
+  if (!location.pathname.startsWith('/login') && !location.pathname.startsWith('/register')) {
+    go(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
+  }
+});
+const app = document.getElementById('app');
+
+/** Timers and pollers of the current page; cleared on navigation. */
+let pageTimers = [];
+function every(ms, fn) { pageTimers.push(setInterval(fn, ms)); }
+function clearPageTimers() { pageTimers.forEach(clearInterval); pageTimers = []; }
+
+// ---------- product field access (tolerant of the API's exact names) ----------
+const P = {
+  id: (p) => pick(p, 'id', 'productId'),
+  name: (p) => pick(p, 'name') ?? '',
+  points: (p) => Number(pick(p, 'pointsPrice', 'price.points', 'points') ?? 0),
+  cashFen: (p) => {
+    const fen = pick(p, 'cashFen', 'price.cashFen', 'cashPriceFen');
+    if (fen !== undefined) return Number(fen);
+    const yuan = pick(p, 'cashPrice');
+    return yuan === undefined ? 0 : Math.round(Number(yuan) * 100);
+  },
+  available: (p) => pick(p, 'available', 'stock.available', 'remaining'),
+  total: (p) => pick(p, 'total', 'stock.total', 'initialStock'),
+  category: (p) => pick(p, 'category') ?? '',
+  image: (p) => pick(p, 'image', 'images.0'),
+  flashStart: (p) => pick(p, 'flashStartsAt', 'flash.startsAt', 'startsAt'),
+  endsAt: (p) => pick(p, 'endsAt', 'onShelfUntil'),
+  isFlash: (p) => Boolean(pick(p, 'isFlashSale', 'flash') ?? pick(p, 'flashStartsAt')),
+  limit: (p) => pick(p, 'perMemberLimit', 'flash.perMemberLimit', 'effectivePerMemberLimit'),
+  tier: (p) => pick(p, 'requiredTier'),
+};
+
+/** Placeholder artwork per category (inline SVG: no image files, no emoji font needed). */
+const ART = {
+  Physical: '<path d="M4 10h16v10H4zM3 7h18v3H3zM12 7v13M12 7c-2-4-7-4-6-1 .5 1.5 3 1 6 1 3 0 5.5.5 6-1 1-3-4-3-6 1"/>',
+  Virtual: '<path d="M3 8a2 2 0 0 0 0 4v4h18v-4a2 2 0 0 1 0-4V4H3zM14 4v16" stroke-dasharray="2 2"/>',
+  Service: '<path d="M4 18h16M6 18a6 6 0 0 1 12 0M12 8v2M10 8h4"/>',
+};
+function art(category) {
+  const holder = document.createElement('span');
+  holder.innerHTML = `<svg viewBox="0 0 24 24" aria-hidden="true">${ART[category] ?? ART.Physical}</svg>`;
+  return [holder.firstChild, h('span.cat', CATEGORY_TEXT[category] ?? '')];
+}
+
+function priceText(p, qty = 1) {
+  const cash = P.cashFen(p) * qty;
+  return h('span.price', `${fmt.points(P.points(p) * qty)}`, h('small', ' 积分 pts'), cash ? h('small', ` + ${fmt.yuan(cash)}`) : null);
+}
+
+function thumb(p, badge) {
+  const img = P.image(p);
+  return h('div.thumb', img ? h('img', { src: img, alt: P.name(p), loading: 'lazy' }) : art(P.category(p)), badge);
+}
+
+function productCard(p) {
+  const available = P.available(p);
+  const soldOut = available !== undefined && Number(available) <= 0;
+  return h('a.product-card', { href: `/products/${encodeURIComponent(P.id(p))}`, 'data-link': true, 'data-testid': 'product-card', 'data-product-id': P.id(p) },
+    thumb(p, soldOut ? h('span.badge', '已售罄 Sold out') : P.isFlash(p) ? h('span.badge.hot', '限时 Flash') : null),
+    h('div.body',
+      h('div.name', P.name(p)),
+      priceText(p),
+      available !== undefined ? h('small.muted', `库存 Stock ${fmt.points(available)}`) : null));
+}
+
+// ---------- header: account chip ----------
+let me = null;
+async function refreshMe() {
+  const chip = document.getElementById('account-chip');
+  if (!api.signedIn) {
+    me = null;
+    chip.textContent = '登录 Sign in';
+    chip.href = '/login';
+    return null;
+  }
+  try {
+    me = await api.request('GET', '/me', { redirectOn401: false });
+    chip.textContent = `${fmt.points(me.balance)} 积分 pts`;
+    chip.href = '/me';
+    chip.dataset.balance = me.balance;
+  } catch (e) {
+    // An expired session just shows the sign-in chip; pages that need a member redirect on their own.
+    if (e instanceof ApiError && e.status === 401) {
+      me = null;
+      chip.textContent = '登录 Sign in';
+      chip.href = '/login';
+    } else {
+      chip.textContent = '我的 Me';
+    }
+  }
+  return me;
+}
+
+function requireLogin() {
+  if (api.signedIn) return true;
+  go(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
+  return false;
+}
+
+function problemBox(error, testid = 'problem') {
+  const code = error instanceof ApiError ? error.code : 'error';
+  const message = error instanceof ApiError ? error.friendly : String(error?.message ?? error);
+  return h('div.alert', { role: 'alert', 'data-testid': testid, 'data-code': code }, message);
+}
+
+// ---------- pages ----------
+async function homePage(_params, query) {
+  const category = query.get('category') ?? '';
+  const sort = query.get('sort') ?? '';
+  const hero = h('section.hero',
+    h('div',
+      h('h1', '积分兑换商城', h('span.en', 'Points Mall')),
+      h('p.muted', '用积分兑换好物 · 每日签到领积分 · 限时抢兑 Redeem points for rewards, sign in daily, catch flash drops')),
+    me
+      ? h('div', h('div.muted', '我的积分 My points'), h('div.points', { 'data-testid': 'hero-balance' }, fmt.points(me.balance)),
+        h('span.badge.tier', me.tier ?? ''))
+      : h('a.btn.primary', { href: '/login', 'data-link': true }, '登录 / 注册 Sign in'));
+
+  const chips = h('div.chips', { role: 'tablist', 'aria-label': '分类 Categories' },
+    [['', '全部 All'], ...Object.entries(CATEGORY_TEXT)].map(([value, label]) =>
+      h(`button.chip${value === category ? '.active' : ''}`, { type: 'button', onclick: () => go(value ? `/?category=${value}` : '/') }, label)));
+
+  const sorter = h('select', { 'aria-label': '排序 Sort', onchange: (e) => go(`/?${new URLSearchParams({ ...(category && { category }), ...(e.target.value && { sort: e.target.value }) })}`) },
+    [['', '默认 Default'], ['points_asc', '积分从低到高 Points ↑'], ['points_desc', '积分从高到低 Points ↓'], ['newest', '最新 Newest']]
+      .map(([v, l]) => h('option', { value: v, selected: v === sort }, l)));
+
+  const flashHost = h('div.flash-strip', { 'data-testid': 'flash-strip' }, spinner());
+  const flashSection = h('section',
+    h('div.section-title', h('h2', '限时抢兑', h('span.en', 'Flash drops')), h('small.muted', '库存实时更新 Live stock')),
+    flashHost);
+  const gridHost = h('div.grid', { 'data-testid': 'product-grid' }, spinner());
+
+  mount(app, hero, h('div.section-title', h('h2', '分类', h('span.en', 'Categories')), sorter), chips, flashSection,
+    h('div.section-title', h('h2', '全部商品', h('span.en', 'All products'))), gridHost);
+
+  startFlashBoard(flashHost, flashSection);
+  try {
+    const page = await api.get('/products', { category, sort, pageSize: 48 });
+    const items = itemsOf(page);
+    mount(gridHost, items.length ? items.map(productCard) : empty('暂无商品 No products yet'));
+  } catch (e) {
+    mount(gridHost, problemBox(e));
+  }
+}
+
+/** Flash drops with a live stock counter (polled every 2 s) and countdowns to the drop (ticked every second). */
+function startFlashBoard(host, section) {
+  let drops = [];
+  let skew = 0;
+  /** The highest stock seen per drop: the bar shows what is left of it. */
+  const peak = new Map();
+  const render = () => {
+    if (!drops.length) {
+      section.classList.add('hidden');
+      return;
+    }
+    section.classList.remove('hidden');
+    mount(host, drops.map((p) => {
+      const id = P.id(p);
+      return h('a.flash-card', { href: `/products/${encodeURIComponent(id)}`, 'data-link': true, 'data-testid': 'flash-card', 'data-product-id': id },
+        h('div.spread', h('strong', P.name(p)), h('span.badge.hot', '限时 Flash')),
+        priceText(p),
+        h('div.countdown', { 'data-countdown-for': id }),
+        h('div.stockbar', h('span', { 'data-stockbar-for': id })),
+        h('small.live-stock', { 'data-stock-for': id }));
+    }));
+    update();
+  };
+  const update = () => {
+    const now = Date.now() + skew;
+    for (const p of drops) {
+      const id = P.id(p);
+      const start = P.flashStart(p) ? Date.parse(P.flashStart(p)) : NaN;
+      const end = P.endsAt(p) ? Date.parse(P.endsAt(p)) : NaN;
+      const cd = host.querySelector(`[data-countdown-for="${CSS.escape(id)}"]`);
+      if (cd) {
+        cd.textContent = start > now ? `距开抢 Starts in ${fmt.countdown(start - now)}`
+          : end > now ? `距结束 Ends in ${fmt.countdown(end - now)}` : '抢兑中 Live now';
+      }
+      const available = Number(P.available(p) ?? 0);
+      const total = Math.max(peak.get(id) ?? 0, available, 1);
+      const s = host.querySelector(`[data-stock-for="${CSS.escape(id)}"]`);
+      if (s) s.textContent = available > 0 ? `剩余 ${fmt.points(available)} 件 Left` : '已抢光 Sold out';
+      const bar = host.querySelector(`[data-stockbar-for="${CSS.escape(id)}"]`);
+      if (bar) bar.style.width = `${Math.min(100, (available / total) * 100)}%`;
+    }
+  };
+  const poll = async () => {
+    try {
+      const flash = await api.request('GET', '/products/flash', { auth: false });
+      // Countdowns follow the server's clock, not the device's.
+      if (flash?.serverTime) skew = Date.parse(flash.serverTime) - Date.now();
+      const fresh = Array.isArray(flash) ? flash : [...(flash?.current ?? []), ...(flash?.upcoming ?? []), ...(flash?.items ?? [])];
+      for (const p of fresh) {
+        const id = P.id(p);
+        peak.set(id, Math.max(peak.get(id) ?? 0, Number(P.available(p) ?? 0), Number(P.total(p) ?? 0)));
+      }
+      const sameSet = fresh.length === drops.length && fresh.every((p, i) => P.id(p) === P.id(drops[i]));
+      drops = fresh;
+      if (sameSet && host.querySelector('[data-testid="flash-card"]')) update();
+      else render();
+    } catch {
+      if (!drops.length) section.classList.add('hidden');
+    }
+  };
+  poll();
+  every(2000, poll);
+  every(1000, update);
+}
+
+async function searchPage(_params, query) {
+  const q = query.get('q') ?? '';
+  document.getElementById('search-input').value = q;
+  const grid = h('div.grid', { 'data-testid': 'search-results' }, spinner());
+  mount(app, h('h1', `搜索 “${q}”`, h('span.en', 'Search results')), grid);
+  try {
+    const items = itemsOf(await api.get('/products', { q, pageSize: 48 }));
+    mount(grid, items.length ? items.map(productCard) : empty('没有找到相关商品 Nothing matched'));
+  } catch (e) {
+    mount(grid, problemBox(e));
+  }
+}
+
+async function productPage({ id }) {
+  mount(app, spinner());
+  let p;
+  try {
+    p = await api.get(`/products/${encodeURIComponent(id)}`);
+  } catch (e) {
+    mount(app, problemBox(e));
+    return;
+  }
+  let qty = 1;
+  let payment = 'points';
+  /** The key of the attempt in flight: a retry after a network failure reuses it, a new click gets a new one. */
+  let pendingKey = null;
+  const hasCash = P.cashFen(p) > 0;
+  if (hasCash) payment = 'points_cash';
+
+  const totalHost = h('div', priceText(p, qty));
+  const stockHost = h('div.muted.live-stock', { 'data-testid': 'product-stock' });
+  const result = h('div', { 'aria-live': 'polite' });
+  const qtyInput = h('input', { type: 'number', min: 1, max: 99, value: 1, 'aria-label': '数量 Quantity', 'data-testid': 'quantity',
+    oninput: (e) => { qty = Math.max(1, Math.min(99, Number(e.target.value) || 1)); mount(totalHost, priceText(p, qty)); } });
+  const step = (d) => { qty = Math.max(1, Math.min(99, qty + d)); qtyInput.value = qty; mount(totalHost, priceText(p, qty)); };
+  const addressSelect = h('select', { 'aria-label': '收货地址 Address', 'data-testid': 'address' });
+  const addressField = field('收货地址 Shipping address', addressSelect);
+  addressField.classList.add('hidden');
+  const redeemButton = h('button.btn.primary.block', { type: 'button', 'data-testid': 'redeem' }, '立即兑换 Redeem');
+
+  const showStock = (product) => {
+    const available = P.available(product);
+    if (available === undefined) return;
+    stockHost.textContent = Number(available) > 0 ? `库存 In stock: ${fmt.points(available)}` : '已售罄 Sold out';
+    stockHost.dataset.available = available;
+  };
+  showStock(p);
+
+  async function loadAddresses() {
+    if (!api.signedIn || P.category(p) !== 'Physical') return;
+    try {
+      const list = itemsOf(await api.get('/me/addresses'));
+      mount(addressSelect, list.map((a) => h('option', { value: a.id, selected: a.isDefault }, `${a.recipient} ${a.phone} ${a.region} ${a.detail}`)),
+        h('option', { value: '__new' }, '+ 新增地址 Add address'));
+      addressField.classList.remove('hidden');
+      addressSelect.onchange = async () => {
+        if (addressSelect.value === '__new') {
+          await addAddressDialog();
+          await loadAddresses();
+        }
+      };
+    } catch {
+      // Addresses are optional for the redemption itself; the server says if one is needed.
+    }
+  }
+
+  async function redeem() {
+    if (!requireLogin()) return;
+    const key = pendingKey ?? newIdempotencyKey('redeem');
+    pendingKey = key;
+    redeemButton.disabled = true;
+    redeemButton.textContent = '兑换中… Redeeming…';
+    mount(result);
+    try {
+      const body = { productId: P.id(p), quantity: qty, payment };
+      if (!addressField.classList.contains('hidden') && addressSelect.value && addressSelect.value !== '__new') body.addressId = addressSelect.value;
+      const order = await api.post('/redemptions', body, { 'Idempotency-Key': key });
+      pendingKey = null;
+      const orderId = pick(order, 'orderId', 'id');
+      mount(result, h('div.alert.ok', { 'data-testid': 'redeem-ok', 'data-order-id': orderId }, '兑换成功！Redeemed! ', h('a', { href: `/orders/${orderId}`, 'data-link': true }, '查看订单 View order →')));
+      toast('兑换成功 Redeemed', 'ok');
+      refreshMe();
+      try { showStock(await api.get(`/products/${encodeURIComponent(id)}`)); } catch { /* the counter catches up on the next poll */ }
+    } catch (e) {
+      const transient = e instanceof ApiError && [0, 502, 503, 504].includes(e.status);
+      if (!transient) pendingKey = null;
+      mount(result, problemBox(e, 'redeem-error'), transient ? h('p.muted', '可安全重试，不会重复下单 Safe to retry: the same request is reused, never a second order') : null);
+    } finally {
+      redeemButton.disabled = false;
+      redeemButton.textContent = pendingKey ? '重试 Retry' : '立即兑换 Redeem';
+    }
+  }
+  redeemButton.addEventListener('click', redeem);
+
+  const tier = P.tier(p);
+  const limit = P.limit(p);
+  const start = P.flashStart(p) ? Date.parse(P.flashStart(p)) : NaN;
+  const countdown = h('div.countdown');
+  const tick = () => {
+    const left = start - Date.now();
+    countdown.textContent = left > 0 ? `距开抢 Starts in ${fmt.countdown(left)}` : '';
+  };
+  tick();
+
+  mount(app,
+    h('article.detail',
+      thumb(p, P.isFlash(p) ? h('span.badge.hot', '限时 Flash') : null),
+      h('section.card.buybox',
+        h('div', h('span.badge', CATEGORY_TEXT[P.category(p)] ?? P.category(p)), ' ', tier ? h('span.badge.gold', `${tier} 专享 tier only`) : null),
+        h('h1', { 'data-testid': 'product-name' }, P.name(p)),
+        pick(p, 'brand') ? h('div.muted', `品牌 Brand: ${p.brand}`) : null,
+        priceText(p),
+        countdown,
+        stockHost,
+        limit ? h('div.muted', `每人限兑 Limit per member: ${limit}`) : null,
+        h('div.row', h('span.label', '数量 Qty'),
+          h('div.qty', h('button', { type: 'button', onclick: () => step(-1), 'aria-label': '减少 Less' }, '−'), qtyInput, h('button', { type: 'button', onclick: () => step(1), 'aria-label': '增加 More' }, '+'))),
+        hasCash ? h('div.seg', { role: 'radiogroup', 'aria-label': '支付方式 Payment' },
+          h('label', h('input', { type: 'radio', name: 'payment', value: 'points_cash', checked: true, onchange: () => { payment = 'points_cash'; } }), '积分+现金 Points + cash')) : null,
+        addressField,
+        h('div.spread', h('span.muted', '合计 Total'), totalHost),
+        redeemButton,
+        result,
+        pick(p, 'description') ? h('div', h('h3', '商品详情 Details'), h('p.muted', p.description)) : null)));
+
+  loadAddresses();
+  every(1000, tick);
+  // Live stock on the product page too (cheap: one read of the product's own grain).
+  every(2000, async () => {
+    try { showStock(await api.request('GET', `/products/${encodeURIComponent(id)}`, { auth: false })); } catch { /* keep the last value */ }
+  });
+}
+
+async function addAddressDialog() {
+  const data = await dialog('新增地址 New address', h('div.form-grid',
+    field('收件人 Recipient', h('input', { name: 'recipient', required: true, maxlength: 50 })),
+    field('手机 Phone', h('input', { name: 'phone', required: true, maxlength: 20, inputmode: 'tel' })),
+    field('地区 Region', h('input', { name: 'region', required: true, maxlength: 100, placeholder: '上海市 浦东新区' })),
+    field('详细地址 Street address', h('input', { name: 'detail', required: true, maxlength: 200 })),
+    h('label.checkbox', h('input', { type: 'checkbox', name: 'isDefault', checked: true }), '设为默认 Default address')), { submitLabel: '保存 Save' });
+  if (!data) return null;
+  try {
+    const saved = await api.post('/me/addresses', {
+      recipient: data.get('recipient'), phone: data.get('phone'), region: data.get('region'), detail: data.get('detail'), isDefault: data.get('isDefault') === 'on',
+    });
+    toast('地址已保存 Address saved', 'ok');
+    return saved;
+  } catch (e) {
+    toast(e instanceof ApiError ? e.friendly : String(e), 'error');
+    return null;
+  }
+}
+
+const ORDER_TABS = [['', '全部 All'], ['PendingPayment', '待支付 To pay'], ['PendingShipment', '待发货 To ship'], ['Shipped', '已发货 Shipped'], ['Completed', '已完成 Done'], ['Cancelled', '已取消 Cancelled']];
+
+function orderActions(o, reload) {
+  const id = pick(o, 'id', 'orderId');
+  const act = async (label, fn, okText) => {
+    try {
+      await fn();
+      toast(okText, 'ok');
+      refreshMe();
+      reload();
+    } catch (e) {
+      toast(`${label}: ${e instanceof ApiError ? e.friendly : e}`, 'error');
+    }
+  };
+  const buttons = [];
+  if (o.status === 'PendingPayment') {
+    buttons.push(h('button.btn.primary.small', { type: 'button', 'data-testid': 'pay', onclick: () => act('支付 Pay', () => payOrder(o), '支付成功 Paid') }, `支付 Pay ${fmt.yuan(pick(o, 'cashFen') ?? 0)}`));
+  }
+  if (o.status === 'PendingPayment' || o.status === 'PendingShipment') {
+    buttons.push(h('button.btn.small.danger', { type: 'button', 'data-testid': 'cancel', onclick: () => {
+      if (confirm('确定取消订单？积分将退回。Cancel this order? Points are refunded.')) act('取消 Cancel', () => api.post(`/orders/${id}/cancel`, { reason: 'member' }), '订单已取消 Order cancelled');
+    } }, '取消订单 Cancel'));
+  }
+  if (o.status === 'Shipped') {
+    buttons.push(h('button.btn.primary.small', { type: 'button', 'data-testid': 'confirm-receipt', onclick: () => act('确认收货 Confirm', () => api.post(`/orders/${id}/confirm-receipt`), '已确认收货 Receipt confirmed') }, '确认收货 Confirm receipt'));
+  }
+  return buttons;
+}
+
+/**
+ * Pays the cash part: starts (or resumes) the order's payment, then completes it on the sandbox provider's pay
+ * endpoint, which sends the provider's signed callback. A real provider would be a redirect to its page instead.
+ */
+async function payOrder(o) {
+  const session = await api.post(`/orders/${encodeURIComponent(pick(o, 'id', 'orderId'))}/payment`);
+  const url = pick(session, 'payUrl') ?? pick(o, 'payUrl');
+  if (!url) throw new Error('No payment URL');
+  const target = new URL(url, location.origin);
+  if (target.origin !== location.origin || !target.pathname.startsWith('/api/v1/')) {
+    location.assign(target.href);
+    return null;
+  }
+  return api.request('POST', target.pathname.slice('/api/v1'.length), { query: Object.fromEntries(target.searchParams), auth: false });
+}
+
+function orderCard(o, reload) {
+  const id = pick(o, 'id', 'orderId');
+  return h('article.card.order-card', { 'data-testid': 'order-card', 'data-order-id': id, 'data-status': o.status },
+    h('div.spread', h('a', { href: `/orders/${id}`, 'data-link': true }, h('strong', pick(o, 'productName', 'name') ?? id)), statusBadge(o.status)),
+    h('div.spread.muted', h('span', `× ${o.quantity ?? 1} · ${fmt.time(pick(o, 'placedAt', 'createdAt'))}`),
+      h('span.price', `${fmt.points(pick(o, 'points', 'pointsSpent') ?? 0)} 积分`, pick(o, 'cashFen') ? ` + ${fmt.yuan(o.cashFen)}` : '')),
+    o.carrier || o.trackingNumber ? h('div.muted', { 'data-testid': 'tracking' }, `物流 Shipping: ${o.carrier ?? ''} ${o.trackingNumber ?? ''}`) : null,
+    o.code ? h('div', '兑换码 Code: ', h('code', o.code)) : null,
+    o.status === 'Cancelled' && o.cancelReason ? h('div.muted', `原因 Reason: ${o.cancelReason}`) : null,
+    h('div.row', orderActions(o, reload)));
+}
+
+async function ordersPage(_params, query) {
+  if (!requireLogin()) return;
+  const status = query.get('status') ?? '';
+  const list = h('div.list', { 'data-testid': 'orders' }, spinner());
+  const load = async () => {
+    try {
+      const items = itemsOf(await api.get('/me/orders', { status, pageSize: 50 }));
+      mount(list, items.length ? items.map((o) => orderCard(o, load)) : empty('还没有订单，去逛逛吧 No orders yet'));
+      list.dataset.loaded = 'true';
+    } catch (e) {
+      mount(list, problemBox(e));
+    }
+  };
+  mount(app, h('h1', '我的订单', h('span.en', 'My orders')),
+    h('div.chips', ORDER_TABS.map(([v, l]) => h(`button.chip${v === status ? '.active' : ''}`, { type: 'button', onclick: () => go(v ? `/orders?status=${v}` : '/orders') }, l))),
+    list);
+  await load();
+}
+
+async function orderPage({ id }) {
+  if (!requireLogin()) return;
+  const host = h('div.stack', spinner());
+  mount(app, h('p', h('a', { href: '/orders', 'data-link': true }, '← 我的订单 My orders')), host);
+  const load = async () => {
+    try {
+      const o = await api.get(`/orders/${encodeURIComponent(id)}`);
+      mount(host, orderCard(o, load),
+        o.history?.length ? h('section.card', h('h3', '订单进度 Progress'),
+          h('ol', o.history.map((s) => h('li', `${fmt.time(s.at)} — ${STATUS_TEXT[s.step] ?? s.step}${s.detail ? ` (${s.detail})` : ''}`)))) : null);
+    } catch (e) {
+      mount(host, problemBox(e));
+    }
+  };
+  await load();
+}
+
+async function pointsPage() {
+  if (!requireLogin()) return;
+  const summary = h('section.hero', spinner());
+  const expiring = h('section.card', spinner());
+  const ledger = h('div', spinner());
+  mount(app, h('h1', '我的积分', h('span.en', 'My points')), summary,
+    h('div.section-title', h('h2', '即将过期', h('span.en', 'Expiring soon (30 days)'))), expiring,
+    h('div.section-title', h('h2', '积分明细', h('span.en', 'History'))), ledger);
+
+  const m = await refreshMe();
+  if (m) {
+    const toNext = pick(m, 'pointsToNextTier');
+    mount(summary,
+      h('div', h('div.muted', '可用积分 Available'), h('div.points', { 'data-testid': 'points-balance' }, fmt.points(m.balance))),
+      h('div', h('span.badge.tier', m.tier), m.nextTier ? h('div.muted', `再获 ${fmt.points(toNext)} 积分升级 ${m.nextTier} · ${fmt.points(toNext)} pts to ${m.nextTier}`) : null,
+        h('div.muted', `累计获得 Lifetime earned ${fmt.points(m.lifetimeEarned)}`)));
+  }
+  try {
+    const lots = await api.get('/me/points/expiring', { days: 30 });
+    const items = itemsOf(lots);
+    mount(expiring, items.length
+      ? h('div.table-wrap', h('table', h('thead', h('tr', h('th', '积分 Points'), h('th', '来源 Source'), h('th', '获得 Earned'), h('th', '过期 Expires'))),
+        h('tbody', items.map((l) => h('tr', h('td.num.minus', fmt.points(pick(l, 'amount', 'remaining'))), h('td', l.source), h('td', fmt.date(l.earnedAt)), h('td', fmt.date(l.expiresAt)))))))
+      : empty('30 天内没有积分过期 Nothing expires in the next 30 days'),
+      items.length ? h('p.muted', `共 ${fmt.points(lots.total ?? items.reduce((s, l) => s + Number(l.amount ?? 0), 0))} 积分即将过期 points expire soon`) : null);
+  } catch (e) {
+    mount(expiring, problemBox(e));
+  }
+  let page = 1;
+  const loadLedger = async () => {
+    try {
+      const data = await api.get('/me/points', { page, pageSize: 20 });
+      const items = itemsOf(data);
+      const total = data.total ?? items.length;
+      mount(ledger, items.length
+        ? h('div.table-wrap', h('table', { 'data-testid': 'ledger' },
+          h('thead', h('tr', h('th', '时间 Time'), h('th', '说明 Reason'), h('th.num', '变动 Change'), h('th.num', '余额 Balance'))),
+          h('tbody', items.map((e) => {
+            const amount = Number(e.amount ?? 0);
+            return h('tr', h('td', fmt.time(e.at)), h('td', e.reason || e.source || e.kind), h(`td.num.${amount >= 0 ? 'plus' : 'minus'}`, `${amount >= 0 ? '+' : ''}${fmt.points(amount)}`),
+              h('td.num', fmt.points(pick(e, 'balanceAfter', 'runningBalance'))));
+          }))))
+        : empty('暂无积分记录 No points activity yet'),
+      total > 20 ? h('div.pager',
+        h('button.btn.small', { type: 'button', disabled: page <= 1, onclick: () => { page--; loadLedger(); } }, '上一页 Prev'),
+        h('span.muted', `${page} / ${Math.ceil(total / 20)}`),
+        h('button.btn.small', { type: 'button', disabled: page * 20 >= total, onclick: () => { page++; loadLedger(); } }, '下一页 Next')) : null);
+    } catch (e) {
+      mount(ledger, problemBox(e));
+    }
+  };
+  await loadLedger();
+}
+
+async function checkinPage() {
+  if (!requireLogin()) return;
+  const host = h('div.stack', spinner());
+  mount(app, h('h1', '每日签到', h('span.en', 'Daily sign-in')), host);
+  const load = async (justSigned) => {
+    let state;
+    try {
+      state = await api.get('/me/sign-in');
+    } catch (e) {
+      mount(host, problemBox(e));
+      return;
+    }
+    const days = new Set(state.days ?? []);
+    const today = new Date();
+    const year = today.getFullYear();
+    const month = today.getMonth();
+    const first = new Date(year, month, 1);
+    const count = new Date(year, month + 1, 0).getDate();
+    const pad = (first.getDay() + 6) % 7; // Monday first
+    const iso = (d) => `${year}-${String(month + 1).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+    const ladder = state.ladder ?? [];
+    const streak = Number(state.streak ?? 0);
+    const button = h('button.btn.primary', { type: 'button', 'data-testid': 'sign-in', disabled: state.signedInToday, onclick: async () => {
+      button.disabled = true;
+      try {
+        const r = await api.post('/me/sign-in');
+        toast(`签到成功 +${fmt.points(r.pointsAwarded)}${r.bonus ? ` (+${fmt.points(r.bonus)} 奖励 bonus)` : ''}`, 'ok');
+        refreshMe();
+        load(r);
+      } catch (e) {
+        toast(e instanceof ApiError ? e.friendly : String(e), 'error');
+        button.disabled = false;
+      }
+    } }, state.signedInToday ? '今日已签到 Signed in today' : '签到 Sign in now');
+    mount(host,
+      h('section.hero', h('div', h('div.muted', '连续签到 Streak'), h('div.points', { 'data-testid': 'streak' }, `${streak} 天 days`)), button),
+      justSigned ? h('div.alert.ok', { 'data-testid': 'sign-in-ok', 'data-balance': justSigned.balance }, `签到成功，获得 ${fmt.points(justSigned.pointsAwarded)} 积分 Signed in: +${fmt.points(justSigned.pointsAwarded)} points`, justSigned.bonus ? `, 奖励 bonus +${fmt.points(justSigned.bonus)}` : '') : null,
+      ladder.length ? h('section.card', h('h3', '签到奖励 Rewards ladder'),
+        h('div.ladder', ladder.map((step, i) => {
+          const points = typeof step === 'object' ? pick(step, 'points', 'amount') : step;
+          const day = typeof step === 'object' ? pick(step, 'day') ?? i + 1 : i + 1;
+          return h(`div${streak >= day ? '.reached' : ''}`, h('div', `第${day}天`), h('strong', `+${points}`));
+        }))) : null,
+      h('section.card', h('h3', `${year}年${month + 1}月`, h('span.en', today.toLocaleString('en', { month: 'long', year: 'numeric' }))),
+        h('div.calendar', { 'data-testid': 'calendar' },
+          ['一 Mo', '二 Tu', '三 We', '四 Th', '五 Fr', '六 Sa', '日 Su'].map((d) => h('div.dow', d)),
+          Array.from({ length: pad }, () => h('div.day.pad')),
+          Array.from({ length: count }, (_, i) => h(`div.day${days.has(iso(i + 1)) ? '.signed' : ''}${i + 1 === today.getDate() ? '.today' : ''}`, String(i + 1))))));
+  };
+  await load();
+}
+
+async function lotteriesPage() {
+  const host = h('div.list', spinner());
+  mount(app, h('h1', '幸运抽奖', h('span.en', 'Lucky draw')), host);
+  try {
+    const items = itemsOf(await api.request('GET', '/lotteries', { auth: api.signedIn }));
+    mount(host, items.length ? items.map((l) => h('a.card.spread', { href: `/lottery/${encodeURIComponent(l.id)}`, 'data-link': true, 'data-testid': 'lottery-card' },
+      h('div', h('strong', l.name), h('div.muted', `每次 ${fmt.points(l.cost)} 积分 per draw`, l.status ? ` · ${l.status}` : '')), h('span.btn.primary.small', '去抽奖 Play'))) : empty('暂无抽奖活动 No lotteries right now'));
+  } catch (e) {
+    mount(host, problemBox(e));
+  }
+}
+
+const WHEEL_COLOURS = ['#ff7a45', '#ffd36b', '#ff5a4f', '#ffe3c2', '#f5a623', '#fff1f0', '#e4393c', '#ffc069'];
+
+async function lotteryPage({ id }) {
+  mount(app, spinner());
+  let lottery;
+  try {
+    lottery = await api.request('GET', `/lotteries/${encodeURIComponent(id)}`, { auth: api.signedIn });
+  } catch (e) {
+    mount(app, problemBox(e));
+    return;
+  }
+  const tiers = lottery.tiers ?? pick(lottery, 'table.tiers') ?? [];
+  const segments = [...tiers.map((t) => t.name ?? t.prizeName ?? t.tier), '谢谢参与 Try again'];
+  const slice = 360 / segments.length;
+  const wheel = h('div.wheel', { 'data-testid': 'wheel', style: { background: `conic-gradient(${segments.map((_, i) => `${WHEEL_COLOURS[i % WHEEL_COLOURS.length]} ${i * slice}deg ${(i + 1) * slice}deg`).join(',')})` } },
+    segments.map((name, i) => h('span', { style: { position: 'absolute', left: '50%', top: '50%', transform: `rotate(${(i + 0.5) * slice}deg) translate(0, -38%) rotate(0deg)`, transformOrigin: '0 0', fontSize: '.72rem', fontWeight: '700', width: '5.5rem', marginLeft: '-2.75rem', textAlign: 'center', color: '#5a1518' } }, name)));
+  let rotation = 0;
+  const result = h('div', { 'aria-live': 'polite' });
+  const cost = lottery.cost ?? 0;
+  const button = h('button.btn.primary', { type: 'button', 'data-testid': 'draw' }, `抽奖 Draw (${fmt.points(cost)} 积分)`);
+  button.addEventListener('click', async () => {
+    if (!requireLogin()) return;
+    button.disabled = true;
+    mount(result);
+    const key = newIdempotencyKey('draw');
+    let outcome;
+    let error;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        outcome = await api.post(`/lotteries/${encodeURIComponent(id)}/draws`, {}, { 'Idempotency-Key': key });
+        error = null;
+        break;
+      } catch (e) {
+        error = e;
+        if (!(e instanceof ApiError && [0, 503].includes(e.status))) break;
+      }
+    }
+    if (error) {
+      mount(result, problemBox(error, 'draw-error'));
+      button.disabled = false;
+      return;
+    }
+    const prize = outcome.won ? (outcome.prizeName ?? outcome.tierName ?? String(outcome.tier)) : null;
+    const tierIndex = tiers.findIndex((t) => (outcome.tierId && t.id === outcome.tierId) || t.name === outcome.tierName);
+    const index = outcome.won ? Math.max(0, tierIndex) : segments.length - 1;
+    rotation += 360 * 5 + (360 - rotation % 360) + (360 - (index + 0.5) * slice);
+    wheel.style.transform = `rotate(${rotation}deg)`;
+    await new Promise((resolve) => {
+      const done = () => { wheel.removeEventListener('transitionend', done); resolve(); };
+      wheel.addEventListener('transitionend', done);
+      setTimeout(done, 2600); // In case the transition does not run (reduced motion, hidden tab).
+    });
+    mount(result, h(`div.draw-result${outcome.won ? '.alert.ok' : '.alert.info'}`, { 'data-testid': 'draw-result', 'data-won': String(Boolean(outcome.won)) },
+      outcome.won ? `恭喜获得 ${prize}！You won ${prize}!` : '谢谢参与，再接再厉 No prize this time',
+      outcome.orderId ? h('div', h('a', { href: `/orders/${outcome.orderId}`, 'data-link': true }, '查看奖品订单 View prize order →')) : null));
+    refreshMe();
+    button.disabled = false;
+  });
+  mount(app,
+    h('h1', lottery.name),
+    h('div.wheel-wrap', h('div.wheel-pointer'), wheel, button, result),
+    h('section.card', h('h3', '奖品 Prizes'), h('div.table-wrap', h('table',
+      h('thead', h('tr', h('th', '奖项 Prize'), h('th.num', '概率 Chance'), h('th.num', '剩余 Left'))),
+      h('tbody', tiers.map((t) => h('tr', h('td', t.name ?? t.prizeName ?? t.tier), h('td.num', t.probability !== undefined ? `${(Number(t.probability) * 100).toFixed(2)}%` : '—'), h('td.num', t.remaining ?? '—'))))))));
+}
+
+function authPage(mode) {
+  return async (_params, query) => {
+    const next = query.get('next') || '/';
+    const error = h('div');
+    const isLogin = mode === 'login';
+    const form = h('form.card.stack.auth', { 'data-testid': `${mode}-form` },
+      h('h1', isLogin ? '登录' : '注册', h('span.en', isLogin ? 'Sign in' : 'Create account')),
+      isLogin
+        ? field('手机号或邮箱 Phone or e-mail', h('input', { name: 'login', required: true, autocomplete: 'username', maxlength: 100 }))
+        : [field('手机号或邮箱 Phone or e-mail', h('input', { name: 'contact', required: true, autocomplete: 'username', maxlength: 100 })),
+          field('昵称 Display name', h('input', { name: 'displayName', required: true, maxlength: 50 }))],
+      field('密码 Password', h('input', { name: 'password', type: 'password', required: true, minlength: isLogin ? 1 : 8, autocomplete: isLogin ? 'current-password' : 'new-password' }), isLogin ? null : '至少 8 位 At least 8 characters'),
+      error,
+      h('button.btn.primary.block', { type: 'submit' }, isLogin ? '登录 Sign in' : '注册并登录 Register'),
+      h('p.muted', isLogin ? ['还没有账号？No account? ', h('a', { href: `/register?next=${encodeURIComponent(next)}`, 'data-link': true }, '注册 Register')]
+        : ['已有账号？Have an account? ', h('a', { href: `/login?next=${encodeURIComponent(next)}`, 'data-link': true }, '登录 Sign in')]));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const data = new FormData(form);
+      mount(error);
+      try {
+        if (isLogin) {
+          await api.login(data.get('login').trim(), data.get('password'));
+        } else {
+          const contact = data.get('contact').trim();
+          await api.register({ ...(contact.includes('@') ? { email: contact } : { phone: contact }), password: data.get('password'), displayName: data.get('displayName') });
+          await api.login(contact, data.get('password'));
+        }
+        await refreshMe();
+        toast(isLogin ? '登录成功 Signed in' : '注册成功 Welcome!', 'ok');
+        go(next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
+      } catch (err) {
+        mount(error, problemBox(err, 'auth-error'));
+      }
+    });
+    mount(app, form);
+  };
+}
+
+async function mePage() {
+  if (!requireLogin()) return;
+  const m = await refreshMe();
+  const addresses = h('div.list', spinner());
+  const loadAddresses = async () => {
+    try {
+      const list = itemsOf(await api.get('/me/addresses'));
+      mount(addresses, list.length ? list.map((a) => h('div.card.spread', h('div', h('strong', `${a.recipient} ${a.phone}`), a.isDefault ? h('span.badge.gold', ' 默认 Default') : null, h('div.muted', `${a.region} ${a.detail}`)),
+        h('button.btn.small.danger', { type: 'button', onclick: async () => { try { await api.del(`/me/addresses/${a.id}`); loadAddresses(); } catch (e) { toast(e.friendly ?? String(e), 'error'); } } }, '删除 Delete')))
+        : empty('还没有收货地址 No addresses yet'));
+    } catch (e) {
+      mount(addresses, problemBox(e));
+    }
+  };
+  mount(app,
+    h('section.hero', h('div', h('h1', m?.displayName ?? ''), h('div.muted', m?.phone ?? m?.email ?? ''), h('span.badge.tier', m?.tier ?? '')),
+      h('div', h('div.muted', '积分 Points'), h('div.points', fmt.points(m?.balance)))),
+    h('div.section-title', h('h2', '收货地址', h('span.en', 'Addresses')), h('button.btn.small', { type: 'button', 'data-testid': 'add-address', onclick: async () => { await addAddressDialog(); loadAddresses(); } }, '+ 新增 Add')),
+    addresses,
+    h('div.section-title', h('h2', '更多', h('span.en', 'More'))),
+    h('div.row', h('a.btn', { href: '/points', 'data-link': true }, '积分明细 Points'), h('a.btn', { href: '/orders', 'data-link': true }, '我的订单 Orders'),
+      h('button.btn.danger', { type: 'button', 'data-testid': 'logout', onclick: () => { api.logout(); refreshMe(); go('/'); } }, '退出登录 Sign out')));
+  await loadAddresses();
+}
+
+// ---------- router ----------
+const routes = [
+  [/^\/$/, homePage, 'home'],
+  [/^\/search$/, searchPage, 'home'],
+  [/^\/products\/(?<id>[^/]+)$/, productPage, 'home'],
+  [/^\/orders$/, ordersPage, 'orders'],
+  [/^\/orders\/(?<id>[^/]+)$/, orderPage, 'orders'],
+  [/^\/points$/, pointsPage, 'points'],
+  [/^\/checkin$/, checkinPage, 'checkin'],
+  [/^\/lottery$/, lotteriesPage, 'lottery'],
+  [/^\/lottery\/(?<id>[^/]+)$/, lotteryPage, 'lottery'],
+  [/^\/login$/, authPage('login'), ''],
+  [/^\/register$/, authPage('register'), ''],
+  [/^\/me$/, mePage, ''],
+];
+
+let renderSeq = 0;
+async function render() {
+  clearPageTimers();
+  const seq = ++renderSeq;
+  const path = location.pathname.replace(/\/+$/, '') || '/';
+  const query = new URLSearchParams(location.search);
+  const match = routes.map(([re, page, tab]) => ({ m: re.exec(path), page, tab })).find((r) => r.m);
+  for (const a of document.querySelectorAll('#tabbar a')) a.classList.toggle('active', a.dataset.tab === match?.tab);
+  if (!match) {
+    mount(app, empty('页面不存在 Page not found'), h('p', { style: { textAlign: 'center' } }, h('a.btn', { href: '/', 'data-link': true }, '回到首页 Home')));
+    return;
+  }
+  const params = Object.fromEntries(Object.entries(match.m.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+  try {
+    await match.page(params, query);
+  } catch (e) {
+    if (seq === renderSeq) mount(app, problemBox(e));
+  }
+  if (seq === renderSeq) app.dataset.page = match.page.name;
+}
+
+export function go(url, { replace = false } = {}) {
+  if (replace) history.replaceState(null, '', url);
+  else history.pushState(null, '', url);
+  window.scrollTo(0, 0);
+  render();
+}
+
+document.addEventListener('click', (e) => {
+  const a = e.target.closest('a[data-link]');
+  if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+  e.preventDefault();
+  go(a.getAttribute('href'));
+});
+window.addEventListener('popstate', render);
+document.getElementById('search-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const q = document.getElementById('search-input').value.trim();
+  go(q ? `/search?q=${encodeURIComponent(q)}` : '/');
+});
+
+await refreshMe();
+render();

@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using PointsMall.Actors.Remoting;
+using PointsMall.Actors.Storage;
+
+namespace PointsMall.Silo;
+
+/// <summary>
+/// The silo process: the silo (<see cref="SiloStorage"/>), the gateway API nodes call over HTTP/2
+/// (<c>/silo/v1/calls</c>), and health endpoints. Configuration as in any ASP.NET Core app (appsettings, env vars
+/// such as <c>Storage__Provider</c>, command line such as <c>--urls</c>).
+/// </summary>
+public static class SiloHost
+{
+    public const string DefaultUrl = "http://127.0.0.1:5090";
+
+    /// <summary>Builds the silo host; <paramref name="configure"/> may add configuration sources first (tests do).</summary>
+    public static WebApplication Build(string[] args, Action<ConfigurationManager>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder.Configuration);
+        if (string.IsNullOrEmpty(builder.Configuration["Urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // The gateway speaks HTTP/2 without TLS, by prior knowledge: Kestrel offers HTTP/2 on a cleartext endpoint
+            // only when it is HTTP/2 alone. (Probe with `curl --http2-prior-knowledge`, or add an HTTP/1.1 endpoint
+            // under Kestrel:Endpoints with its own Protocols.)
+            kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2);
+
+            // An API node multiplexes its calls: let one connection carry many at once before it opens another.
+            kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
+        });
+
+        builder.AddPointsMallSilo();
+        builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("storage", tags: ["ready"]);
+
+        var app = builder.Build();
+        app.MapGrainGateway(new GrainGatewayOptions { Secret = app.Configuration["Silo:GatewaySecret"] });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        return app;
+    }
+}
+
+/// <summary>Readiness includes storage: a silo that cannot reach its store should not get calls.</summary>
+internal sealed class StoreHealthCheck(IGrainStore store) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await store.PingAsync(cancellationToken).ConfigureAwait(false);
+            return HealthCheckResult.Healthy($"{store.Name} reachable");
+        }
+#pragma warning disable CA1031 // Any failure means not ready.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return HealthCheckResult.Unhealthy($"{store.Name} unreachable", ex);
+        }
+    }
+}
