@@ -1,5 +1,6 @@
 using PointsMall.Actors;
 using PointsMall.Domain.Catalog;
+using PointsMall.Domain.Stock;
 using PointsMall.Domain.Rules;
 
 namespace PointsMall.Contracts.Catalog;
@@ -37,8 +38,14 @@ public interface IProductGrain : IGrain
     /// <summary>Turns the order's reservation into a sale.</summary>
     Task<StockResult> CommitAsync(string orderId);
 
-    /// <summary>Returns the order's reserved units to stock (compensation).</summary>
-    Task<StockResult> ReleaseAsync(string orderId);
+    /// <summary>Returns the order's reserved or sold units to stock (compensation).</summary>
+    Task<StockResult> ReleaseAsync(ReleaseStock command);
+
+    /// <summary>
+    /// The order has durably recorded its commit or release here and will not retry it: the product drops the
+    /// order's line, so its state does not grow with every order it ever sold.
+    /// </summary>
+    Task<StockResult> ForgetAsync(string orderId);
 }
 
 /// <summary>
@@ -80,3 +87,9 @@ public sealed record CreateProduct(Product Product, long InitialStock, long LowS
 public sealed record Restock(string OperationId, long Quantity);
 
 public sealed record ReserveStock(string OrderId, string MemberId, Tier MemberTier, int Quantity);
+
+/// <summary>
+/// A release. <see cref="Settled"/> is set by an order that has durably recorded its commit (after which the product
+/// may have forgotten the order's line); it tells the product what to give back.
+/// </summary>
+public sealed record ReleaseStock(string OrderId, SettledSale? Settled = null);

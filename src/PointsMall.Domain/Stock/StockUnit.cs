@@ -12,9 +12,17 @@ public enum StockLineStatus
     Released,
 }
 
-/// <summary>What one order holds of this product. Kept after release as a tombstone so a late or retried
-/// reserve for a cancelled order can never take stock again.</summary>
+/// <summary>
+/// What one order holds of this product while one of its steps here may still be retried. A released line is a
+/// tombstone, so a retried reserve for a cancelled order can never take stock again.
+/// </summary>
 public sealed record StockLine(string OrderId, string MemberId, int Quantity, StockLineStatus Status, DateTimeOffset At);
+
+/// <summary>
+/// A sale the order has durably recorded as committed, given back with a release so that the unit can undo it after
+/// it has forgotten the line (<see cref="StockUnit.Forget"/>).
+/// </summary>
+public sealed record SettledSale(string MemberId, int Quantity);
 
 /// <summary>Raised once each time available stock crosses down to (or below) the low-stock threshold.</summary>
 public sealed record LowStockAlert(string ProductId, long Available, long Threshold, DateTimeOffset At);
@@ -27,10 +35,18 @@ public sealed record StockOutcome(StockUnit Unit, Refusal? Refusal, bool Replaye
 /// <summary>
 /// The stock of one product. Available = Total − Committed − Reserved and is never negative.
 /// Every operation is keyed by order id (restock by operation id) and idempotent.
+/// <para>Design note: this is the state of the hottest grain of a drop, and the whole of it is written on every
+/// group commit, so it must not grow with the number of orders. A line is kept only while a step of its order may
+/// be retried: from the reserve until the order has durably recorded the commit or the release and says so with
+/// <see cref="Forget"/>. After that the sale lives on in the aggregates (<see cref="Committed"/>,
+/// <see cref="MemberCounts"/>) and in the order itself, which hands it back (<see cref="SettledSale"/>) if it is
+/// cancelled later. Settled lines whose forget was lost are pruned after <see cref="SettledLineRetention"/>.</para>
 /// <para>Per-member limits are enforced here, not in the member: this unit already serialises every
 /// redemption of the product, so "count so far + this request ≤ limit" is checked and recorded in the same
 /// turn as the reservation, with no cross-grain race. <see cref="MemberCounts"/> counts units in active
-/// (reserved or committed) lines; a release gives the allowance back.</para>
+/// (reserved or committed) sales, also while the product has no limit, so a limit set later counts what members
+/// already hold; a release gives the allowance back. It grows with distinct buyers, which a limited drop bounds
+/// by its stock.</para>
 /// </summary>
 public sealed record StockUnit(
     string ProductId,
@@ -45,6 +61,12 @@ public sealed record StockUnit(
     bool OnShelf,
     ImmutableList<string> RestockIds)
 {
+    /// <summary>How long a settled line whose order never said <see cref="Forget"/> (a crash in between) is kept.</summary>
+    public static readonly TimeSpan SettledLineRetention = TimeSpan.FromHours(1);
+
+    /// <summary>Lines at which a reserve also prunes settled lines past their retention.</summary>
+    private const int PruneAbove = 1024;
+
     [JsonIgnore]
     public long Available => Total - Reserved - Committed;
 
@@ -95,10 +117,11 @@ public sealed record StockUnit(
             return Refuse(RefusalCode.SoldOut, "sold_out");
         }
 
+        var lines = Lines.Count > PruneAbove ? Pruned(Lines, now) : Lines;
         return Changed(this with
         {
             Reserved = Reserved + quantity,
-            Lines = Lines.Add(orderId, new StockLine(orderId, memberId, quantity, StockLineStatus.Reserved, now)),
+            Lines = lines.Add(orderId, new StockLine(orderId, memberId, quantity, StockLineStatus.Reserved, now)),
             MemberCounts = MemberCounts.SetItem(memberId, bought + quantity),
         }, now);
     }
@@ -127,13 +150,27 @@ public sealed record StockUnit(
 
     /// <summary>
     /// Returns an order's units (reserved, or committed but not shipped) to available stock. Releasing an
-    /// order this unit never saw records a tombstone, so compensation may run before a lost reserve arrives.
+    /// order this unit has no line for records a tombstone, so compensation may run before a lost reserve arrives;
+    /// unless the order hands back a <paramref name="settled"/> sale, which the unit then takes out of its
+    /// aggregates (the line was forgotten after the commit).
     /// </summary>
-    public StockOutcome Release(string orderId, DateTimeOffset now)
+    public StockOutcome Release(string orderId, DateTimeOffset now, SettledSale? settled = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(orderId);
         if (!Lines.TryGetValue(orderId, out var line))
         {
+            if (settled is { Quantity: > 0 } sale && !string.IsNullOrEmpty(sale.MemberId))
+            {
+                // Never below zero: a sale handed back twice after its tombstone was pruned must not mint stock.
+                var quantity = (int)Math.Min(sale.Quantity, Committed);
+                return Changed(this with
+                {
+                    Committed = Committed - quantity,
+                    Lines = Lines.Add(orderId, new StockLine(orderId, sale.MemberId, quantity, StockLineStatus.Released, now)),
+                    MemberCounts = WithoutPurchase(sale.MemberId, quantity),
+                }, now);
+            }
+
             return new StockOutcome(this with
             {
                 Lines = Lines.Add(orderId, new StockLine(orderId, "", 0, StockLineStatus.Released, now)),
@@ -145,14 +182,30 @@ public sealed record StockUnit(
             return new StockOutcome(this, null, true, null);
         }
 
-        var count = MemberCounts.GetValueOrDefault(line.MemberId) - line.Quantity;
         return Changed(this with
         {
             Reserved = Reserved - (line.Status == StockLineStatus.Reserved ? line.Quantity : 0),
             Committed = Committed - (line.Status == StockLineStatus.Committed ? line.Quantity : 0),
             Lines = Lines.SetItem(orderId, line with { Status = StockLineStatus.Released, At = now }),
-            MemberCounts = count > 0 ? MemberCounts.SetItem(line.MemberId, count) : MemberCounts.Remove(line.MemberId),
+            MemberCounts = WithoutPurchase(line.MemberId, line.Quantity),
         }, now);
+    }
+
+    /// <summary>
+    /// The order has durably recorded the outcome of its last step here (commit or release), so no step of it will be
+    /// retried: its line can go. An open reservation is kept (its order has not settled); an unknown id is a replay.
+    /// </summary>
+    public StockOutcome Forget(string orderId, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(orderId);
+        if (!Lines.TryGetValue(orderId, out var line))
+        {
+            return new StockOutcome(this, null, true, null);
+        }
+
+        return line.Status == StockLineStatus.Reserved
+            ? Refuse(RefusalCode.Conflict, "reservation_open")
+            : new StockOutcome(this with { Lines = Pruned(Lines.Remove(orderId), now) }, null, false, null);
     }
 
     public StockOutcome Restock(string operationId, long quantity, DateTimeOffset now)
@@ -174,6 +227,23 @@ public sealed record StockUnit(
     }
 
     public int PurchasedBy(string memberId) => MemberCounts.GetValueOrDefault(memberId);
+
+    private ImmutableDictionary<string, int> WithoutPurchase(string memberId, int quantity)
+    {
+        if (!MemberCounts.TryGetValue(memberId, out var count))
+        {
+            return MemberCounts;
+        }
+
+        return count - quantity > 0 ? MemberCounts.SetItem(memberId, count - quantity) : MemberCounts.Remove(memberId);
+    }
+
+    /// <summary>Drops settled lines older than the retention; open reservations always stay.</summary>
+    private static ImmutableDictionary<string, StockLine> Pruned(ImmutableDictionary<string, StockLine> lines, DateTimeOffset now)
+    {
+        var stale = lines.Values.Where(l => l.Status != StockLineStatus.Reserved && now - l.At > SettledLineRetention).Select(l => l.OrderId).ToList();
+        return stale.Count == 0 ? lines : lines.RemoveRange(stale);
+    }
 
     private StockOutcome Refuse(RefusalCode code, string detail) => new(this, new Refusal(code, detail), false, null);
 

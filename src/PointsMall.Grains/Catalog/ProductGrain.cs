@@ -163,24 +163,18 @@ public sealed class ProductGrain(IPersistentState<ProductState> state, TimeProvi
         return Task.FromResult(new ReservationResult(product, outcome.Unit.Available, outcome.Replayed, null));
     }
 
-    public Task<StockResult> CommitAsync(string orderId)
+    public Task<StockResult> CommitAsync(string orderId) => StockStepAsync(orderId, (stock, now) => stock.Commit(orderId, now));
+
+    public Task<StockResult> ReleaseAsync(ReleaseStock command)
     {
-        if (state.State is not { Product: { } product, Stock: { } stock })
-        {
-            return Task.FromResult(new StockResult(0, false, new Problem(RefusalCodes.Name(RefusalCode.NotFound), "no_product")));
-        }
-
-        if (string.IsNullOrWhiteSpace(orderId))
-        {
-            return Task.FromResult(new StockResult(stock.Available, false, new Problem(RefusalCodes.Name(RefusalCode.ValidationFailed), "order id is required")));
-        }
-
-        var now = time.GetUtcNow();
-        var outcome = stock.Commit(orderId, now);
-        return Task.FromResult(FinishStockChange(product, stock, outcome, now));
+        ArgumentNullException.ThrowIfNull(command);
+        return StockStepAsync(command.OrderId, (stock, now) => stock.Release(command.OrderId, now, command.Settled));
     }
 
-    public Task<StockResult> ReleaseAsync(string orderId)
+    public Task<StockResult> ForgetAsync(string orderId) => StockStepAsync(orderId, (stock, now) => stock.Forget(orderId, now));
+
+    /// <summary>An order's commit, release or forget: found product, an order id, the step, the outcome applied.</summary>
+    private Task<StockResult> StockStepAsync(string orderId, Func<StockUnit, DateTimeOffset, StockOutcome> step)
     {
         if (state.State is not { Product: { } product, Stock: { } stock })
         {
@@ -193,8 +187,7 @@ public sealed class ProductGrain(IPersistentState<ProductState> state, TimeProvi
         }
 
         var now = time.GetUtcNow();
-        var outcome = stock.Release(orderId, now);
-        return Task.FromResult(FinishStockChange(product, stock, outcome, now));
+        return Task.FromResult(FinishStockChange(product, stock, step(stock, now), now));
     }
 
     private StockResult FinishStockChange(Product product, StockUnit before, StockOutcome outcome, DateTimeOffset now)

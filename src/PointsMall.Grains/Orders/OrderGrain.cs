@@ -12,6 +12,7 @@ using PointsMall.Domain.Catalog;
 using PointsMall.Domain.Common;
 using PointsMall.Domain.Orders;
 using PointsMall.Domain.Rules;
+using PointsMall.Domain.Stock;
 
 namespace PointsMall.Grains.Orders;
 
@@ -28,6 +29,9 @@ namespace PointsMall.Grains.Orders;
 //   while the cash part is unpaid, "auto-complete" once shipped. The reminder handler just runs the saga.
 // - Refusals are answers: stock refused → Cancelled (nothing taken); points refused → release the stock.
 //   Compensation treats not_found (the step never happened) as done.
+// - Lines at the product are forgotten once settled: after the commit or the release is durable here, the order
+//   tells the product to drop its line (unawaited; a lost forget is pruned by the product later), and hands the
+//   sale back with the release if it is cancelled after that. The hot product's state stays O(orders in flight).
 // - Not reentrant: the grains this one calls (member, product, member-orders) never call an order.
 public sealed partial class OrderGrain(
     IPersistentState<OrderState> state,
@@ -346,9 +350,28 @@ public sealed partial class OrderGrain(
             }
 
             await RecordAsync(transition.Order).ConfigureAwait(false);
+            ForgetSettledLine(order, transition.Order);
         }
 
         SyncReminders();
+    }
+
+    /// <summary>
+    /// Once the commit or the release is durable here no step at the product will be retried, so its line can go.
+    /// Not awaited: the reply would only delay this order, and a forget that is lost is pruned by the product.
+    /// </summary>
+    private void ForgetSettledLine(Order before, Order after)
+    {
+        var committed = !before.HasPassed(SagaStep.StockCommitted) && after.HasPassed(SagaStep.StockCommitted);
+        var released = before.Compensation is { ReleaseStock: true } && after.Compensation is not { ReleaseStock: true };
+        if (state.State.IsPrize || !(committed || released))
+        {
+            return;
+        }
+
+        _ = Product(after).ForgetAsync(after.Id).ContinueWith(
+            t => LogForgetFailed(logger, t.Exception!.GetBaseException(), after.Id),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>Performs one step; null when the saga rests (or must retry later).</summary>
@@ -407,7 +430,9 @@ public sealed partial class OrderGrain(
             case SagaAction.ReleaseStock:
                 if (!state.State.IsPrize)
                 {
-                    var released = await Product(order).ReleaseAsync(order.Id).ConfigureAwait(false);
+                    // Once the commit is recorded the product may have forgotten the line: say what to give back.
+                    var settled = order.HasPassed(SagaStep.StockCommitted) ? new SettledSale(order.MemberId, order.Quantity) : null;
+                    var released = await Product(order).ReleaseAsync(new ReleaseStock(order.Id, settled)).ConfigureAwait(false);
                     if (released.Refusal is { } notReleased && notReleased.Code != RefusalCodes.Name(RefusalCode.NotFound))
                     {
                         LogCompensationRefused(logger, order.Id, next.Action, notReleased.Code, notReleased.Detail);
@@ -663,6 +688,9 @@ public sealed partial class OrderGrain(
 
     [LoggerMessage(EventId = 613, Level = LogLevel.Error, Message = "Order {OrderId}: compensation {Action} was refused ({Code}: {Detail}); the resume reminder retries")]
     private static partial void LogCompensationRefused(ILogger logger, string orderId, SagaAction action, string code, string detail);
+
+    [LoggerMessage(EventId = 619, Level = LogLevel.Warning, Message = "Order {OrderId}: the product did not take the forget of its settled line; it prunes the line later")]
+    private static partial void LogForgetFailed(ILogger logger, Exception exception, string orderId);
 
     [LoggerMessage(EventId = 614, Level = LogLevel.Warning, Message = "Order {OrderId}: payment {PaymentReference} arrived after cancellation and was refunded")]
     private static partial void LogLatePaymentRefunded(ILogger logger, string orderId, string paymentReference);

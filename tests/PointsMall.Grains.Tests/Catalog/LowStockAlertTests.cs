@@ -56,7 +56,7 @@ public sealed class LowStockAlertTests
         await product.ReserveAsync(Reserve("o-1", "m-1", quantity: 2));
         await _alertChanges.WaitForAsync(c => c.Count >= 1, "the alert for 'rel' to open");
 
-        await product.ReleaseAsync("o-1");
+        await product.ReleaseAsync(new ReleaseStock("o-1"));
 
         await _alertChanges.WaitForAsync(c => c.Count >= 2, "the alert for 'rel' to clear");
         Assert.Empty(await silo.Grain<ILowStockAlertsGrain>(CatalogKeys.All).ListAsync());

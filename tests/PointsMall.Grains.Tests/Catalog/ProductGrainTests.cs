@@ -157,8 +157,8 @@ public sealed class ProductGrainTests
         Assert.True((await product.ReserveAsync(Reserve("o-1", "m-1"))).Succeeded);
         Assert.Equal("sold_out", (await product.ReserveAsync(Reserve("o-2", "m-2"))).Refusal?.Code);
 
-        var released = await product.ReleaseAsync("o-1");
-        var again = await product.ReleaseAsync("o-1");
+        var released = await product.ReleaseAsync(new ReleaseStock("o-1"));
+        var again = await product.ReleaseAsync(new ReleaseStock("o-1"));
 
         Assert.Equal(1, released.Available);
         Assert.True(again.Replayed);
