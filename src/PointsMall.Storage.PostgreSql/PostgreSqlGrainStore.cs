@@ -84,6 +84,7 @@ public sealed partial class PostgreSqlGrainStore : IGrainStore
         AddStateWrites(commands, batch.States);
         AddEvents(commands, batch.Events);
         AddReminders(commands, batch.Reminders);
+        AddIndexWrites(commands, batch.Indexes);
 
         // The two state statements return the batch indexes of the writes whose fences failed; nothing else returns rows.
         List<GrainId>? conflicts = null;
@@ -162,6 +163,36 @@ public sealed partial class PostgreSqlGrainStore : IGrainStore
         return await ReadRemindersAsync(command, cancellationToken);
     }
 
+    public async Task<IndexPage> QueryIndexAsync(IndexQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var rows = new List<IndexRow>();
+        var total = 0;
+        await using (var command = _dataSource.CreateCommand(_sql.QueryIndex(query, countOnly: false)))
+        {
+            IndexParameters(command, query);
+            command.Parameters.Add(new NpgsqlParameter { Value = Math.Max(0, query.Limit) });
+            command.Parameters.Add(new NpgsqlParameter { Value = Math.Max(0, query.Offset) });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(new IndexRow(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                    reader.GetInt64(3), reader.GetFieldValue<byte[]>(4)));
+                total = (int)reader.GetInt64(5);
+            }
+        }
+
+        // A page past the end has no row to carry the total.
+        if (rows.Count == 0 && query.Offset > 0)
+        {
+            await using var count = _dataSource.CreateCommand(_sql.QueryIndex(query, countOnly: true));
+            IndexParameters(count, query);
+            total = (int)(long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        return new IndexPage(rows, total);
+    }
+
     public async Task PingAsync(CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand("SELECT 1");
@@ -169,6 +200,19 @@ public sealed partial class PostgreSqlGrainStore : IGrainStore
     }
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    /// <summary>The index, then the filters that are given, in the order <see cref="Sql.QueryIndex"/> numbers them.</summary>
+    private static void IndexParameters(NpgsqlCommand command, IndexQuery query)
+    {
+        command.Parameters.Add(new NpgsqlParameter { Value = query.Index });
+        foreach (var filter in new[] { query.Partition, query.Tag, query.Text?.ToLowerInvariant() })
+        {
+            if (filter is not null)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = filter });
+            }
+        }
+    }
 
     private static async Task<IReadOnlyList<ReminderRecord>> ReadRemindersAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
@@ -326,6 +370,30 @@ public sealed partial class PostgreSqlGrainStore : IGrainStore
         }
     }
 
+    private void AddIndexWrites(NpgsqlBatch commands, IReadOnlyList<IndexWrite> writes)
+    {
+        // One set statement each for puts and removals; a batch holds at most one write per entry.
+        var puts = writes.Where(w => w.Entry is not null).ToArray();
+        if (puts.Length > 0)
+        {
+            commands.BatchCommands.Add(Command(
+                _sql.UpsertIndex,
+                Texts(puts.Select(w => w.Index)),
+                Texts(puts.Select(w => w.Key)),
+                NullableTexts(puts.Select(w => w.Entry!.Partition)),
+                NullableTexts(puts.Select(w => w.Entry!.Tag)),
+                Bigints(puts.Select(w => w.Entry!.SortKey)),
+                NullableTexts(puts.Select(w => w.Entry!.Text)),
+                Blobs([.. puts.Select(w => w.Entry!.Payload)])));
+        }
+
+        var removals = writes.Where(w => w.Entry is null).ToArray();
+        if (removals.Length > 0)
+        {
+            commands.BatchCommands.Add(Command(_sql.DeleteIndex, Texts(removals.Select(w => w.Index)), Texts(removals.Select(w => w.Key))));
+        }
+    }
+
     private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
     {
         var command = new NpgsqlBatchCommand(sql);
@@ -338,6 +406,8 @@ public sealed partial class PostgreSqlGrainStore : IGrainStore
     private static NpgsqlParameter Texts(string[] values) => new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 
     private static NpgsqlParameter Texts(IEnumerable<string> values) => Texts(values.ToArray());
+
+    private static NpgsqlParameter NullableTexts(IEnumerable<string?> values) => new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 
     private static NpgsqlParameter Bigints(long[] values) => new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint };
 
@@ -377,7 +447,51 @@ public sealed partial class PostgreSqlGrainStore : IGrainStore
                 period_ticks bigint NULL,
                 PRIMARY KEY (grain_type, grain_key, name));
             CREATE INDEX IF NOT EXISTS reminders_by_due ON {s}.reminders (due_ticks);
+            CREATE TABLE IF NOT EXISTS {s}.grain_index (
+                index_name text NOT NULL,
+                entry_key text NOT NULL,
+                partition_key text NULL,
+                tag text NULL,
+                sort_key bigint NOT NULL,
+                search_text text NULL,
+                payload bytea NOT NULL,
+                PRIMARY KEY (index_name, entry_key));
+            CREATE INDEX IF NOT EXISTS grain_index_by_sort ON {s}.grain_index (index_name, sort_key DESC, entry_key COLLATE "C");
+            CREATE INDEX IF NOT EXISTS grain_index_by_tag ON {s}.grain_index (index_name, tag, sort_key DESC, entry_key COLLATE "C");
+            CREATE INDEX IF NOT EXISTS grain_index_by_partition ON {s}.grain_index (index_name, partition_key, sort_key DESC, entry_key COLLATE "C");
             """;
+
+        public string UpsertIndex { get; } = $"""
+            INSERT INTO {s}.grain_index (index_name, entry_key, partition_key, tag, sort_key, search_text, payload)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::bytea[])
+            ON CONFLICT (index_name, entry_key) DO UPDATE SET partition_key = EXCLUDED.partition_key, tag = EXCLUDED.tag,
+                sort_key = EXCLUDED.sort_key, search_text = EXCLUDED.search_text, payload = EXCLUDED.payload
+            """;
+
+        public string DeleteIndex { get; } = $"""
+            DELETE FROM {s}.grain_index AS g
+            USING unnest($1::text[], $2::text[]) AS d(index_name, entry_key)
+            WHERE g.index_name = d.index_name AND g.entry_key = d.entry_key
+            """;
+
+        /// <summary>
+        /// The query of an index with only the given filters (so the planner can pick the matching index), numbered in
+        /// the order of <see cref="IndexParameters"/>; then limit and offset unless <paramref name="countOnly"/>.
+        /// </summary>
+        public string QueryIndex(IndexQuery query, bool countOnly)
+        {
+            var n = 1;
+            var where = $"index_name = ${n++}"
+                + (query.Partition is null ? "" : $" AND partition_key = ${n++}")
+                + (query.Tag is null ? "" : $" AND tag = ${n++}")
+                + (query.Text is null ? "" : $" AND strpos(search_text, ${n++}) > 0");
+            return countOnly
+                ? $"SELECT count(*) FROM {s}.grain_index WHERE {where}"
+                : $"""
+                    SELECT entry_key, partition_key, tag, sort_key, payload, count(*) OVER () FROM {s}.grain_index
+                    WHERE {where} ORDER BY sort_key DESC, entry_key COLLATE "C" LIMIT ${n++} OFFSET ${n}
+                    """;
+        }
 
         public string ReadState { get; } = $"SELECT version, payload FROM {s}.grain_state WHERE grain_type = $1 AND grain_key = $2";
 

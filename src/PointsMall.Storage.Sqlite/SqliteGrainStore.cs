@@ -200,6 +200,62 @@ public sealed class SqliteGrainStore : IGrainStore
         return await ReadRemindersAsync(command, cancellationToken);
     }
 
+    public async Task<IndexPage> QueryIndexAsync(IndexQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+
+        // Only the filters given, so the planner can use the (index, tag) and (index, partition) indexes.
+        var where = new System.Text.StringBuilder("index_name = $i");
+        command.Parameters.AddWithValue("$i", query.Index);
+        if (query.Partition is not null)
+        {
+            where.Append(" AND partition_key = $p");
+            command.Parameters.AddWithValue("$p", query.Partition);
+        }
+
+        if (query.Tag is not null)
+        {
+            where.Append(" AND tag = $tag");
+            command.Parameters.AddWithValue("$tag", query.Tag);
+        }
+
+        if (query.Text is not null)
+        {
+            where.Append(" AND instr(search_text, $text) > 0");
+            command.Parameters.AddWithValue("$text", query.Text.ToLowerInvariant());
+        }
+
+        // The page and the total (a window over all matches) from one snapshot.
+        command.CommandText = $"""
+            SELECT entry_key, partition_key, tag, sort_key, payload, count(*) OVER () FROM grain_index
+            WHERE {where} ORDER BY sort_key DESC, entry_key LIMIT $limit OFFSET $offset
+            """;
+        command.Parameters.AddWithValue("$limit", Math.Max(0, query.Limit));
+        command.Parameters.AddWithValue("$offset", Math.Max(0, query.Offset));
+        var rows = new List<IndexRow>();
+        var total = 0;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(new IndexRow(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                    reader.GetInt64(3), (byte[])reader.GetValue(4)));
+                total = reader.GetInt32(5);
+            }
+        }
+
+        // A page past the end has no row to carry the total.
+        if (rows.Count == 0 && query.Offset > 0)
+        {
+            command.CommandText = $"SELECT count(*) FROM grain_index WHERE {where}";
+            total = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        }
+
+        return new IndexPage(rows, total);
+    }
+
     public async Task PingAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
@@ -311,6 +367,18 @@ public sealed class SqliteGrainStore : IGrainStore
                 period_ticks INTEGER NULL,
                 PRIMARY KEY (grain_type, grain_key, name));
             CREATE INDEX IF NOT EXISTS reminders_by_due ON reminders (due_ticks);
+            CREATE TABLE IF NOT EXISTS grain_index (
+                index_name TEXT NOT NULL,
+                entry_key TEXT NOT NULL,
+                partition_key TEXT NULL,
+                tag TEXT NULL,
+                sort_key INTEGER NOT NULL,
+                search_text TEXT NULL,
+                payload BLOB NOT NULL,
+                PRIMARY KEY (index_name, entry_key));
+            CREATE INDEX IF NOT EXISTS grain_index_by_sort ON grain_index (index_name, sort_key DESC, entry_key);
+            CREATE INDEX IF NOT EXISTS grain_index_by_tag ON grain_index (index_name, tag, sort_key DESC, entry_key);
+            CREATE INDEX IF NOT EXISTS grain_index_by_partition ON grain_index (index_name, partition_key, sort_key DESC, entry_key);
             """;
 
         private readonly SqliteConnection _connection;
@@ -325,6 +393,8 @@ public sealed class SqliteGrainStore : IGrainStore
         private readonly Statement _deleteReminderIfDue;
         private readonly Statement _advanceReminderIfDue;
         private readonly Statement _writeCheckpoint;
+        private readonly Statement _upsertIndex;
+        private readonly Statement _deleteIndex;
 
         private Writer(SqliteConnection connection)
         {
@@ -363,6 +433,15 @@ public sealed class SqliteGrainStore : IGrainStore
                 INSERT INTO stream_checkpoints (subscriber, sequence) VALUES ($subscriber, $sequence)
                 ON CONFLICT (subscriber) DO UPDATE SET sequence = MAX(sequence, excluded.sequence)
                 """, ("$subscriber", SqliteType.Text), ("$sequence", SqliteType.Integer));
+            _upsertIndex = new Statement(connection, """
+                INSERT INTO grain_index (index_name, entry_key, partition_key, tag, sort_key, search_text, payload)
+                VALUES ($i, $k, $p, $tag, $sort, $text, $payload)
+                ON CONFLICT (index_name, entry_key) DO UPDATE SET partition_key = excluded.partition_key, tag = excluded.tag,
+                    sort_key = excluded.sort_key, search_text = excluded.search_text, payload = excluded.payload
+                """, ("$i", SqliteType.Text), ("$k", SqliteType.Text), ("$p", SqliteType.Text), ("$tag", SqliteType.Text),
+                ("$sort", SqliteType.Integer), ("$text", SqliteType.Text), ("$payload", SqliteType.Blob));
+            _deleteIndex = new Statement(connection, "DELETE FROM grain_index WHERE index_name = $i AND entry_key = $k",
+                ("$i", SqliteType.Text), ("$k", SqliteType.Text));
         }
 
         public static Writer Open(string connectionString, int busyTimeoutMs)
@@ -439,6 +518,18 @@ public sealed class SqliteGrainStore : IGrainStore
                     ApplyReminder(write);
                 }
 
+                foreach (var write in batch.Indexes)
+                {
+                    if (write.Entry is { } entry)
+                    {
+                        _upsertIndex.Execute(write.Index, write.Key, entry.Partition, entry.Tag, entry.SortKey, entry.Text, entry.Payload);
+                    }
+                    else
+                    {
+                        _deleteIndex.Execute(write.Index, write.Key);
+                    }
+                }
+
                 cancellationToken.ThrowIfCancellationRequested();
                 _commit.ExecuteNonQuery();
                 committed = true;
@@ -468,6 +559,8 @@ public sealed class SqliteGrainStore : IGrainStore
             _deleteReminderIfDue.Dispose();
             _advanceReminderIfDue.Dispose();
             _writeCheckpoint.Dispose();
+            _upsertIndex.Dispose();
+            _deleteIndex.Dispose();
             _connection.Dispose();
         }
 

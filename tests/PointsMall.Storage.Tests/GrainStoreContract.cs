@@ -334,6 +334,66 @@ public abstract class GrainStoreContract(ITestOutputHelper output) : IAsyncLifet
     }
 
     [Fact]
+    public async Task Index_entries_are_put_replaced_and_removed_with_their_batch()
+    {
+        await Commit(Indexes(Put("orders", "o-1", "m-1", "Pending", 10, "kettle", "v1"), Put("orders", "o-2", "m-2", "Pending", 20, null, "x")));
+        await Commit(Indexes(Put("orders", "o-1", "m-1", "Shipped", 10, "kettle", "v2"), Remove("orders", "o-2")));
+
+        var page = await Store.QueryIndexAsync(new IndexQuery("orders"), CancellationToken.None);
+
+        var row = Assert.Single(page.Rows);
+        Assert.Equal(("o-1", "m-1", "Shipped", 10L, "v2", 1), (row.Key, row.Partition, row.Tag, row.SortKey, Encoding.UTF8.GetString(row.Payload), page.Total));
+    }
+
+    [Fact]
+    public async Task An_index_query_filters_by_partition_tag_and_text_newest_first_with_a_total()
+    {
+        await Commit(Indexes(
+            Put("orders", "o-a", "m-1", "Pending", 30, "电热水壶 kettle", "a"),
+            Put("orders", "o-b", "m-1", "Shipped", 20, "thermos", "b"),
+            Put("orders", "o-c", "m-2", "Pending", 30, "kettle", "c"),
+            Put("orders", "o-d", "m-2", "Pending", 10, null, "d"),
+            Put("members", "o-a", null, null, 99, "someone", "not an order")));
+
+        async Task<string> Keys(IndexQuery query)
+        {
+            var page = await Store.QueryIndexAsync(query, CancellationToken.None);
+            return $"{string.Join(",", page.Rows.Select(r => r.Key))} of {page.Total}";
+        }
+
+        // Equal sort keys break ties by key, so paging is stable.
+        Assert.Equal("o-a,o-c,o-b,o-d of 4", await Keys(new IndexQuery("orders")));
+        Assert.Equal("o-a,o-b of 2", await Keys(new IndexQuery("orders", Partition: "m-1")));
+        Assert.Equal("o-a,o-c,o-d of 3", await Keys(new IndexQuery("orders", Tag: "Pending")));
+        Assert.Equal("o-c,o-d of 2", await Keys(new IndexQuery("orders", Partition: "m-2", Tag: "Pending")));
+        Assert.Equal("o-a,o-c of 2", await Keys(new IndexQuery("orders", Text: "KETTLE")));
+        Assert.Equal("o-a of 1", await Keys(new IndexQuery("orders", Text: "热水")));
+        Assert.Equal("o-c,o-b of 4", await Keys(new IndexQuery("orders", Offset: 1, Limit: 2)));
+        Assert.Equal(" of 4", await Keys(new IndexQuery("orders", Offset: 10, Limit: 2)));
+        Assert.Equal(" of 0", await Keys(new IndexQuery("orders", Tag: "Cancelled")));
+        Assert.Equal(" of 0", await Keys(new IndexQuery("nothing")));
+    }
+
+    [Fact]
+    public async Task A_refused_batch_leaves_no_index_entry_behind()
+    {
+        await Commit(States(Insert(Grain("a"), "v1")));
+
+        var refused = await Store.CommitAsync(
+            new CommitBatch([Update(Grain("a"), 7, 8, "x")], [], [], [Put("orders", "o-1", null, null, 1, null, "ghost")]), CancellationToken.None);
+
+        Assert.False(refused.IsCommitted);
+        Assert.Equal(0, (await Store.QueryIndexAsync(new IndexQuery("orders"), CancellationToken.None)).Total);
+    }
+
+    [Fact]
+    public async Task A_batch_with_two_writes_for_one_index_entry_is_rejected_as_a_caller_error()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.CommitAsync(
+            Indexes(Put("orders", "o-1", null, null, 1, null, "a"), Remove("orders", "o-1")), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_batch_of_ten_thousand_state_writes_commits_and_reads_back()
     {
         const int count = 10_000;
@@ -376,6 +436,13 @@ public abstract class GrainStoreContract(ITestOutputHelper output) : IAsyncLifet
     protected static ReminderWrite AdvanceIfDue(GrainId grain, string name, DateTimeOffset expected, DateTimeOffset next) =>
         new(grain, name, ReminderWriteKind.AdvanceIfDue, next, null, expected);
 
+    protected static CommitBatch Indexes(params IndexWrite[] writes) => new([], [], [], writes);
+
+    protected static IndexWrite Put(string index, string key, string? partition, string? tag, long sortKey, string? text, string payload)
+        => new(index, key, new IndexEntry(partition, tag, sortKey, text?.ToLowerInvariant(), Encoding.UTF8.GetBytes(payload)));
+
+    protected static IndexWrite Remove(string index, string key) => new(index, key, null);
+
     protected static CommitBatch States(params StateWrite[] writes) => new(writes, [], []);
 
     protected static CommitBatch Reminders(params ReminderWrite[] writes) => new([], [], writes);
@@ -403,9 +470,12 @@ public abstract class DurableGrainStoreContract(ITestOutputHelper output) : Grai
             [Event("orders", "placed", "e1")],
             [Upsert(Grain("kept"), "resume", T0.AddTicks(3), period)]));
         await Commit(States(Update(Grain("kept"), 1, 2, "v2")));
+        await Commit(Indexes(Put("orders", "o-kept", "m-1", "Pending", 5, "kept", "entry")));
         await Store.WriteCheckpointAsync("analytics", 1, CancellationToken.None);
 
         await ReopenAsync();
+
+        Assert.Equal("o-kept", Assert.Single((await Store.QueryIndexAsync(new IndexQuery("orders", Partition: "m-1"), CancellationToken.None)).Rows).Key);
 
         var stored = await Read(Grain("kept"));
         Assert.Equal((2L, "v2"), (stored!.Version, Text(stored)));

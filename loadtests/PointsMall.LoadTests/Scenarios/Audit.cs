@@ -93,20 +93,9 @@ public sealed class AuditReader(ApiTargets api, string adminToken)
                 o.GetProperty("status").GetString()!)));
             if (items.GetArrayLength() < PageSize || page * PageSize >= response.Number("total"))
             {
-                break;
+                return orders;
             }
         }
-
-        // The list is a projection that trails the orders by a moment: an order that ended (refused, compensated)
-        // just before the audit can still show as pending there. Its own grain has the last word.
-        var pending = orders.Where(o => string.Equals(o.Status, "PendingPayment", StringComparison.OrdinalIgnoreCase)).ToList();
-        var current = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (order, ct) =>
-        {
-            var read = (await api.GetAsync($"admin/orders/{Uri.EscapeDataString(order.Id)}", adminToken, ct).ConfigureAwait(false)).EnsureSuccess($"read order {order.Id}");
-            current[order.Id] = read.Body.GetProperty("status").GetString()!;
-        }).ConfigureAwait(false);
-        return [.. orders.Select(o => current.TryGetValue(o.Id, out var status) ? o with { Status = status } : o)];
     }
 
     /// <summary>(total, available, reserved, sold) of a product.</summary>

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using PointsMall.Actors.Runtime;
+using PointsMall.Actors.Storage;
 using PointsMall.Actors.Streams;
 
 namespace PointsMall.Actors;
@@ -61,6 +63,23 @@ public abstract class Grain
     protected void Publish<TEvent>(StreamId stream, TEvent @event)
         where TEvent : class
         => Activation.Publish(stream, @event);
+
+    /// <summary>
+    /// Puts this grain's entry (keyed by its key) in <paramref name="index"/>, a queryable read model written in the
+    /// same storage transaction as this turn's state, so a query never sees the index behind the grain. Read it with
+    /// <see cref="IGrainIndex"/>. For lists that outgrow one grain's state: orders by status, a member's orders.
+    /// </summary>
+    /// <param name="sortKey">Entries come back highest first (e.g. creation time in ticks).</param>
+    /// <param name="partition">An exact-match filter, such as the owning member's id.</param>
+    /// <param name="tag">An exact-match filter, such as a status.</param>
+    /// <param name="text">Searched as a case-insensitive substring.</param>
+    protected void UpdateIndex<TEntry>(string index, TEntry entry, long sortKey, string? partition = null, string? tag = null, string? text = null)
+        where TEntry : class
+        => Activation.SetIndexEntry(index, new IndexEntry(partition, tag, sortKey, text?.ToLowerInvariant(),
+            JsonSerializer.SerializeToUtf8Bytes(entry, GrainJson.Options)));
+
+    /// <summary>Removes this grain's entry from <paramref name="index"/>, together with the rest of this turn.</summary>
+    protected void RemoveFromIndex(string index) => Activation.SetIndexEntry(index, null);
 
     /// <summary>Asks the runtime to deactivate this grain once the current turn ends.</summary>
     protected void DeactivateOnIdle() => Activation.RequestDeactivation(DeactivationReason.Requested);

@@ -94,6 +94,7 @@ public static class SiloServiceCollectionExtensions
             sp.GetRequiredService<SiloStatistics>(),
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainRuntime>());
+        services.TryAddSingleton<IGrainIndex>(sp => new GrainIndex(sp.GetRequiredService<IGrainStore>()));
         services.AddSingleton(sp => new Silo(sp.GetRequiredService<GrainRuntime>(), sp.GetRequiredService<ILogger<Silo>>()));
         services.AddHostedService(sp => sp.GetRequiredService<Silo>());
         return new SiloBuilder(services, registry);

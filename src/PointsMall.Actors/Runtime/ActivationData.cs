@@ -52,6 +52,7 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
     private PendingBatch? _lastBatch;
     private List<EventAppend>? _turnEvents;
     private List<ReminderWrite>? _turnReminders;
+    private List<IndexWrite>? _turnIndexes;
     private List<ActivationTimer>? _timers;
 
     public ActivationData(GrainRuntime runtime, GrainClass grainClass, GrainId id, GrainCall? initialQueue = null)
@@ -342,21 +343,23 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
             _state?.Rollback();
             _turnEvents = null;
             _turnReminders = null;
+            _turnIndexes = null;
             return;
         }
 
         var stateChanged = _state is { IsDirty: true };
-        if (!stateChanged && _turnEvents is null && _turnReminders is null)
+        if (!stateChanged && _turnEvents is null && _turnReminders is null && _turnIndexes is null)
         {
             return;
         }
 
         // A null batch means the activation was discarded during the turn: the turn saw state that is being
         // thrown away, and the gate below fails its reply because _lastBatch is at or after the failed batch.
-        _lastBatch = _runtime.Committer.Enqueue(this, stateChanged ? _state : null, _turnEvents, _turnReminders) ?? _lastBatch;
+        _lastBatch = _runtime.Committer.Enqueue(this, stateChanged ? _state : null, _turnEvents, _turnReminders, _turnIndexes) ?? _lastBatch;
         _state?.MarkWritten();
         _turnEvents = null;
         _turnReminders = null;
+        _turnIndexes = null;
     }
 
     /// <summary>Sends the reply now if everything the turn could see is durable, or holds it until it is.</summary>
@@ -529,6 +532,14 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
         EnsureInTurn(nameof(Publish));
         var payload = JsonSerializer.SerializeToUtf8Bytes(@event, GrainJson.Options);
         (_turnEvents ??= []).Add(new EventAppend(stream.ToString(), StreamEventTypes.NameOf(typeof(TEvent)), payload, _runtime.Time.GetUtcNow()));
+    }
+
+    /// <summary>Puts (or with a null entry removes) this grain's entry in an index, together with the rest of the turn.</summary>
+    public void SetIndexEntry(string index, IndexEntry? entry)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(index);
+        EnsureInTurn(entry is null ? "RemoveFromIndex" : "UpdateIndex");
+        (_turnIndexes ??= []).Add(new IndexWrite(index, Id.Key, entry));
     }
 
     public void SetReminder(string name, DateTimeOffset dueAt, TimeSpan? period)

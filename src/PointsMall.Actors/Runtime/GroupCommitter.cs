@@ -35,7 +35,7 @@ internal sealed partial class GroupCommitter(IGrainStore store, ReminderService 
     /// Adds a turn's changes to the open batch and returns it, or <c>null</c> when the activation was
     /// discarded meanwhile (its turn ran on state that is being thrown away).
     /// </summary>
-    public PendingBatch? Enqueue(ActivationData owner, IStateHolder? state, List<EventAppend>? events, List<ReminderWrite>? reminderWrites)
+    public PendingBatch? Enqueue(ActivationData owner, IStateHolder? state, List<EventAppend>? events, List<ReminderWrite>? reminderWrites, List<IndexWrite>? indexWrites = null)
     {
         bool start;
         PendingBatch batch;
@@ -75,6 +75,14 @@ internal sealed partial class GroupCommitter(IGrainStore store, ReminderService 
                 foreach (var reminderWrite in reminderWrites)
                 {
                     batch.AddReminder(owner, reminderWrite);
+                }
+            }
+
+            if (indexWrites is not null)
+            {
+                foreach (var indexWrite in indexWrites)
+                {
+                    batch.Indexes[(indexWrite.Index, indexWrite.Key)] = (owner, indexWrite);
                 }
             }
 
@@ -145,7 +153,7 @@ internal sealed partial class GroupCommitter(IGrainStore store, ReminderService 
                 var result = await store.CommitAsync(commit, CancellationToken.None).ConfigureAwait(false);
                 if (result.IsCommitted)
                 {
-                    statistics.RecordBatch(commit.States.Count + commit.Events.Count + commit.Reminders.Count, Stopwatch.GetElapsedTime(started));
+                    statistics.RecordBatch(commit.States.Count + commit.Events.Count + commit.Reminders.Count + commit.Indexes.Count, Stopwatch.GetElapsedTime(started));
                     reminders.OnCommitted(commit.Reminders);
                     if (commit.Events.Count > 0)
                     {
@@ -202,7 +210,8 @@ internal sealed partial class GroupCommitter(IGrainStore store, ReminderService 
 
         var events = batch.Events.Select(e => e.Event).ToList();
         var reminderWrites = batch.Reminders.Values.Select(r => r.Write).ToList();
-        return (new CommitBatch(states, events, reminderWrites), unserializable);
+        var indexWrites = batch.Indexes.Values.Select(r => r.Write).ToList();
+        return (new CommitBatch(states, events, reminderWrites, indexWrites), unserializable);
     }
 
     /// <summary>Discards activations: marks them, and drops their entries from this batch and the open one.</summary>

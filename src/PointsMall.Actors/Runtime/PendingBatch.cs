@@ -21,11 +21,14 @@ internal sealed class PendingBatch(long number)
     /// <summary>One write per (grain, reminder) per batch, so a store may apply them in any order.</summary>
     public Dictionary<(GrainId Grain, string Name), (ActivationData Owner, ReminderWrite Write)> Reminders { get; } = [];
 
+    /// <summary>One write per (index, key) per batch: a later turn's entry replaces an earlier one.</summary>
+    public Dictionary<(string Index, string Key), (ActivationData Owner, IndexWrite Write)> Indexes { get; } = [];
+
     public Task Completion => _completion.Task;
 
     public bool Succeeded => _completion.Task.IsCompletedSuccessfully;
 
-    public bool IsEmpty => States.Count == 0 && Events.Count == 0 && Reminders.Count == 0;
+    public bool IsEmpty => States.Count == 0 && Events.Count == 0 && Reminders.Count == 0 && Indexes.Count == 0;
 
     public void AddReminder(ActivationData owner, ReminderWrite write)
     {
@@ -58,6 +61,11 @@ internal sealed class PendingBatch(long number)
             owners.Add(owner);
         }
 
+        foreach (var (owner, _) in Indexes.Values)
+        {
+            owners.Add(owner);
+        }
+
         return owners;
     }
 
@@ -69,6 +77,11 @@ internal sealed class PendingBatch(long number)
         foreach (var key in Reminders.Where(r => owners.Contains(r.Value.Owner)).Select(r => r.Key).ToList())
         {
             Reminders.Remove(key);
+        }
+
+        foreach (var key in Indexes.Where(r => owners.Contains(r.Value.Owner)).Select(r => r.Key).ToList())
+        {
+            Indexes.Remove(key);
         }
     }
 

@@ -1,7 +1,8 @@
 namespace PointsMall.Actors.Storage;
 
 /// <summary>
-/// Durable storage under the runtime: grain state rows, the event outbox, stream checkpoints and reminders.
+/// Durable storage under the runtime: grain state rows, the event outbox, stream checkpoints, reminders and
+/// grain indexes.
 /// </summary>
 /// <remarks>
 /// The runtime talks to a store through one writer, the group committer, which hands it one
@@ -43,6 +44,13 @@ public interface IGrainStore : IAsyncDisposable
     /// <summary>The reminders registered by one grain.</summary>
     Task<IReadOnlyList<ReminderRecord>> ReadRemindersAsync(GrainId grain, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// One page of a grain index: entries matching every given filter (partition and tag exactly, text as a
+    /// case-insensitive substring of the entry's text), newest first (sort key descending, then key ascending),
+    /// with the total number of matches.
+    /// </summary>
+    Task<IndexPage> QueryIndexAsync(IndexQuery query, CancellationToken cancellationToken);
+
     /// <summary>A cheap round trip to storage, for readiness checks.</summary>
     Task PingAsync(CancellationToken cancellationToken);
 }
@@ -50,13 +58,17 @@ public interface IGrainStore : IAsyncDisposable
 /// <summary>A grain's state as stored: its version and its serialized payload (UTF-8 JSON).</summary>
 public sealed record StoredState(long Version, byte[] Payload);
 
-/// <summary>One storage transaction: state writes, outbox events and reminder changes, applied together.</summary>
+/// <summary>One storage transaction: state writes, outbox events, reminder changes and index entries, applied together.</summary>
 public sealed record CommitBatch(
     IReadOnlyList<StateWrite> States,
     IReadOnlyList<EventAppend> Events,
-    IReadOnlyList<ReminderWrite> Reminders)
+    IReadOnlyList<ReminderWrite> Reminders,
+    IReadOnlyList<IndexWrite>? IndexWrites = null)
 {
-    public bool IsEmpty => States.Count == 0 && Events.Count == 0 && Reminders.Count == 0;
+    /// <summary>Index entries to put or remove (never null).</summary>
+    public IReadOnlyList<IndexWrite> Indexes => IndexWrites ?? [];
+
+    public bool IsEmpty => States.Count == 0 && Events.Count == 0 && Reminders.Count == 0 && Indexes.Count == 0;
 
     /// <summary>
     /// The group committer collapses writes, so a batch holds one state write per grain and one reminder write
@@ -86,6 +98,18 @@ public sealed record CommitBatch(
                 if (!reminders.Add((write.Grain, write.Name)))
                 {
                     throw new ArgumentException($"The batch holds more than one write for reminder '{write.Name}' of {write.Grain}.");
+                }
+            }
+        }
+
+        if (Indexes.Count > 1)
+        {
+            var entries = new HashSet<(string, string)>(Indexes.Count);
+            foreach (var write in Indexes)
+            {
+                if (!entries.Add((write.Index, write.Key)))
+                {
+                    throw new ArgumentException($"The batch holds more than one write for entry '{write.Key}' of index '{write.Index}'.");
                 }
             }
         }
@@ -136,6 +160,29 @@ public readonly record struct ReminderWrite(
     DateTimeOffset DueAt,
     TimeSpan? Period,
     DateTimeOffset? ExpectedDueAt);
+
+/// <summary>
+/// A grain's entry in a named index (a queryable read model kept in the same transaction as the grain's state, so
+/// it is never behind it): <paramref name="Entry"/> replaces the entry for (<paramref name="Index"/>,
+/// <paramref name="Key"/>), or removes it when null.
+/// </summary>
+public readonly record struct IndexWrite(string Index, string Key, IndexEntry? Entry);
+
+/// <summary>
+/// What an index holds for one key: an optional <paramref name="Partition"/> and <paramref name="Tag"/> to filter on
+/// exactly (e.g. a member id and a status), a <paramref name="SortKey"/> (newest first), an optional lower-case
+/// <paramref name="Text"/> to search in, and the payload (UTF-8 JSON) handed back to readers.
+/// </summary>
+public sealed record IndexEntry(string? Partition, string? Tag, long SortKey, string? Text, byte[] Payload);
+
+/// <summary>A query of one index; null filters match everything. <paramref name="Text"/> is matched case-insensitively.</summary>
+public sealed record IndexQuery(string Index, string? Partition = null, string? Tag = null, string? Text = null, int Offset = 0, int Limit = 20);
+
+/// <summary>One entry read back from an index.</summary>
+public sealed record IndexRow(string Key, string? Partition, string? Tag, long SortKey, byte[] Payload);
+
+/// <summary>A page of an index query and the total number of matching entries.</summary>
+public sealed record IndexPage(IReadOnlyList<IndexRow> Rows, int Total);
 
 /// <summary>The outcome of <see cref="IGrainStore.CommitAsync"/>: empty conflicts means everything was written.</summary>
 public sealed record CommitResult(IReadOnlyList<GrainId> Conflicts)

@@ -16,6 +16,7 @@ public sealed class InMemoryGrainStore : IGrainStore
     private readonly List<StoredEvent> _events = [];
     private readonly Dictionary<string, long> _checkpoints = new(StringComparer.Ordinal);
     private readonly Dictionary<(GrainId Grain, string Name), ReminderRecord> _reminders = [];
+    private readonly Dictionary<(string Index, string Key), IndexEntry> _indexes = [];
 
     public string Name => "memory";
 
@@ -72,9 +73,41 @@ public sealed class InMemoryGrainStore : IGrainStore
             {
                 ApplyReminder(write);
             }
+
+            foreach (var write in batch.Indexes)
+            {
+                if (write.Entry is { } entry)
+                {
+                    _indexes[(write.Index, write.Key)] = entry;
+                }
+                else
+                {
+                    _indexes.Remove((write.Index, write.Key));
+                }
+            }
         }
 
         return Task.FromResult(CommitResult.Committed);
+    }
+
+    public Task<IndexPage> QueryIndexAsync(IndexQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var text = query.Text?.ToLowerInvariant();
+        lock (_lock)
+        {
+            var matches = _indexes
+                .Where(e => e.Key.Index == query.Index
+                    && (query.Partition is null || e.Value.Partition == query.Partition)
+                    && (query.Tag is null || e.Value.Tag == query.Tag)
+                    && (text is null || (e.Value.Text?.Contains(text, StringComparison.Ordinal) ?? false)))
+                .OrderByDescending(e => e.Value.SortKey)
+                .ThenBy(e => e.Key.Key, StringComparer.Ordinal)
+                .ToList();
+            IReadOnlyList<IndexRow> rows = [.. matches.Skip(Math.Max(0, query.Offset)).Take(Math.Max(0, query.Limit))
+                .Select(e => new IndexRow(e.Key.Key, e.Value.Partition, e.Value.Tag, e.Value.SortKey, e.Value.Payload))];
+            return Task.FromResult(new IndexPage(rows, matches.Count));
+        }
     }
 
     public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(long afterSequence, int maxCount, CancellationToken cancellationToken)

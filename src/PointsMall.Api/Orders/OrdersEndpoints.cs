@@ -69,7 +69,6 @@ public sealed record PaymentCallbackResponse(string OrderId, string Status);
 public static class OrdersEndpoints
 {
     private const string Operation = "redemption";
-    private const int MaxMemberOrdersScanned = 2000;
 
     public static IEndpointRouteBuilder MapRedemptions(this IEndpointRouteBuilder routes)
     {
@@ -172,31 +171,10 @@ public static class OrdersEndpoints
             return invalid;
         }
 
-        var (p, size) = (page ?? 1, pageSize ?? 20);
-        var list = grains.GetGrain<IMemberOrdersGrain>(user.MemberId());
-        if (status is null)
-        {
-            var total = await list.CountAsync();
-            var ids = await list.ListAsync(p, size);
-            var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<IOrderGrain>(id).GetAsync()));
-            return TypedResults.Ok(new PageDto<OrderDto>([.. views.OfType<OrderView>().Select(v => ToDto(v))], p, size, total));
-        }
-
-        // A status filter reads the member's orders (a member has few) and filters them: always current, unlike the board.
-        var all = new List<string>();
-        for (var at = 1; all.Count < MaxMemberOrdersScanned; at++)
-        {
-            var chunk = await list.ListAsync(at, 100);
-            all.AddRange(chunk);
-            if (chunk.Count < 100)
-            {
-                break;
-            }
-        }
-
-        var orders = await Task.WhenAll(all.Select(id => grains.GetGrain<IOrderGrain>(id).GetAsync()));
-        var matching = orders.OfType<OrderView>().Where(o => string.Equals(o.Status, status, StringComparison.OrdinalIgnoreCase)).ToList();
-        return TypedResults.Ok(new PageDto<OrderDto>([.. matching.Skip((p - 1) * size).Take(size).Select(v => ToDto(v))], p, size, matching.Count));
+        // The list comes from the order index (current with every order); the page's orders are read in full.
+        var list = await grains.GetGrain<IMemberOrdersGrain>(user.MemberId()).ListAsync(status, page ?? 1, pageSize ?? 20);
+        var views = await Task.WhenAll(list.Items.Select(o => grains.GetGrain<IOrderGrain>(o.Id).GetAsync()));
+        return TypedResults.Ok(new PageDto<OrderDto>([.. views.OfType<OrderView>().Select(v => ToDto(v))], list.Page, list.PageSize, list.Total));
     }
 
     private static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains)

@@ -45,34 +45,31 @@ public interface IOrderGrain : IGrain
     Task<OrderResult> StartPaymentAsync(string memberId);
 }
 
-/// <summary>The orders of one member, newest first (key: member id).</summary>
+/// <summary>
+/// The orders of one member, newest first (key: member id), read from the order index: each order grain keeps its
+/// entry there in the same commit as its state, so the list is never behind the orders.
+/// </summary>
 [GrainType("member-orders")]
 public interface IMemberOrdersGrain : IGrain
 {
-    Task AddAsync(string orderId, DateTimeOffset placedAt);
-
-    Task<IReadOnlyList<string>> ListAsync(int page, int pageSize);
-
-    /// <summary>How many orders the member has.</summary>
-    Task<int> CountAsync();
+    /// <summary>Page <paramref name="page"/> (1-based, size 1–100), optionally only one status (case-insensitive).</summary>
+    Task<OrderBoardPage> ListAsync(string? status, int page, int pageSize);
 }
 
-/// <summary>
-/// The operators' order board (key: <c>all</c>): a summary per order, fed from the <c>order</c> stream, so listing
-/// orders never touches the order grains and nothing on the redemption path waits for it.
-/// </summary>
+/// <summary>The operators' order board (key: <c>all</c>), read from the order index (see <see cref="IMemberOrdersGrain"/>).</summary>
 [GrainType("order-board")]
 public interface IOrderBoardGrain : IGrain
 {
-    Task UpsertAsync(OrderSummary summary);
-
-    /// <summary>Newest first, optionally only one status; page is 1-based, page size 1–100.</summary>
+    /// <summary>Newest first, optionally only one status (case-insensitive) and one member; page is 1-based, page size 1–100.</summary>
     Task<OrderBoardPage> ListAsync(string? status, string? memberId, int page, int pageSize);
 }
 
 public static class OrderKeys
 {
     public const string Board = "all";
+
+    /// <summary>The grain index of orders: partition member id, tag status, newest placed first.</summary>
+    public const string Index = "orders";
 
     /// <summary>The stream namespace order grains publish <see cref="OrderChanged"/> on.</summary>
     public const string OrderStream = "order";

@@ -51,7 +51,7 @@ public sealed record OrderView(
 /// <summary>A snapshot of a shipping address, so later edits of the address book never change where an order goes.</summary>
 public sealed record ShippingAddressView(string Id, string Recipient, string Phone, string Region, string Detail);
 
-/// <summary>What the order board lists for operators; published on stream (<c>order</c>, order id) when the status changes.</summary>
+/// <summary>What the order index holds per order (and the order stream carries) each time the status changes.</summary>
 public sealed record OrderSummary(
     string Id,
     string MemberId,

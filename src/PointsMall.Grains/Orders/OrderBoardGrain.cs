@@ -1,54 +1,47 @@
-using System.Collections.Immutable;
 using PointsMall.Actors;
+using PointsMall.Actors.Storage;
 using PointsMall.Contracts.Orders;
+using PointsMall.Domain.Orders;
 
 namespace PointsMall.Grains.Orders;
 
-public sealed record OrderBoardState
+/// <summary>The operators' order board: a query of the order index, which each order grain keeps with its state.</summary>
+public sealed class OrderBoardGrain(IGrainIndex index) : Grain, IOrderBoardGrain
 {
-    public ImmutableDictionary<string, OrderSummary> Orders { get; init; } = ImmutableDictionary<string, OrderSummary>.Empty;
+    public Task<OrderBoardPage> ListAsync(string? status, string? memberId, int page, int pageSize)
+        => OrderIndex.PageAsync(index, status, string.IsNullOrWhiteSpace(memberId) ? null : memberId, page, pageSize);
 }
 
-/// <summary>
-/// The operators' order board, fed by the <c>order</c> stream. Delivery is at least once and in order per stream,
-/// so an upsert replaces by id and ignores a summary older than the one it holds.
-/// </summary>
-public sealed class OrderBoardGrain(IPersistentState<OrderBoardState> state) : Grain, IOrderBoardGrain
+/// <summary>One member's orders: the order index partitioned by member id.</summary>
+public sealed class MemberOrdersGrain(IGrainIndex index) : Grain, IMemberOrdersGrain
+{
+    public Task<OrderBoardPage> ListAsync(string? status, int page, int pageSize)
+        => OrderIndex.PageAsync(index, status, GrainKey, page, pageSize);
+}
+
+internal static class OrderIndex
 {
     public const int MaxPageSize = 100;
 
-    public Task UpsertAsync(OrderSummary summary)
-    {
-        ArgumentNullException.ThrowIfNull(summary);
-        ArgumentException.ThrowIfNullOrWhiteSpace(summary.Id);
-        var orders = state.State.Orders;
-        if (orders.TryGetValue(summary.Id, out var existing) && (summary.UpdatedAt < existing.UpdatedAt || summary == existing))
-        {
-            return Task.CompletedTask;
-        }
-
-        state.State = state.State with { Orders = orders.SetItem(summary.Id, summary) };
-        return Task.CompletedTask;
-    }
-
-    public Task<OrderBoardPage> ListAsync(string? status, string? memberId, int page, int pageSize)
+    public static async Task<OrderBoardPage> PageAsync(IGrainIndex index, string? status, string? memberId, int page, int pageSize)
     {
         page = Math.Max(1, page);
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
-        IEnumerable<OrderSummary> matches = state.State.Orders.Values;
-        if (!string.IsNullOrWhiteSpace(status))
+        var found = await index.QueryAsync<OrderSummary>(
+            new IndexQuery(OrderKeys.Index, memberId, Tag(status), null, (page - 1) * pageSize, pageSize)).ConfigureAwait(false);
+        return new OrderBoardPage(found.Items, page, pageSize, found.Total);
+    }
+
+    /// <summary>Statuses are tagged by their enum name; a filter matches it whatever its case ("cancelled" too).</summary>
+    private static string? Tag(string? status)
+    {
+        if (string.IsNullOrWhiteSpace(status))
         {
-            matches = matches.Where(o => string.Equals(o.Status, status.Trim(), StringComparison.OrdinalIgnoreCase));
+            return null;
         }
 
-        if (!string.IsNullOrWhiteSpace(memberId))
-        {
-            matches = matches.Where(o => o.MemberId == memberId);
-        }
-
-        // Newest first; ties break on id so paging is stable.
-        var sorted = matches.OrderByDescending(o => o.PlacedAt).ThenBy(o => o.Id, StringComparer.Ordinal).ToList();
-        IReadOnlyList<OrderSummary> items = [.. sorted.Skip((page - 1) * pageSize).Take(pageSize)];
-        return Task.FromResult(new OrderBoardPage(items, page, pageSize, sorted.Count));
+        return Enum.TryParse<OrderStatus>(status.Trim(), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+            ? parsed.ToString()
+            : status.Trim();
     }
 }

@@ -32,7 +32,7 @@ namespace PointsMall.Grains.Orders;
 // - Lines at the product are forgotten once settled: after the commit or the release is durable here, the order
 //   tells the product to drop its line (unawaited; a lost forget is pruned by the product later), and hands the
 //   sale back with the release if it is cancelled after that. The hot product's state stays O(orders in flight).
-// - Not reentrant: the grains this one calls (member, product, member-orders) never call an order.
+// - Not reentrant: the grains this one calls (member, product) never call an order.
 public sealed partial class OrderGrain(
     IPersistentState<OrderState> state,
     TimeProvider time,
@@ -325,13 +325,6 @@ public sealed partial class OrderGrain(
     /// <summary>Runs saga steps until Next() says wait (or a compensation step must be retried later).</summary>
     private async Task RunSagaAsync()
     {
-        if (!state.State.Listed)
-        {
-            var order = state.State.Order!;
-            await GrainFactory.GetGrain<IMemberOrdersGrain>(order.MemberId).AddAsync(order.Id, order.CreatedAt).ConfigureAwait(false);
-            state.State = state.State with { Listed = true };
-        }
-
         while (true)
         {
             var order = state.State.Order!;
@@ -560,8 +553,8 @@ public sealed partial class OrderGrain(
     }
 
     /// <summary>
-    /// Tells the order board (through the outbox, in the same commit as the step) when the status changes, not on
-    /// every step: the board is a projection that nothing on the redemption path waits for.
+    /// On each status change (not every step): the order's entry in the order index, which the board and the
+    /// member's list read, and the event on the order stream, both in the same commit as the step.
     /// </summary>
     private void PublishStatusChange(Order order)
     {
@@ -574,6 +567,7 @@ public sealed partial class OrderGrain(
         state.State = state.State with { PublishedStatus = status };
         var summary = new OrderSummary(order.Id, order.MemberId, order.ProductId, state.State.ProductName, order.Quantity,
             order.PointsTotal, order.CashTotalFen, status, order.CreatedAt, order.History[^1].At);
+        UpdateIndex(OrderKeys.Index, summary, order.CreatedAt.UtcTicks, partition: order.MemberId, tag: status, text: $"{order.Id} {state.State.ProductName}");
         Publish(new StreamId(OrderKeys.OrderStream, order.Id), new OrderChanged(summary));
     }
 

@@ -35,11 +35,8 @@ public sealed record OrderState
     /// <summary>Where a physical order ships: the member's address as it was when the order was placed.</summary>
     public ShippingAddressView? ShippingAddress { get; init; }
 
-    /// <summary>The status last published on the order stream, so the board hears each status change once.</summary>
+    /// <summary>The status last indexed and published on the order stream, so each status change goes out once.</summary>
     public string? PublishedStatus { get; init; }
-
-    /// <summary>Whether the member's order list has the id (the add is idempotent, so a crash just repeats it).</summary>
-    public bool Listed { get; init; }
 
     /// <summary>
     /// The reminders this order has set, by name, with their due times, so each write sets or removes exactly
@@ -47,11 +44,3 @@ public sealed record OrderState
     /// </summary>
     public ImmutableSortedDictionary<string, DateTimeOffset> Reminders { get; init; } = ImmutableSortedDictionary<string, DateTimeOffset>.Empty;
 }
-
-/// <summary>The member's orders, newest first.</summary>
-public sealed record MemberOrdersState
-{
-    public ImmutableList<MemberOrderEntry> Orders { get; init; } = [];
-}
-
-public sealed record MemberOrderEntry(string OrderId, DateTimeOffset PlacedAt);

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using PointsMall.Actors;
 using PointsMall.Actors.Hosting;
 using PointsMall.Contracts.Orders;
 
@@ -8,11 +7,8 @@ namespace PointsMall.Grains.Orders;
 
 public static class OrdersRegistration
 {
-    /// <summary>Subscription names key durable checkpoints: never rename them.</summary>
-    public const string OrderBoardSubscription = "order-board";
-
     /// <summary>
-    /// The order saga and the per-member order lists, the sandbox payment provider (replace
+    /// The order saga, the order board and the per-member order lists (both read the order index), the sandbox payment provider (replace
     /// <see cref="IPaymentProvider"/> for a real one) and a no-op <see cref="IOrderSagaObserver"/>.
     /// </summary>
     public static SiloBuilder AddOrderGrains(this SiloBuilder silo)
@@ -26,10 +22,6 @@ public static class OrdersRegistration
         return silo
             .AddGrain<IOrderGrain, OrderGrain>()
             .AddGrain<IMemberOrdersGrain, MemberOrdersGrain>()
-            .AddGrain<IOrderBoardGrain, OrderBoardGrain>()
-            .AddStreamSubscription(OrderBoardSubscription, OrderKeys.OrderStream, (services, e, _) =>
-                e.Is<OrderChanged>()
-                    ? services.GetRequiredService<IGrainFactory>().GetGrain<IOrderBoardGrain>(OrderKeys.Board).UpsertAsync(e.Deserialize<OrderChanged>().Summary)
-                    : Task.CompletedTask);
+            .AddGrain<IOrderBoardGrain, OrderBoardGrain>();
     }
 }

@@ -260,6 +260,53 @@ public sealed class MutableStateGrain(IPersistentState<MutableState> state) : Gr
     }
 }
 
+/// <summary>A grain that keeps one entry in the "labels" index: its label as the tag, a counter as the sort key.</summary>
+public interface ILabelGrain : IGrain
+{
+    Task<long> LabelAsync(string label);
+
+    Task LabelThenFailAsync(string label);
+
+    Task UnlabelAsync();
+
+    /// <summary>Keys of the grains labelled <paramref name="label"/>, newest first, read through <see cref="IGrainIndex"/>.</summary>
+    Task<IReadOnlyList<string>> FindAsync(string label);
+}
+
+public sealed record LabelState
+{
+    public long Changes { get; init; }
+}
+
+public sealed record LabelEntry(string Key, string Label, long Changes);
+
+public sealed class LabelGrain(IPersistentState<LabelState> state, IGrainIndex index) : Grain, ILabelGrain
+{
+    public const string Index = "labels";
+
+    public Task<long> LabelAsync(string label)
+    {
+        state.State = state.State with { Changes = state.State.Changes + 1 };
+        UpdateIndex(Index, new LabelEntry(GrainKey, label, state.State.Changes), state.State.Changes, tag: label, text: $"{GrainKey} {label}");
+        return Task.FromResult(state.State.Changes);
+    }
+
+    public Task LabelThenFailAsync(string label)
+    {
+        UpdateIndex(Index, new LabelEntry(GrainKey, label, -1), 0, tag: label);
+        throw new InvalidOperationException("refused after indexing");
+    }
+
+    public Task UnlabelAsync()
+    {
+        RemoveFromIndex(Index);
+        return Task.CompletedTask;
+    }
+
+    public async Task<IReadOnlyList<string>> FindAsync(string label)
+        => [.. (await index.QueryAsync<LabelEntry>(new Storage.IndexQuery(Index, Tag: label, Limit: 100))).Items.Select(e => e.Key)];
+}
+
 public static class TestGrains
 {
     public static SiloBuilder AddTestGrains(this SiloBuilder builder)
@@ -270,5 +317,6 @@ public static class TestGrains
             .AddGrain<IForwarderGrain, ForwarderGrain>()
             .AddGrain<IReminderGrain, ReminderGrain>()
             .AddGrain<ITimerGrain, TimerGrain>()
-            .AddGrain<ISubscriberGrain, SubscriberGrain>();
+            .AddGrain<ISubscriberGrain, SubscriberGrain>()
+            .AddGrain<ILabelGrain, LabelGrain>();
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using PointsMall.Actors.Hosting;
 using PointsMall.Actors.Remoting;
 using PointsMall.Actors.Storage;
+using PointsMall.Actors.Tests.Diagnostics;
 using PointsMall.Actors.Tests.Support;
 
 namespace PointsMall.Actors.Tests.Remoting;
@@ -21,7 +22,7 @@ public sealed class RemoteSilo : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private RemoteSilo(WebApplication app, BreakableStore store, GatedStore gated)
+    private RemoteSilo(WebApplication app, FailingStore store, GatedStore gated)
     {
         _app = app;
         Store = store;
@@ -31,7 +32,7 @@ public sealed class RemoteSilo : IAsyncDisposable
 
     public Uri Gateway { get; }
 
-    public BreakableStore Store { get; }
+    public FailingStore Store { get; }
 
     public GatedStore Gated { get; }
 
@@ -51,7 +52,7 @@ public sealed class RemoteSilo : IAsyncDisposable
             k.Limits.Http2.MaxStreamsPerConnection = 1000;
         });
         var gated = new GatedStore(new InMemoryGrainStore());
-        var store = new BreakableStore(gated);
+        var store = new FailingStore(gated);
         builder.Services.AddSilo(o => o.CallTimeout = siloCallTimeout)
             .UseStore(_ => store)
             .AddGrain<IRemoteEchoGrain, RemoteEchoGrain>();

@@ -99,7 +99,7 @@ public sealed class DemoDataTests : IDisposable
             Assert.True((await grain.AuditAsync()).Reconciles);
         }
 
-        Assert.NotEmpty(await host.Grains.GetGrain<IMemberOrdersGrain>(DemoCatalogue.Members[0].Id).ListAsync(1, 10));
+        Assert.NotEmpty((await host.Grains.GetGrain<IMemberOrdersGrain>(DemoCatalogue.Members[0].Id).ListAsync(null, 1, 10)).Items);
     }
 
     /// <summary>Counts that a duplicated seeding would change.</summary>
@@ -123,7 +123,7 @@ public sealed class DemoDataTests : IDisposable
         var rules = await grains.GetGrain<IProgramGrain>(Programs.Default).GetAsync();
         var lotteries = await grains.GetGrain<ILotteryDirectoryGrain>(LotteryKeys.Directory).ListAsync();
         var lottery = await grains.GetGrain<ILotteryGrain>(DemoCatalogue.LotteryId).GetAsync();
-        var orders = await grains.GetGrain<IMemberOrdersGrain>(DemoCatalogue.Members[0].Id).ListAsync(1, 100);
+        var orders = (await grains.GetGrain<IMemberOrdersGrain>(DemoCatalogue.Members[0].Id).ListAsync(null, 1, 100)).Items.Select(o => o.Id).ToList();
         return new DemoSnapshot(
             string.Join("|", ledgers),
             string.Join("|", stock),

@@ -111,7 +111,7 @@ internal sealed class ExpiryEvents
 /// A real store that, while <see cref="Hold"/> is set, reports no due reminders: the runtime then cannot load the
 /// expiry reminder, which is how a test proves the balance drops at the expiry instant on its own.
 /// </summary>
-internal sealed class ReminderHoldingStore(IGrainStore inner, bool hold) : IGrainStore
+internal sealed class ReminderHoldingStore(IGrainStore inner, bool hold) : DelegatingGrainStore(inner)
 {
     private volatile bool _hold = hold;
 
@@ -121,26 +121,6 @@ internal sealed class ReminderHoldingStore(IGrainStore inner, bool hold) : IGrai
         set => _hold = value;
     }
 
-    public string Name => inner.Name;
-
-    public Task<IReadOnlyList<ReminderRecord>> ReadDueRemindersAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken) =>
-        _hold ? Task.FromResult<IReadOnlyList<ReminderRecord>>([]) : inner.ReadDueRemindersAsync(dueBefore, cancellationToken);
-
-    public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
-
-    public Task<StoredState?> ReadStateAsync(GrainId grain, CancellationToken cancellationToken) => inner.ReadStateAsync(grain, cancellationToken);
-
-    public Task<CommitResult> CommitAsync(CommitBatch batch, CancellationToken cancellationToken) => inner.CommitAsync(batch, cancellationToken);
-
-    public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(long afterSequence, int maxCount, CancellationToken cancellationToken) => inner.ReadEventsAsync(afterSequence, maxCount, cancellationToken);
-
-    public Task<long> ReadCheckpointAsync(string subscriber, CancellationToken cancellationToken) => inner.ReadCheckpointAsync(subscriber, cancellationToken);
-
-    public Task WriteCheckpointAsync(string subscriber, long sequence, CancellationToken cancellationToken) => inner.WriteCheckpointAsync(subscriber, sequence, cancellationToken);
-
-    public Task<IReadOnlyList<ReminderRecord>> ReadRemindersAsync(GrainId grain, CancellationToken cancellationToken) => inner.ReadRemindersAsync(grain, cancellationToken);
-
-    public Task PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
-
-    public ValueTask DisposeAsync() => inner.DisposeAsync();
+    public override Task<IReadOnlyList<ReminderRecord>> ReadDueRemindersAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken) =>
+        _hold ? Task.FromResult<IReadOnlyList<ReminderRecord>>([]) : base.ReadDueRemindersAsync(dueBefore, cancellationToken);
 }

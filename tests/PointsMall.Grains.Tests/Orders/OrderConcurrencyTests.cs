@@ -31,7 +31,7 @@ public sealed class OrderConcurrencyTests
         Assert.Equal(700, await BalanceAsync(member));
         var stock = await StockAsync(product);
         Assert.Equal((4L, 0L, 1L), (stock.Available, stock.Reserved, stock.Committed));
-        Assert.Equal([orderId], await silo.Grain<IMemberOrdersGrain>("m1").ListAsync(1, 10));
+        Assert.Equal([orderId], await OrderIdsAsync(silo, "m1"));
     }
 
     [Fact]

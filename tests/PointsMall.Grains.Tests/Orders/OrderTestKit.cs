@@ -79,6 +79,10 @@ internal static class OrderTestKit
         return [.. page.Entries.Where(e => e.OperationId == operationId)];
     }
 
+    /// <summary>The member's order ids, newest first, as the member's order list (the order index) has them.</summary>
+    public static async Task<IReadOnlyList<string>> OrderIdsAsync(GrainsSilo silo, string memberId, string? status = null, int page = 1, int pageSize = 10)
+        => [.. (await silo.Grain<IMemberOrdersGrain>(memberId).ListAsync(status, page, pageSize)).Items.Select(o => o.Id)];
+
     public static async Task<ProductView> StockAsync(IProductGrain product)
     {
         var view = await product.GetAsync();
