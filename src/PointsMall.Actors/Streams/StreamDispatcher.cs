@@ -12,9 +12,15 @@ namespace PointsMall.Actors.Runtime;
 /// stream by stream (one stream's events one after another, different streams concurrently), and only then
 /// records the page's last sequence as its checkpoint. A crash redelivers at most the page in progress.
 /// The committer wakes the readers after every batch that carried events, so there is no polling delay.
+/// A page with nothing for a subscription is not checkpointed each time (a checkpoint is a storage write of its
+/// own): only every <see cref="IdleCheckpointDistance"/> events, so a restart re-reads at most that many
+/// events it skips anyway.
 /// </remarks>
 internal sealed partial class StreamDispatcher(GrainRuntime runtime, IReadOnlyList<StreamSubscriptionDefinition> subscriptions, ILogger<StreamDispatcher> logger) : IDisposable
 {
+    /// <summary>How far a subscription may read past its checkpoint over events that are not for it.</summary>
+    internal const long IdleCheckpointDistance = 8_192;
+
     private TaskCompletionSource _newEvents = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationTokenSource? _stopping;
     private Task[] _loops = [];
@@ -50,6 +56,7 @@ internal sealed partial class StreamDispatcher(GrainRuntime runtime, IReadOnlyLi
     {
         var prefix = subscription.Namespace + "/";
         long position = -1;
+        long checkpointed = -1;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -57,6 +64,7 @@ internal sealed partial class StreamDispatcher(GrainRuntime runtime, IReadOnlyLi
                 if (position < 0)
                 {
                     position = await runtime.Store.ReadCheckpointAsync(subscription.Name, CancellationToken.None).ConfigureAwait(false);
+                    checkpointed = position;
                 }
 
                 // Take the wake-up signal before reading, so an event committed after the read still wakes us.
@@ -71,10 +79,15 @@ internal sealed partial class StreamDispatcher(GrainRuntime runtime, IReadOnlyLi
                 var streams = page
                     .Where(e => e.Stream.StartsWith(prefix, StringComparison.Ordinal))
                     .Select(e => new StreamEvent(e.Sequence, StreamId.Parse(e.Stream), e.EventType, e.Payload, e.Timestamp))
-                    .GroupBy(e => e.Stream);
+                    .GroupBy(e => e.Stream)
+                    .ToList();
                 await Task.WhenAll(streams.Select(s => DeliverInOrderAsync(subscription, s, cancellationToken))).ConfigureAwait(false);
                 position = page[^1].Sequence;
-                await runtime.Store.WriteCheckpointAsync(subscription.Name, position, CancellationToken.None).ConfigureAwait(false);
+                if (streams.Count > 0 || position - checkpointed >= IdleCheckpointDistance)
+                {
+                    await runtime.Store.WriteCheckpointAsync(subscription.Name, position, CancellationToken.None).ConfigureAwait(false);
+                    checkpointed = position;
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -70,9 +70,6 @@ public static class OrderKeys
 
     /// <summary>The grain index of orders: partition member id, tag status, newest placed first.</summary>
     public const string Index = "orders";
-
-    /// <summary>The stream namespace order grains publish <see cref="OrderChanged"/> on.</summary>
-    public const string OrderStream = "order";
 }
 
 /// <summary>

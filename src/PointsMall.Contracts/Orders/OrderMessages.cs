@@ -51,7 +51,7 @@ public sealed record OrderView(
 /// <summary>A snapshot of a shipping address, so later edits of the address book never change where an order goes.</summary>
 public sealed record ShippingAddressView(string Id, string Recipient, string Phone, string Region, string Detail);
 
-/// <summary>What the order index holds per order (and the order stream carries) each time the status changes.</summary>
+/// <summary>What the order index holds per order, written each time the status changes.</summary>
 public sealed record OrderSummary(
     string Id,
     string MemberId,
@@ -63,9 +63,6 @@ public sealed record OrderSummary(
     string Status,
     DateTimeOffset PlacedAt,
     DateTimeOffset UpdatedAt);
-
-/// <summary>Event on stream (<c>order</c>, order id): the order's status changed (or it was placed).</summary>
-public sealed record OrderChanged(OrderSummary Summary);
 
 public sealed record OrderBoardPage(IReadOnlyList<OrderSummary> Items, int Page, int PageSize, int Total);
 

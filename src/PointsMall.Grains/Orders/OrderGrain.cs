@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PointsMall.Actors;
-using PointsMall.Actors.Streams;
 using PointsMall.Contracts.Catalog;
 using PointsMall.Contracts.Common;
 using PointsMall.Contracts.Members;
@@ -554,7 +553,7 @@ public sealed partial class OrderGrain(
 
     /// <summary>
     /// On each status change (not every step): the order's entry in the order index, which the board and the
-    /// member's list read, and the event on the order stream, both in the same commit as the step.
+    /// member's list read, in the same commit as the step.
     /// </summary>
     private void PublishStatusChange(Order order)
     {
@@ -568,7 +567,6 @@ public sealed partial class OrderGrain(
         var summary = new OrderSummary(order.Id, order.MemberId, order.ProductId, state.State.ProductName, order.Quantity,
             order.PointsTotal, order.CashTotalFen, status, order.CreatedAt, order.History[^1].At);
         UpdateIndex(OrderKeys.Index, summary, order.CreatedAt.UtcTicks, partition: order.MemberId, tag: status, text: $"{order.Id} {state.State.ProductName}");
-        Publish(new StreamId(OrderKeys.OrderStream, order.Id), new OrderChanged(summary));
     }
 
     private IMemberGrain Member(Order order) => GrainFactory.GetGrain<IMemberGrain>(order.MemberId);

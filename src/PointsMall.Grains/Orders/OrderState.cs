@@ -35,7 +35,7 @@ public sealed record OrderState
     /// <summary>Where a physical order ships: the member's address as it was when the order was placed.</summary>
     public ShippingAddressView? ShippingAddress { get; init; }
 
-    /// <summary>The status last indexed and published on the order stream, so each status change goes out once.</summary>
+    /// <summary>The status last indexed, so each status change is written once.</summary>
     public string? PublishedStatus { get; init; }
 
     /// <summary>
