@@ -147,11 +147,12 @@ public static class BaselineApp
     }
 
     /// <summary>
-    /// The redemption, written the way a careful team writes it: one transaction; the member row is locked first (its
-    /// conditional debit serialises one member's requests, so the per-member limit and the idempotency key are checked
-    /// race-free), and the hot product row is locked last by a conditional decrement sent in the same round trip as the
-    /// order and ledger inserts. The product lock is then held for that one round trip and the commit's WAL flush, which
-    /// is the ceiling of this design: one hot row takes about one transaction per flush.
+    /// The redemption, written the way a careful team writes it: one transaction in two round trips. The first locks the
+    /// member row (so one member's redemptions queue and the idempotency key and the per-member limit are checked
+    /// race-free) and reads what the checks need. The second is one statement that decrements the hot product row only
+    /// if stock is left, debits the member and inserts the order and its ledger row, sent together with the COMMIT: the
+    /// hot row's lock is held for that statement and the commit's WAL flush, with no client round trip inside it. That
+    /// flush is the ceiling of this design: one hot row takes about one transaction per flush.
     /// </summary>
     private static async Task<IResult> RedeemAsync(RedemptionRequest request, HttpContext http, Sessions sessions, NpgsqlDataSource db)
     {
@@ -178,115 +179,101 @@ public static class BaselineApp
         }
 
         await using var connection = await db.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-
-        // Price and limit without a lock: the hot row is only locked by the decrement at the end.
-        long price;
-        int? limit;
-        await using (var product = new NpgsqlCommand("SELECT points_price, per_member_limit FROM products WHERE id = @p", connection, transaction))
+        var committed = false;
+        try
         {
-            product.Parameters.AddWithValue("p", request.ProductId);
-            await using var reader = await product.ExecuteReaderAsync();
-            if (!await reader.ReadAsync())
+            // Round trip 1: BEGIN, lock the member, read the price, the key's order and what the member holds.
+            long price, balance, held;
+            int? limit;
+            await using (var checks = new NpgsqlBatch(connection)
             {
-                return Problem(404, "not_found");
+                BatchCommands =
+                {
+                    new NpgsqlBatchCommand("BEGIN"),
+                    new NpgsqlBatchCommand("SELECT balance FROM members WHERE id = $1 FOR UPDATE") { Parameters = { new() { Value = memberId } } },
+                    new NpgsqlBatchCommand("SELECT points_price, per_member_limit FROM products WHERE id = $1") { Parameters = { new() { Value = request.ProductId } } },
+                    new NpgsqlBatchCommand("SELECT id, status FROM orders WHERE member_id = $1 AND idempotency_key = $2") { Parameters = { new() { Value = memberId }, new() { Value = key } } },
+                    new NpgsqlBatchCommand("SELECT coalesce(sum(quantity), 0) FROM orders WHERE member_id = $1 AND product_id = $2 AND status <> 'Cancelled'")
+                    {
+                        Parameters = { new() { Value = memberId }, new() { Value = request.ProductId } },
+                    },
+                },
+            })
+            await using (var reader = await checks.ExecuteReaderAsync())
+            {
+                // BEGIN returns no result set, so the reader starts at the member's row.
+                balance = await reader.ReadAsync() ? reader.GetInt64(0) : -1;
+                await reader.NextResultAsync();
+                if (!await reader.ReadAsync())
+                {
+                    return Problem(404, "not_found");
+                }
+
+                (price, limit) = (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt32(1));
+                await reader.NextResultAsync();
+                if (await reader.ReadAsync())
+                {
+                    // A retry of an order this member already placed: the first outcome, nothing applied twice.
+                    var (orderId, status) = (reader.GetString(0), reader.GetString(1));
+                    return Results.Created($"/api/v1/orders/{orderId}", new { orderId, id = orderId, status, replayed = true });
+                }
+
+                await reader.NextResultAsync();
+                await reader.ReadAsync();
+                held = reader.GetInt64(0);
             }
 
-            price = reader.GetInt64(0);
-            limit = reader.IsDBNull(1) ? null : reader.GetInt32(1);
-        }
-
-        // The member row lock: from here on this member's other redemptions wait for this transaction.
-        var cost = price * quantity;
-        long balance;
-        await using (var spend = new NpgsqlCommand("UPDATE members SET balance = balance - @c WHERE id = @m AND balance >= @c RETURNING balance", connection, transaction))
-        {
-            spend.Parameters.AddWithValue("c", cost);
-            spend.Parameters.AddWithValue("m", memberId);
-            if (await spend.ExecuteScalarAsync() is not long after)
+            var cost = price * quantity;
+            if (limit is { } max && held + quantity > max)
             {
-                await transaction.RollbackAsync();
-                return await ExistingOrderAsync(db, memberId, key) ?? Problem(422, "insufficient_points");
-            }
-
-            balance = after;
-        }
-
-        await using (var check = new NpgsqlCommand("""
-            SELECT id, status FROM orders WHERE member_id = @m AND idempotency_key = @k;
-            SELECT coalesce(sum(quantity), 0) FROM orders WHERE member_id = @m AND product_id = @p AND status <> 'Cancelled';
-            """, connection, transaction))
-        {
-            check.Parameters.AddWithValue("m", memberId);
-            check.Parameters.AddWithValue("k", key);
-            check.Parameters.AddWithValue("p", request.ProductId);
-            await using var reader = await check.ExecuteReaderAsync();
-            if (await reader.ReadAsync())
-            {
-                // A retry of an order this member already placed: the first outcome, nothing applied twice.
-                var (orderId, status) = (reader.GetString(0), reader.GetString(1));
-                await reader.CloseAsync();
-                await transaction.RollbackAsync();
-                return Results.Created($"/api/v1/orders/{orderId}", new { orderId, id = orderId, status, replayed = true });
-            }
-
-            await reader.NextResultAsync();
-            await reader.ReadAsync();
-            if (limit is { } max && reader.GetInt64(0) + quantity > max)
-            {
-                await reader.CloseAsync();
-                await transaction.RollbackAsync();
                 return Problem(409, "limit_exceeded");
             }
-        }
 
-        var id = "o-" + Guid.NewGuid().ToString("N")[..20];
-
-        // One round trip; the hot row's lock is taken by its statement, the last one, and held until the commit.
-        var decrement = new NpgsqlBatchCommand("UPDATE products SET available = available - $1 WHERE id = $2 AND available >= $1") { Parameters = { new() { Value = quantity }, new() { Value = request.ProductId } } };
-        await using (var write = new NpgsqlBatch(connection, transaction)
-        {
-            BatchCommands =
+            if (balance < cost)
             {
-                new NpgsqlBatchCommand("INSERT INTO orders (id, member_id, product_id, quantity, points, status, idempotency_key) VALUES ($1, $2, $3, $4, $5, 'PendingShipment', $6)")
+                return Problem(422, "insufficient_points");
+            }
+
+            // Round trip 2: the hot row last, then everything that depends on it, and the COMMIT in the same batch.
+            var id = "o-" + Guid.NewGuid().ToString("N")[..20];
+            await using var write = new NpgsqlBatch(connection)
+            {
+                BatchCommands =
                 {
-                    Parameters = { new() { Value = id }, new() { Value = memberId }, new() { Value = request.ProductId }, new() { Value = quantity }, new() { Value = cost }, new() { Value = key } },
+                    new NpgsqlBatchCommand("""
+                        WITH p AS (UPDATE products SET available = available - $3 WHERE id = $2 AND available >= $3 RETURNING id),
+                             m AS (UPDATE members SET balance = balance - $4 WHERE id = $1 AND EXISTS (SELECT 1 FROM p) RETURNING balance),
+                             o AS (INSERT INTO orders (id, member_id, product_id, quantity, points, status, idempotency_key)
+                                   SELECT $5, $1, $2, $3, $4, 'PendingShipment', $6 FROM m RETURNING id),
+                             l AS (INSERT INTO ledger (member_id, kind, amount, balance_after, operation_id)
+                                   SELECT $1, 'spend', -$4, m.balance, $5 FROM m)
+                        SELECT count(*) FROM o
+                        """)
+                    {
+                        Parameters =
+                        {
+                            new() { Value = memberId }, new() { Value = request.ProductId }, new() { Value = quantity },
+                            new() { Value = cost }, new() { Value = id }, new() { Value = key },
+                        },
+                    },
+                    new NpgsqlBatchCommand("COMMIT"),
                 },
-                new NpgsqlBatchCommand("INSERT INTO ledger (member_id, kind, amount, balance_after, operation_id) VALUES ($1, 'spend', $2, $3, $4)")
-                {
-                    Parameters = { new() { Value = memberId }, new() { Value = -cost }, new() { Value = balance }, new() { Value = id } },
-                },
-                decrement,
-            },
-        })
-        {
-            await write.ExecuteNonQueryAsync();
+            };
+            var placed = (long)(await write.ExecuteScalarAsync())!;
+            committed = true;
+            return placed == 1
+                ? Results.Created($"/api/v1/orders/{id}", new { orderId = id, id, status = "PendingShipment", points = cost })
+                : Problem(409, "sold_out");
         }
-
-        if (decrement.RecordsAffected == 0)
+        finally
         {
-            await transaction.RollbackAsync();
-            return Problem(409, "sold_out");
+            if (!committed && connection.State == System.Data.ConnectionState.Open)
+            {
+                // Refusals and failures end the transaction here; a pooled connection must not keep it open.
+                await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+                await rollback.ExecuteNonQueryAsync();
+            }
         }
-
-        await transaction.CommitAsync();
-        return Results.Created($"/api/v1/orders/{id}", new { orderId = id, id, status = "PendingShipment", points = cost });
-    }
-
-    /// <summary>The order a member already placed under this key, as a replayed 201, if there is one.</summary>
-    private static async Task<IResult?> ExistingOrderAsync(NpgsqlDataSource db, string memberId, string key)
-    {
-        await using var command = db.CreateCommand("SELECT id, status FROM orders WHERE member_id = @m AND idempotency_key = @k");
-        command.Parameters.AddWithValue("m", memberId);
-        command.Parameters.AddWithValue("k", key);
-        await using var reader = await command.ExecuteReaderAsync();
-        if (!await reader.ReadAsync())
-        {
-            return null;
-        }
-
-        var (orderId, status) = (reader.GetString(0), reader.GetString(1));
-        return Results.Created($"/api/v1/orders/{orderId}", new { orderId, id = orderId, status, replayed = true });
     }
 
     private static async Task<IResult> ProductAsync(string id, HttpContext http, Sessions sessions, NpgsqlDataSource db)

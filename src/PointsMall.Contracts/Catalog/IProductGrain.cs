@@ -86,7 +86,8 @@ public sealed record CreateProduct(Product Product, long InitialStock, long LowS
 
 public sealed record Restock(string OperationId, long Quantity);
 
-public sealed record ReserveStock(string OrderId, string MemberId, Tier MemberTier, int Quantity);
+/// <summary>A reservation; <paramref name="Final"/> makes it a sale at once (a points-only order: nothing to wait for).</summary>
+public sealed record ReserveStock(string OrderId, string MemberId, Tier MemberTier, int Quantity, bool Final = false);
 
 /// <summary>
 /// A release. <see cref="Settled"/> is set by an order that has durably recorded its commit (after which the product

@@ -84,7 +84,11 @@ public sealed record StockUnit(
             ImmutableDictionary<string, int>.Empty, perMemberLimit, lowStockThreshold, false, onShelf, []);
     }
 
-    public StockOutcome Reserve(string orderId, string memberId, int quantity, DateTimeOffset now)
+    /// <summary>
+    /// Takes <paramref name="quantity"/> for the order. A <paramref name="final"/> reservation is a sale at once (a
+    /// points-only order has nothing to wait for before it is paid), so its order needs no separate commit.
+    /// </summary>
+    public StockOutcome Reserve(string orderId, string memberId, int quantity, DateTimeOffset now, bool final = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(orderId);
         ArgumentException.ThrowIfNullOrWhiteSpace(memberId);
@@ -96,7 +100,7 @@ public sealed record StockUnit(
                 return Refuse(RefusalCode.Conflict, "order_released");
             }
 
-            return line.MemberId == memberId && line.Quantity == quantity
+            return line.MemberId == memberId && line.Quantity == quantity && (line.Status == StockLineStatus.Committed || !final)
                 ? new StockOutcome(this, null, true, null)
                 : Refuse(RefusalCode.Conflict, "order_id_reused");
         }
@@ -120,8 +124,9 @@ public sealed record StockUnit(
         var lines = Lines.Count > PruneAbove ? Pruned(Lines, now) : Lines;
         return Changed(this with
         {
-            Reserved = Reserved + quantity,
-            Lines = lines.Add(orderId, new StockLine(orderId, memberId, quantity, StockLineStatus.Reserved, now)),
+            Reserved = Reserved + (final ? 0 : quantity),
+            Committed = Committed + (final ? quantity : 0),
+            Lines = lines.Add(orderId, new StockLine(orderId, memberId, quantity, final ? StockLineStatus.Committed : StockLineStatus.Reserved, now)),
             MemberCounts = MemberCounts.SetItem(memberId, bought + quantity),
         }, now);
     }

@@ -147,7 +147,7 @@ public sealed class ProductGrain(IPersistentState<ProductState> state, TimeProvi
             return Task.FromResult(new ReservationResult(null, stock.Available, false, Problem.From(refusal)));
         }
 
-        var outcome = stock.Reserve(command.OrderId, command.MemberId, command.Quantity, now);
+        var outcome = stock.Reserve(command.OrderId, command.MemberId, command.Quantity, now, command.Final);
         if (outcome.Refusal is { } stockRefusal)
         {
             return Task.FromResult(new ReservationResult(null, stock.Available, false, Problem.From(stockRefusal)));

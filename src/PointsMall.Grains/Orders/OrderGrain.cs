@@ -327,22 +327,21 @@ public sealed partial class OrderGrain(
         while (true)
         {
             var order = state.State.Order!;
-            var transition = await StepAsync(order, order.Next()).ConfigureAwait(false);
-            if (transition?.Refusal is { } refusal)
-            {
-                // The domain refused a transition the saga itself chose: a bug. The resume reminder retries it.
-                LogStepRefused(logger, order.Id, order.Step, refusal.Detail);
-                break;
-            }
-
-            // Resting, or a replay that changed nothing (which would otherwise loop).
-            if (transition is null || ReferenceEquals(transition.Order, order))
+            var next = await StepAsync(order, order.Next()).ConfigureAwait(false);
+            if (next is null)
             {
                 break;
             }
 
-            await RecordAsync(transition.Order).ConfigureAwait(false);
-            ForgetSettledLine(order, transition.Order);
+            // Steps that call no other grain (a points-only commit, a prize's stock steps, issuing a code) go into
+            // the same write as the step before them: "durable before the next call out" needs no write between.
+            while (IsLocal(next.Next()) && await StepAsync(next, next.Next()).ConfigureAwait(false) is { } local)
+            {
+                next = local;
+            }
+
+            await RecordAsync(next).ConfigureAwait(false);
+            ForgetSettledLine(order, next);
         }
 
         SyncReminders();
@@ -366,8 +365,32 @@ public sealed partial class OrderGrain(
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    /// <summary>Performs one step; null when the saga rests (or must retry later).</summary>
-    private async Task<OrderTransition?> StepAsync(Order order, SagaNext next)
+    /// <summary>Performs one step: the order after it, or null when the saga rests (or must retry later).</summary>
+    private async Task<Order?> StepAsync(Order order, SagaNext next)
+    {
+        var transition = await TransitionAsync(order, next).ConfigureAwait(false);
+        if (transition?.Refusal is { } refusal)
+        {
+            // The domain refused a transition the saga itself chose: a bug. The resume reminder retries it.
+            LogStepRefused(logger, order.Id, order.Step, refusal.Detail);
+            return null;
+        }
+
+        // Resting, or a replay that changed nothing (which would otherwise loop).
+        return transition is null || ReferenceEquals(transition.Order, order) ? null : transition.Order;
+    }
+
+    /// <summary>Whether the step is done without calling another grain (so it needs no durable write before it).</summary>
+    private bool IsLocal(SagaNext next) => next.Action switch
+    {
+        SagaAction.CommitStock => state.State.IsPrize || state.State.StockFinal,
+        SagaAction.ReserveStock or SagaAction.ReleaseStock => state.State.IsPrize,
+        SagaAction.IssueCode => true,
+        _ => false,
+    };
+
+    /// <summary>Performs one step and returns its transition; null when the saga rests (or must retry later).</summary>
+    private async Task<OrderTransition?> TransitionAsync(Order order, SagaNext next)
     {
         switch (next.Action)
         {
@@ -386,7 +409,7 @@ public sealed partial class OrderGrain(
                 return order.PointsSpent(Now);
 
             case SagaAction.CommitStock:
-                if (!state.State.IsPrize)
+                if (!state.State.IsPrize && !state.State.StockFinal)
                 {
                     var committed = await Product(order).CommitAsync(order.Id).ConfigureAwait(false);
                     if (committed.Refusal is { } notCommitted)
@@ -458,8 +481,12 @@ public sealed partial class OrderGrain(
             return order.StockReserved(Now);
         }
 
+        // A points-only order has nothing to wait for once paid in points, so its reservation is a sale at once and
+        // its commit step needs no second call to the (hot) product. Deterministic from the recorded order, so a
+        // resumed saga asks the same way.
+        var final = order.CashTotalFen == 0;
         var reservation = await Product(order)
-            .ReserveAsync(new ReserveStock(order.Id, order.MemberId, state.State.MemberTier, order.Quantity))
+            .ReserveAsync(new ReserveStock(order.Id, order.MemberId, state.State.MemberTier, order.Quantity, final))
             .ConfigureAwait(false);
         if (reservation.Refusal is { } notReserved)
         {
@@ -468,6 +495,7 @@ public sealed partial class OrderGrain(
             return order.StockRefused(refusal, Now);
         }
 
+        state.State = state.State with { StockFinal = final };
         return WithPriceSnapshot(order, reservation.Product).StockReserved(Now);
     }
 
@@ -496,14 +524,18 @@ public sealed partial class OrderGrain(
         return true;
     }
 
-    /// <summary>Records a step: state and reminders in one durable write, then the observer.</summary>
+    /// <summary>Records the steps taken since the last record: state and reminders in one durable write, then the observer (once per step).</summary>
     private async Task RecordAsync(Order order)
     {
+        var recorded = state.State.Order?.History.Count ?? 0;
         state.State = state.State with { Order = order };
         SyncReminders();
         PublishStatusChange(order);
         await state.WriteStateAsync().ConfigureAwait(false);
-        observer.OnStepDurable(order.Id, order.Step);
+        for (var i = recorded; i < order.History.Count; i++)
+        {
+            observer.OnStepDurable(order.Id, order.History[i].Step);
+        }
     }
 
     /// <summary>Sets and removes reminders so that exactly the ones the saga's next action needs are set.</summary>

@@ -23,6 +23,19 @@ public sealed class StockUnitTests
     }
 
     [Fact]
+    public void A_final_reservation_is_a_sale_at_once_and_replays_as_one()
+    {
+        var unit = StockUnit.Create("p1", 10, 0, null).Reserve("o1", "m1", 3, Now, final: true).Unit;
+
+        Assert.Equal((7L, 0L, 3L), (unit.Available, unit.Reserved, unit.Committed));
+        Assert.True(unit.Reserve("o1", "m1", 3, Now, final: true).Replayed);
+        Assert.True(unit.Commit("o1", Now).Replayed);
+        Assert.Equal("order_id_reused", unit.Reserve("o1", "m1", 2, Now, final: true).Refusal?.Detail);
+        Assert.Equal("order_id_reused", StockUnit.Create("p1", 10, 0, null).Reserve("o2", "m1", 1, Now).Unit.Reserve("o2", "m1", 1, Now, final: true).Refusal?.Detail);
+        Assert.Equal(10, unit.Release("o1", Now).Unit.Available);
+    }
+
+    [Fact]
     public void Reserving_more_than_available_is_sold_out()
     {
         var unit = StockUnit.Create("p1", 2, 0, null).Reserve("o1", "m1", 2, Now).Unit;
@@ -205,7 +218,7 @@ public sealed class StockUnitTests
                 // line, forgets only a settled line, and hands its sale back when it releases after forgetting.
                 var outcome = op.Kind switch
                 {
-                    0 or 1 or 2 when known is not { Forgotten: true } => unit.Reserve(orderId, $"m{op.Member}", op.Quantity, Now),
+                    0 or 1 or 2 when known is not { Forgotten: true } => unit.Reserve(orderId, $"m{op.Member}", op.Quantity, Now, final: op.Kind == 2),
                     3 when known is { Forgotten: false } => unit.Commit(orderId, Now),
                     4 => unit.Release(orderId, Now, known is { Status: StockLineStatus.Committed, Forgotten: true } ? new SettledSale(known.MemberId, known.Quantity) : null),
                     5 => unit.Restock($"r{op.Order}", op.Quantity, Now),
@@ -218,7 +231,7 @@ public sealed class StockUnitTests
                     switch (op.Kind)
                     {
                         case 0 or 1 or 2:
-                            orders[orderId] = new OrderModel($"m{op.Member}", op.Quantity, StockLineStatus.Reserved, false);
+                            orders[orderId] = new OrderModel($"m{op.Member}", op.Quantity, op.Kind == 2 ? StockLineStatus.Committed : StockLineStatus.Reserved, false);
                             break;
                         case 3:
                             orders[orderId] = known! with { Status = StockLineStatus.Committed };

@@ -45,15 +45,27 @@ public sealed class SagaRecoveryTests
         var signals = new SagaSignals();
         await using var silo = await StartAsync(signals, database, new ManualTimeProvider(DateTimeOffset.UtcNow));
         var order = silo.Grain<IOrderGrain>(killedOrder);
+
+        // A points-only order records its spend together with the commit (a sale at reservation needs no call to
+        // the product), so "after-spend" finds the saga already at rest: the kill came after its last write.
+        var stored = (await order.GetAsync())!.Step;
         Assert.Equal(killPoint switch
         {
             "created" => "Created",
             "after-reserve" => "StockReserved",
-            _ => "PointsSpent",
-        }, (await order.GetAsync())!.Step);
+            _ => "AwaitingShipment",
+        }, stored);
 
-        silo.Time.Advance(new OrderSagaOptions().ResumeAfter + TimeSpan.FromSeconds(5));
-        var rested = await signals.WaitForAsync(killedOrder, s => s is SagaStep.AwaitingShipment or SagaStep.Cancelled);
+        SagaStep rested;
+        if (stored == nameof(SagaStep.AwaitingShipment))
+        {
+            rested = SagaStep.AwaitingShipment;
+        }
+        else
+        {
+            silo.Time.Advance(new OrderSagaOptions().ResumeAfter + TimeSpan.FromSeconds(5));
+            rested = await signals.WaitForAsync(killedOrder, s => s is SagaStep.AwaitingShipment or SagaStep.Cancelled);
+        }
 
         var member = silo.Grain<IMemberGrain>("m-crash");
         var product = silo.Grain<IProductGrain>("p-crash");
