@@ -7,7 +7,8 @@ namespace PointsMall.Contracts.Catalog;
 
 /// <summary>
 /// One product and its stock unit (key: product id). All redemptions of the product pass through here one at a
-/// time, so reservations never oversell and per-member limits hold without locks. Reserve, commit and release
+/// time, so reservations never oversell without locks (per-member limits across orders are the member grain's).
+/// Reserve, commit and release
 /// are idempotent by order id. A low-stock crossing publishes one <see cref="LowStockRaised"/> on stream
 /// (<c>stock</c>, product id); detail changes publish <see cref="ProductChanged"/> on (<c>product</c>, product id).
 /// </summary>
@@ -29,8 +30,8 @@ public interface IProductGrain : IGrain
     Task<ProductResult> RestockAsync(Restock command);
 
     /// <summary>
-    /// Checks the product is redeemable by this member now (on sale, flash drop started, tier, per-member limit)
-    /// and reserves stock for the order. Refusals: <c>sold_out</c>, <c>not_on_sale</c>, <c>tier_required</c>,
+    /// Checks the product is redeemable by this member now (on sale, flash drop started, tier, one order within the
+    /// per-member limit) and reserves stock for the order. Refusals: <c>sold_out</c>, <c>not_on_sale</c>, <c>tier_required</c>,
     /// <c>limit_exceeded</c>, <c>not_found</c>.
     /// </summary>
     Task<ReservationResult> ReserveAsync(ReserveStock command);

@@ -1,4 +1,5 @@
 using PointsMall.Contracts.Common;
+using PointsMall.Domain.Members;
 
 namespace PointsMall.Contracts.Members;
 
@@ -100,9 +101,17 @@ public sealed record EarnForPurchase(string OperationId, long PurchaseAmountFen,
 
 public sealed record AdjustPoints(string OperationId, long Delta, string Reason);
 
-public sealed record SpendPoints(string OperationId, long Amount, string Reason);
+/// <summary>
+/// Spends <paramref name="Amount"/> points. With a <paramref name="Purchase"/> the member also records what the order
+/// buys and refuses it with <c>limit_exceeded</c> when it would take the member past <paramref name="PurchaseLimit"/>
+/// units of that product (the spend may then be of 0 points: a cash-only product still counts toward its limit).
+/// </summary>
+public sealed record SpendPoints(string OperationId, long Amount, string Reason, Purchase? Purchase = null, int? PurchaseLimit = null);
 
-/// <summary>Refunds <paramref name="Amount"/> (all of it when null) of spend <paramref name="SpendOperationId"/>.</summary>
+/// <summary>
+/// Refunds <paramref name="Amount"/> (all of it when null) of spend <paramref name="SpendOperationId"/>; a full refund
+/// also gives back the purchase recorded with that spend (its per-member allowance).
+/// </summary>
 public sealed record RefundPoints(string OperationId, string SpendOperationId, long? Amount, string Reason);
 
 public sealed record CompleteTask(string OperationId, string Task, int? CorrectAnswers);

@@ -108,7 +108,8 @@ public sealed record Product(
 
     /// <summary>
     /// Checks that a member of <paramref name="memberTier"/> may redeem now: on sale (listed, in window, drop
-    /// started) and tier. Stock and the per-member limit are the stock unit's job.
+    /// started), tier, and one order within the per-member limit. Stock is the stock unit's job; the limit across a
+    /// member's orders is the member's (<c>Members.Purchases</c>).
     /// </summary>
     public Refusal? CheckRedeemable(Tier memberTier, int quantity, DateTimeOffset now)
     {

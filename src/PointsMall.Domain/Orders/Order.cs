@@ -34,7 +34,8 @@ public sealed record Order(
     string? FulfilmentCode,
     Compensation? Compensation,
     Refusal? CancelReason,
-    ImmutableList<OrderStepRecord> History)
+    ImmutableList<OrderStepRecord> History,
+    bool Prize = false)
 {
     public static Order Create(
         string orderId, string memberId, Product product, int quantity, DateTimeOffset now, OrderPolicy? policy = null)
@@ -49,11 +50,11 @@ public sealed record Order(
             [new OrderStepRecord(SagaStep.Created, now, null)]);
     }
 
-    /// <summary>A prize order: zero cost, so the saga skips spending points and payment.</summary>
+    /// <summary>A prize order: zero cost and no purchase limit, so the saga skips the member and payment.</summary>
     public static Order CreatePrize(string orderId, string memberId, Product product, DateTimeOffset now, OrderPolicy? policy = null)
     {
         ArgumentNullException.ThrowIfNull(product);
-        return Create(orderId, memberId, product with { Price = new Price(0, 0) }, 1, now, policy);
+        return Create(orderId, memberId, product with { Price = new Price(0, 0) }, 1, now, policy) with { Prize = true };
     }
 
     [JsonIgnore]
@@ -104,8 +105,9 @@ public sealed record Order(
 
         var reserved = Advance(SagaStep.StockReserved, now);
 
-        // Nothing to spend (a prize order): the spend step is recorded as done so the history stays uniform.
-        return PointsTotal == 0 ? reserved.AfterPointsSpent(now, "no_points_due") : Ok(reserved);
+        // A prize owes the member nothing: the spend step is recorded as done so the history stays uniform. Any other
+        // order goes to the member even at 0 points, which records the purchase against the per-member limit.
+        return Prize ? reserved.AfterPointsSpent(now, "no_points_due") : Ok(reserved);
     }
 
     /// <summary>The stock unit refused (sold out, limit, off shelf): nothing was taken, so nothing to undo.</summary>
@@ -184,7 +186,7 @@ public sealed record Order(
 
         return now < PaymentDeadline
             ? Refuse(RefusalCode.Conflict, "deadline_not_reached")
-            : Ok(StartCompensation(new Compensation(PointsTotal > 0, false, true),
+            : Ok(StartCompensation(new Compensation(!Prize, false, true),
                 new Refusal(RefusalCode.Conflict, "payment_timeout"), now));
     }
 
@@ -272,7 +274,7 @@ public sealed record Order(
             return Refuse(RefusalCode.Conflict, "already_shipped");
         }
 
-        var spendMayHaveRun = Step != SagaStep.Created && PointsTotal > 0;
+        var spendMayHaveRun = Step != SagaStep.Created && !Prize;
         var compensation = new Compensation(spendMayHaveRun, HasPassed(SagaStep.Paid), true);
         return Ok(StartCompensation(compensation, new Refusal(RefusalCode.Conflict, reason), now));
     }

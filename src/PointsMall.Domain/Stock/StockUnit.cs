@@ -22,7 +22,7 @@ public sealed record StockLine(string OrderId, string MemberId, int Quantity, St
 /// A sale the order has durably recorded as committed, given back with a release so that the unit can undo it after
 /// it has forgotten the line (<see cref="StockUnit.Forget"/>).
 /// </summary>
-public sealed record SettledSale(string MemberId, int Quantity);
+public sealed record SettledSale(int Quantity);
 
 /// <summary>Raised once each time available stock crosses down to (or below) the low-stock threshold.</summary>
 public sealed record LowStockAlert(string ProductId, long Available, long Threshold, DateTimeOffset At);
@@ -38,15 +38,10 @@ public sealed record StockOutcome(StockUnit Unit, Refusal? Refusal, bool Replaye
 /// <para>Design note: this is the state of the hottest grain of a drop, and the whole of it is written on every
 /// group commit, so it must not grow with the number of orders. A line is kept only while a step of its order may
 /// be retried: from the reserve until the order has durably recorded the commit or the release and says so with
-/// <see cref="Forget"/>. After that the sale lives on in the aggregates (<see cref="Committed"/>,
-/// <see cref="MemberCounts"/>) and in the order itself, which hands it back (<see cref="SettledSale"/>) if it is
-/// cancelled later. Settled lines whose forget was lost are pruned after <see cref="SettledLineRetention"/>.</para>
-/// <para>Per-member limits are enforced here, not in the member: this unit already serialises every
-/// redemption of the product, so "count so far + this request ≤ limit" is checked and recorded in the same
-/// turn as the reservation, with no cross-grain race. <see cref="MemberCounts"/> counts units in active
-/// (reserved or committed) sales, also while the product has no limit, so a limit set later counts what members
-/// already hold; a release gives the allowance back. It grows with distinct buyers, which a limited drop bounds
-/// by its stock.</para>
+/// <see cref="Forget"/>. After that the sale lives on in <see cref="Committed"/> and in the order itself, which hands
+/// it back (<see cref="SettledSale"/>) if it is cancelled later. Settled lines whose forget was lost are pruned after
+/// <see cref="SettledLineRetention"/>. Per-member limits are the member's to keep (<c>Members.Purchases</c>), for
+/// the same reason: a count per buyer here would grow with every buyer of a drop.</para>
 /// </summary>
 public sealed record StockUnit(
     string ProductId,
@@ -54,8 +49,6 @@ public sealed record StockUnit(
     long Reserved,
     long Committed,
     ImmutableDictionary<string, StockLine> Lines,
-    ImmutableDictionary<string, int> MemberCounts,
-    int? PerMemberLimit,
     long LowStockThreshold,
     bool LowStockAlerted,
     bool OnShelf,
@@ -70,18 +63,12 @@ public sealed record StockUnit(
     [JsonIgnore]
     public long Available => Total - Reserved - Committed;
 
-    public static StockUnit Create(string productId, long initial, long lowStockThreshold, int? perMemberLimit, bool onShelf = true)
+    public static StockUnit Create(string productId, long initial, long lowStockThreshold, bool onShelf = true)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(productId);
         ArgumentOutOfRangeException.ThrowIfNegative(initial);
         ArgumentOutOfRangeException.ThrowIfNegative(lowStockThreshold);
-        if (perMemberLimit is <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(perMemberLimit), "A per-member limit must be positive.");
-        }
-
-        return new StockUnit(productId, initial, 0, 0, ImmutableDictionary<string, StockLine>.Empty,
-            ImmutableDictionary<string, int>.Empty, perMemberLimit, lowStockThreshold, false, onShelf, []);
+        return new StockUnit(productId, initial, 0, 0, ImmutableDictionary<string, StockLine>.Empty, lowStockThreshold, false, onShelf, []);
     }
 
     /// <summary>
@@ -110,12 +97,6 @@ public sealed record StockUnit(
             return Refuse(RefusalCode.NotOnSale, "off_shelf");
         }
 
-        var bought = MemberCounts.GetValueOrDefault(memberId);
-        if (PerMemberLimit is { } limit && bought + quantity > limit)
-        {
-            return Refuse(RefusalCode.LimitExceeded, "per_member_limit");
-        }
-
         if (quantity > Available)
         {
             return Refuse(RefusalCode.SoldOut, "sold_out");
@@ -127,7 +108,6 @@ public sealed record StockUnit(
             Reserved = Reserved + (final ? 0 : quantity),
             Committed = Committed + (final ? quantity : 0),
             Lines = lines.Add(orderId, new StockLine(orderId, memberId, quantity, final ? StockLineStatus.Committed : StockLineStatus.Reserved, now)),
-            MemberCounts = MemberCounts.SetItem(memberId, bought + quantity),
         }, now);
     }
 
@@ -164,15 +144,14 @@ public sealed record StockUnit(
         ArgumentException.ThrowIfNullOrWhiteSpace(orderId);
         if (!Lines.TryGetValue(orderId, out var line))
         {
-            if (settled is { Quantity: > 0 } sale && !string.IsNullOrEmpty(sale.MemberId))
+            if (settled is { Quantity: > 0 } sale)
             {
                 // Never below zero: a sale handed back twice after its tombstone was pruned must not mint stock.
                 var quantity = (int)Math.Min(sale.Quantity, Committed);
                 return Changed(this with
                 {
                     Committed = Committed - quantity,
-                    Lines = Lines.Add(orderId, new StockLine(orderId, sale.MemberId, quantity, StockLineStatus.Released, now)),
-                    MemberCounts = WithoutPurchase(sale.MemberId, quantity),
+                    Lines = Lines.Add(orderId, new StockLine(orderId, "", quantity, StockLineStatus.Released, now)),
                 }, now);
             }
 
@@ -192,7 +171,6 @@ public sealed record StockUnit(
             Reserved = Reserved - (line.Status == StockLineStatus.Reserved ? line.Quantity : 0),
             Committed = Committed - (line.Status == StockLineStatus.Committed ? line.Quantity : 0),
             Lines = Lines.SetItem(orderId, line with { Status = StockLineStatus.Released, At = now }),
-            MemberCounts = WithoutPurchase(line.MemberId, line.Quantity),
         }, now);
     }
 
@@ -225,22 +203,10 @@ public sealed record StockUnit(
     /// <summary>Off-shelf blocks new reservations; existing ones can still be committed or released.</summary>
     public StockUnit WithOnShelf(bool onShelf) => this with { OnShelf = onShelf };
 
-    public StockUnit WithLimits(int? perMemberLimit, long lowStockThreshold)
+    public StockUnit WithLowStockThreshold(long lowStockThreshold)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(lowStockThreshold);
-        return this with { PerMemberLimit = perMemberLimit, LowStockThreshold = lowStockThreshold };
-    }
-
-    public int PurchasedBy(string memberId) => MemberCounts.GetValueOrDefault(memberId);
-
-    private ImmutableDictionary<string, int> WithoutPurchase(string memberId, int quantity)
-    {
-        if (!MemberCounts.TryGetValue(memberId, out var count))
-        {
-            return MemberCounts;
-        }
-
-        return count - quantity > 0 ? MemberCounts.SetItem(memberId, count - quantity) : MemberCounts.Remove(memberId);
+        return this with { LowStockThreshold = lowStockThreshold };
     }
 
     /// <summary>Drops settled lines older than the retention; open reservations always stay.</summary>

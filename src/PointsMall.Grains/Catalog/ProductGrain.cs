@@ -52,7 +52,7 @@ public sealed class ProductGrain(IPersistentState<ProductState> state, TimeProvi
 
         var product = command.Product;
         var now = time.GetUtcNow();
-        var stock = StockUnit.Create(GrainKey, command.InitialStock, command.LowStockThreshold, product.EffectivePerMemberLimit, product.Listed);
+        var stock = StockUnit.Create(GrainKey, command.InitialStock, command.LowStockThreshold, product.Listed);
         Apply(product, stock, now);
         PublishChanged();
         return Succeeded();
@@ -73,8 +73,8 @@ public sealed class ProductGrain(IPersistentState<ProductState> state, TimeProvi
             return Task.FromResult(new ProductResult(View(), invalid));
         }
 
-        // The stock unit enforces the limit and the shelf flag, so it must follow the details.
-        var next = stock.WithLimits(details.EffectivePerMemberLimit, stock.LowStockThreshold).WithOnShelf(details.Listed);
+        // The stock unit enforces the shelf flag, so it must follow the details.
+        var next = stock.WithOnShelf(details.Listed);
         Apply(details, next, time.GetUtcNow());
         PublishChanged();
         return Succeeded();

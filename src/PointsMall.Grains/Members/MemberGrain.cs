@@ -337,10 +337,40 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
             return Task.FromResult(PointsNotFound());
         }
 
-        var invalid = CheckOperationId(command.OperationId) ?? CheckAmount(command.Amount);
-        return Task.FromResult(invalid is not null
-            ? PointsInvalid(invalid, account, now)
-            : Commit(command.OperationId, account.Spend(command.OperationId, command.Amount, command.Reason?.Trim() ?? "", now), now));
+        // A purchase may come with no points to spend (a cash-only product still counts toward its limit).
+        var invalid = CheckOperationId(command.OperationId)
+            ?? (command.Purchase is { Quantity: <= 0 } || command.Purchase?.ProductId is { Length: 0 } ? "a purchase needs a product and a positive quantity" : null)
+            ?? (command.Amount == 0 && command.Purchase is not null ? null : CheckAmount(command.Amount));
+        if (invalid is not null)
+        {
+            return Task.FromResult(PointsInvalid(invalid, account, now));
+        }
+
+        // The limit first: a refused purchase spends nothing. Then the points; a refused spend records no purchase.
+        var purchases = state.State.Purchases;
+        if (command.Purchase is { } purchase)
+        {
+            var recorded = purchases.Record(command.OperationId, purchase, command.PurchaseLimit);
+            if (!recorded.Succeeded)
+            {
+                return Task.FromResult(new PointsResult(0, account.Balance(now), false, Problem.From(recorded.Refusal!)));
+            }
+
+            purchases = recorded.Purchases;
+            if (command.Amount == 0)
+            {
+                state.State = state.State with { Purchases = purchases };
+                return Task.FromResult(new PointsResult(0, account.Balance(now), recorded.Replayed, null));
+            }
+        }
+
+        var result = Commit(command.OperationId, account.Spend(command.OperationId, command.Amount, command.Reason?.Trim() ?? "", now), now);
+        if (result.Succeeded && !ReferenceEquals(purchases, state.State.Purchases))
+        {
+            state.State = state.State with { Purchases = purchases };
+        }
+
+        return Task.FromResult(result);
     }
 
     public Task<PointsResult> RefundAsync(RefundPoints command)
@@ -355,12 +385,28 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
         var invalid = CheckOperationId(command.OperationId)
             ?? (string.IsNullOrWhiteSpace(command.SpendOperationId) ? "the spend operation id is required" : null)
             ?? (command.Amount is { } amount ? CheckAmount(amount) : null);
-        return Task.FromResult(invalid is not null
-            ? PointsInvalid(invalid, account, now)
-            : Commit(
-                command.OperationId,
-                account.Refund(command.OperationId, command.SpendOperationId, command.Amount, command.Reason?.Trim() ?? "", now),
-                now));
+        if (invalid is not null)
+        {
+            return Task.FromResult(PointsInvalid(invalid, account, now));
+        }
+
+        var result = Commit(
+            command.OperationId,
+            account.Refund(command.OperationId, command.SpendOperationId, command.Amount, command.Reason?.Trim() ?? "", now),
+            now);
+
+        // A full refund (or one of a spend of no points, which the ledger does not hold) gives the allowance back.
+        var spendOfNothing = result.Refusal?.Code == RefusalCodes.Name(RefusalCode.NotFound);
+        if (command.Amount is null && (result.Succeeded || spendOfNothing))
+        {
+            var returned = state.State.Purchases.Return(command.SpendOperationId);
+            if (!ReferenceEquals(returned, state.State.Purchases))
+            {
+                state.State = state.State with { Purchases = returned };
+            }
+        }
+
+        return Task.FromResult(result);
     }
 
     public async Task<SignInResult> SignInAsync()

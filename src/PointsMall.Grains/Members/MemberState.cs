@@ -27,6 +27,9 @@ public sealed record MemberState
     /// <summary>Created by an operator without a password (bulk and demo members).</summary>
     public bool Provisioned { get; init; }
 
+    /// <summary>What the member's orders bought, for per-member limits; an order's purchase goes with its refund.</summary>
+    public Purchases Purchases { get; init; } = Purchases.None;
+
     /// <summary>When the "expiry" reminder is set for (the earliest open lot's expiry), so a turn only rewrites it when it moves.</summary>
     public DateTimeOffset? ExpiryReminderAt { get; init; }
 }

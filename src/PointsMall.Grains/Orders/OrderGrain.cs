@@ -9,6 +9,7 @@ using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Orders;
 using PointsMall.Domain.Catalog;
 using PointsMall.Domain.Common;
+using PointsMall.Domain.Members;
 using PointsMall.Domain.Orders;
 using PointsMall.Domain.Rules;
 using PointsMall.Domain.Stock;
@@ -106,6 +107,7 @@ public sealed partial class OrderGrain(
             ProductName = product.Product.Name,
             MemberTier = ParseTier(member.Tier),
             ShippingAddress = address,
+            PurchaseLimit = product.Product.EffectivePerMemberLimit,
         };
         await RecordAsync(order).ConfigureAwait(false);
         await RunSagaAsync().ConfigureAwait(false);
@@ -398,7 +400,9 @@ public sealed partial class OrderGrain(
                 return await ReserveAsync(order).ConfigureAwait(false);
 
             case SagaAction.SpendPoints:
-                var spent = await Member(order).SpendAsync(new SpendPoints(order.Id, order.PointsTotal, SpendReason(order))).ConfigureAwait(false);
+                // The member checks the per-member limit with the spend (its own turn serialises its orders).
+                var spent = await Member(order).SpendAsync(new SpendPoints(
+                    order.Id, order.PointsTotal, SpendReason(order), new Purchase(order.ProductId, order.Quantity), state.State.PurchaseLimit)).ConfigureAwait(false);
                 if (spent.Refusal is { } notSpent)
                 {
                     var refusal = ToRefusal(notSpent);
@@ -446,7 +450,7 @@ public sealed partial class OrderGrain(
                 if (!state.State.IsPrize)
                 {
                     // Once the commit is recorded the product may have forgotten the line: say what to give back.
-                    var settled = order.HasPassed(SagaStep.StockCommitted) ? new SettledSale(order.MemberId, order.Quantity) : null;
+                    var settled = order.HasPassed(SagaStep.StockCommitted) ? new SettledSale(order.Quantity) : null;
                     var released = await Product(order).ReleaseAsync(new ReleaseStock(order.Id, settled)).ConfigureAwait(false);
                     if (released.Refusal is { } notReleased && notReleased.Code != RefusalCodes.Name(RefusalCode.NotFound))
                     {
@@ -495,7 +499,8 @@ public sealed partial class OrderGrain(
             return order.StockRefused(refusal, Now);
         }
 
-        state.State = state.State with { StockFinal = final };
+        // The product as reserved is the order's snapshot: its price, and the limit the member checks with the spend.
+        state.State = state.State with { StockFinal = final, PurchaseLimit = reservation.Product?.EffectivePerMemberLimit ?? state.State.PurchaseLimit };
         return WithPriceSnapshot(order, reservation.Product).StockReserved(Now);
     }
 

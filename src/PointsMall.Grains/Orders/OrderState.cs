@@ -35,6 +35,9 @@ public sealed record OrderState
     /// <summary>Where a physical order ships: the member's address as it was when the order was placed.</summary>
     public ShippingAddressView? ShippingAddress { get; init; }
 
+    /// <summary>The product's per-member limit as reserved, which the member checks with the spend.</summary>
+    public int? PurchaseLimit { get; init; }
+
     /// <summary>The reservation was a sale at once (points only), so the commit step needs no call to the product.</summary>
     public bool StockFinal { get; init; }
 

@@ -95,4 +95,59 @@ public sealed class OrderConcurrencyTests
             Assert.Equal(result.Succeeded ? 900 : 1_000, await BalanceAsync(grains[id]));
         }
     }
+
+    [Fact]
+    public async Task One_member_racing_20_redemptions_against_a_limit_of_2_gets_exactly_2_and_the_rest_go_back_to_stock()
+    {
+        await using var silo = await StartAsync(new SagaSignals());
+        var member = await MemberAsync(silo, "m1", 10_000);
+        var product = await ProductAsync(silo, Product("limited", points: 100, perMemberLimit: 2), stock: 100);
+        using var start = new ManualResetEventSlim();
+
+        var calls = Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
+        {
+            start.Wait();
+            return await silo.Grain<IOrderGrain>($"o-{i}").PlaceAsync(Points("m1", "limited"));
+        })).ToList();
+        start.Set();
+        var results = await Task.WhenAll(calls);
+
+        Assert.Equal(2, results.Count(r => r.Succeeded));
+        Assert.All(results.Where(r => !r.Succeeded), r => Assert.Equal(("limit_exceeded", "Cancelled"), (r.Refusal!.Code, r.Order!.Status)));
+        Assert.Equal(9_800, await BalanceAsync(member));
+        var stock = await StockAsync(product);
+        Assert.Equal((98L, 0L, 2L), (stock.Available, stock.Reserved, stock.Committed));
+    }
+
+    [Fact]
+    public async Task A_limit_counts_what_the_member_already_holds_and_a_cancellation_gives_the_allowance_back()
+    {
+        await using var silo = await StartAsync(new SagaSignals());
+        await MemberAsync(silo, "m1", 10_000);
+        var product = await ProductAsync(silo, Product("kettle", points: 100), stock: 10);
+        Assert.True((await silo.Grain<IOrderGrain>("o1").PlaceAsync(Points("m1", "kettle"))).Succeeded);
+
+        // The operator sets a limit of one after the member bought one: the next order is over it.
+        Assert.True((await product.UpdateAsync(Product("kettle", points: 100, perMemberLimit: 1))).Succeeded);
+        Assert.Equal("limit_exceeded", (await silo.Grain<IOrderGrain>("o2").PlaceAsync(Points("m1", "kettle"))).Refusal?.Code);
+
+        Assert.True((await silo.Grain<IOrderGrain>("o1").CancelAsync(new CancelOrder("m1", "changed_my_mind"))).Succeeded);
+        Assert.True((await silo.Grain<IOrderGrain>("o3").PlaceAsync(Points("m1", "kettle"))).Succeeded);
+        Assert.Equal((9L, 1L), ((await StockAsync(product)).Available, (await StockAsync(product)).Committed));
+    }
+
+    [Fact]
+    public async Task A_cash_only_product_counts_toward_its_limit_without_spending_points()
+    {
+        await using var silo = await StartAsync(new SagaSignals());
+        var member = await MemberAsync(silo, "m1", 1_000);
+        await ProductAsync(silo, Product("card", points: 0, cashFen: 990, category: Domain.Catalog.ProductCategory.Virtual, perMemberLimit: 1), stock: 10);
+
+        var first = await silo.Grain<IOrderGrain>("o1").PlaceAsync(new PlaceOrder("m1", "card", 1, "points_cash", null));
+        var second = await silo.Grain<IOrderGrain>("o2").PlaceAsync(new PlaceOrder("m1", "card", 1, "points_cash", null));
+
+        Assert.Equal(("PendingPayment", (string?)null), (first.Order?.Status, first.Refusal?.Code));
+        Assert.Equal("limit_exceeded", second.Refusal?.Code);
+        Assert.Equal(1_000, await BalanceAsync(member));
+    }
 }
