@@ -67,7 +67,18 @@ public static class LoadTestProgram
         }
 
         using var api = new ApiTargets(targets, options.Timeout(parse));
-        var (report, files) = await LiveProgress.RunAsync(plan, api, parse.GetValue(options.NoLive), cancellationToken).ConfigureAwait(false);
+        RunReport report;
+        ReportWriter.Written files;
+        try
+        {
+            (report, files) = await LiveProgress.RunAsync(plan, api, parse.GetValue(options.NoLive), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (LoadTestRun.IsSetupFailure(ex))
+        {
+            await Console.Error.WriteLineAsync($"Could not run {name} against {string.Join(", ", targets)}: {ex.Message}").ConfigureAwait(false);
+            return 4;
+        }
+
         Console.WriteLine(ReportWriter.Markdown(report));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Reports: {files.Folder} (report.md, report.html, stats.csv, timeseries.csv); exit code {report.ExitCode}"));
         return report.ExitCode;

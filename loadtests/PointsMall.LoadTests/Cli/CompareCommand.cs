@@ -66,7 +66,18 @@ public static class CompareCommand
         {
             await using var server = given is null ? await StartedServer.StartAsync(name, project, workload.AdminPassword, parse.GetValue(options.EngineStorage)!, cancellationToken).ConfigureAwait(false) : null;
             using var api = new ApiTargets(CliOptions.Urls([given ?? server!.Url]), timeout);
-            var (report, files) = await LiveProgress.RunAsync(plan with { Label = name + "-flash-sale" }, api, noLive, cancellationToken).ConfigureAwait(false);
+            RunReport report;
+            ReportWriter.Written files;
+            try
+            {
+                (report, files) = await LiveProgress.RunAsync(plan with { Label = name + "-flash-sale" }, api, noLive, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (LoadTestRun.IsSetupFailure(ex))
+            {
+                await Console.Error.WriteLineAsync($"Could not run the flash sale against the {name} at {given ?? server!.Url}: {ex.Message}").ConfigureAwait(false);
+                return 4;
+            }
+
             Console.WriteLine(ReportWriter.Markdown(report));
             results.Add((name, report, files.Folder));
         }

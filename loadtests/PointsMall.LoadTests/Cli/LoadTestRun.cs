@@ -27,6 +27,12 @@ public static class LoadTestRun
         _ => throw new ArgumentException($"Unknown scenario '{name}'; one of {string.Join(", ", ScenarioNames)}.", nameof(name)),
     };
 
+    /// <summary>
+    /// A run that could not start: the target is unreachable, or seeding through the admin API was refused (a wrong
+    /// admin password, say). The CLI reports it in one line with exit code 4 instead of a stack trace.
+    /// </summary>
+    public static bool IsSetupFailure(Exception exception) => exception is HttpRequestException or InvalidOperationException or TaskCanceledException;
+
     /// <param name="onMeasuring">Called with the live statistics when the measured phase starts (progress display).</param>
     public static async Task<(RunReport Report, ReportWriter.Written Files)> RunAsync(
         RunPlan plan, ApiTargets api, TimeProvider time, Action<StatsCollector>? onMeasuring = null, CancellationToken cancellationToken = default)
