@@ -402,7 +402,7 @@ public sealed partial class OrderGrain(
             case SagaAction.SpendPoints:
                 // The member checks the per-member limit with the spend (its own turn serialises its orders).
                 var spent = await Member(order).SpendAsync(new SpendPoints(
-                    order.Id, order.PointsTotal, SpendReason(order), new Purchase(order.ProductId, order.Quantity), state.State.PurchaseLimit)).ConfigureAwait(false);
+                    order.Id, order.PointsTotal, SpendReason(order, state.State.ProductName), new Purchase(order.ProductId, order.Quantity), state.State.PurchaseLimit)).ConfigureAwait(false);
                 if (spent.Refusal is { } notSpent)
                 {
                     var refusal = ToRefusal(notSpent);
@@ -665,7 +665,9 @@ public sealed partial class OrderGrain(
             : new Refusal(RefusalCode.ValidationFailed, "payment_must_be_points_or_points_cash");
     }
 
-    private static string SpendReason(Order order) => $"redeem {order.ProductId} x{order.Quantity}";
+    /// <summary>What the member's points history says: the product by name, as the member knows it.</summary>
+    private static string SpendReason(Order order, string productName)
+        => $"兑换 Redeem {(string.IsNullOrWhiteSpace(productName) ? order.ProductId : productName)} ×{order.Quantity}";
 
     /// <summary>A refusal from another grain back into the domain's terms (unknown codes count as conflicts).</summary>
     private static Refusal ToRefusal(Problem problem)
