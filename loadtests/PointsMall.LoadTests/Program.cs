@@ -48,6 +48,7 @@ public static class LoadTestProgram
         LotteryStormScenario.Name => "Members draw from one lottery with scarce prize tiers.",
         MixedTrafficScenario.Name => "Browse 80 % / redeem 15 % / sign-in + history 5 % over many members and SKUs.",
         EarningBurstScenario.Name => "Purchases reported through POST /admin/earn at rate R.",
+        HttpFloorScenario.Name => "Calibration: members read GET /me (no writes); the most this generator and HTTP pipeline reach here.",
         _ => name,
     };
 

@@ -16,7 +16,7 @@ public sealed record RunPlan(string ScenarioName, WorkloadOptions Workload, RunS
 /// <summary>The run pipeline shared by the CLI and the CI tests: seed, warm up, measure, audit, report.</summary>
 public static class LoadTestRun
 {
-    public static readonly IReadOnlyList<string> ScenarioNames = [FlashSaleScenario.Name, LotteryStormScenario.Name, MixedTrafficScenario.Name, EarningBurstScenario.Name];
+    public static readonly IReadOnlyList<string> ScenarioNames = [FlashSaleScenario.Name, LotteryStormScenario.Name, MixedTrafficScenario.Name, EarningBurstScenario.Name, HttpFloorScenario.Name];
 
     public static ScenarioPlan Create(string name, ApiTargets api, WorkloadOptions workload) => name switch
     {
@@ -24,6 +24,7 @@ public static class LoadTestRun
         LotteryStormScenario.Name => LotteryStormScenario.Create(api, workload),
         MixedTrafficScenario.Name => MixedTrafficScenario.Create(api, workload),
         EarningBurstScenario.Name => EarningBurstScenario.Create(api, workload),
+        HttpFloorScenario.Name => HttpFloorScenario.Create(api, workload),
         _ => throw new ArgumentException($"Unknown scenario '{name}'; one of {string.Join(", ", ScenarioNames)}.", nameof(name)),
     };
 

@@ -347,6 +347,12 @@ public sealed partial class OrderGrain(
         }
 
         SyncReminders();
+        if (state.State.Order!.Next().Action is SagaAction.None or SagaAction.WaitForShipment or SagaAction.WaitForReceipt)
+        {
+            // Resting until an operator or a reminder days away: a flash sale leaves thousands of such orders, and
+            // keeping them resident only makes every GC slower. A later call reads the order back from storage.
+            DeactivateOnIdle();
+        }
     }
 
     /// <summary>

@@ -13,6 +13,7 @@ public sealed class EngineScenarioTests(EngineFactory engine) : IClassFixture<En
     [InlineData(LotteryStormScenario.Name)]
     [InlineData(MixedTrafficScenario.Name)]
     [InlineData(EarningBurstScenario.Name)]
+    [InlineData(HttpFloorScenario.Name)]
     public async Task A_tiny_run_passes_its_invariant_audit_and_writes_its_reports(string scenario)
     {
         using var api = engine.Targets();
