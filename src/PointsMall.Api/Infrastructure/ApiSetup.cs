@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
 using PointsMall.Actors;
 
 namespace PointsMall.Api.Infrastructure;
@@ -43,6 +44,7 @@ public static class ApiSetup
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme)
             .AddBearerToken(o => o.BearerTokenExpiration = TimeSpan.FromHours(12));
+        services.AddSingleton<IPostConfigureOptions<BearerTokenOptions>, Auth.CachedTicketFormatSetup>();
         services.AddAuthorizationBuilder()
             .AddPolicy(MemberPolicy, p => p.RequireRole("member"))
             .AddPolicy(AdminPolicy, p => p.RequireRole("admin"));

@@ -188,7 +188,7 @@ public sealed record StockUnit(
 
         return line.Status == StockLineStatus.Reserved
             ? Refuse(RefusalCode.Conflict, "reservation_open")
-            : new StockOutcome(this with { Lines = Pruned(Lines.Remove(orderId), now) }, null, false, null);
+            : new StockOutcome(this with { Lines = Lines.Count > PruneAbove ? Pruned(Lines.Remove(orderId), now) : Lines.Remove(orderId) }, null, false, null);
     }
 
     public StockOutcome Restock(string operationId, long quantity, DateTimeOffset now)
