@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PointsMall.Actors;
 using PointsMall.Actors.Hosting;
-using PointsMall.Actors.Storage;
+using PointsMall.Storage;
 using PointsMall.EngineBenchmark;
 using PointsMall.Storage.PostgreSql;
 using PointsMall.Storage.Sqlite;

@@ -10,7 +10,7 @@ using PointsMall.Api.Orders;
 using PointsMall.Api.Rules;
 using PointsMall.Api.Web;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = WebUi.DefaultContentRoot(args) });
 builder.AddPointsMallEngine();
 builder.AddPointsMallApi();
 builder.AddDemoData();

@@ -1,8 +1,6 @@
 using System.Text.RegularExpressions;
 using Npgsql;
 using NpgsqlTypes;
-using PointsMall.Actors;
-using PointsMall.Actors.Storage;
 
 namespace PointsMall.Storage.PostgreSql;
 
@@ -55,7 +53,7 @@ public sealed partial class PostgreSqlGrainStore : IGrainStore
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<StoredState?> ReadStateAsync(GrainId grain, CancellationToken cancellationToken)
+    public async Task<StoredState?> ReadStateAsync(StateKey grain, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(_sql.ReadState);
         command.Parameters.Add(new NpgsqlParameter { Value = grain.Type });
@@ -87,7 +85,7 @@ public sealed partial class PostgreSqlGrainStore : IGrainStore
         AddIndexWrites(commands, batch.Indexes);
 
         // The two state statements return the batch indexes of the writes whose fences failed; nothing else returns rows.
-        List<GrainId>? conflicts = null;
+        List<StateKey>? conflicts = null;
         await using (var reader = await commands.ExecuteReaderAsync(cancellationToken))
         {
             do
@@ -155,7 +153,7 @@ public sealed partial class PostgreSqlGrainStore : IGrainStore
         return await ReadRemindersAsync(command, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<ReminderRecord>> ReadRemindersAsync(GrainId grain, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ReminderRecord>> ReadRemindersAsync(StateKey grain, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(_sql.ReadGrainReminders);
         command.Parameters.Add(new NpgsqlParameter { Value = grain.Type });
@@ -221,7 +219,7 @@ public sealed partial class PostgreSqlGrainStore : IGrainStore
         while (await reader.ReadAsync(cancellationToken))
         {
             reminders.Add(new ReminderRecord(
-                new GrainId(reader.GetString(0), reader.GetString(1)),
+                new StateKey(reader.GetString(0), reader.GetString(1)),
                 reader.GetString(2),
                 new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero),
                 reader.IsDBNull(4) ? null : TimeSpan.FromTicks(reader.GetInt64(4))));

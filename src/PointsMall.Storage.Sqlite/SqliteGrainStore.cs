@@ -1,7 +1,5 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using PointsMall.Actors;
-using PointsMall.Actors.Storage;
 
 namespace PointsMall.Storage.Sqlite;
 
@@ -67,7 +65,7 @@ public sealed class SqliteGrainStore : IGrainStore
         }
     }
 
-    public async Task<StoredState?> ReadStateAsync(GrainId grain, CancellationToken cancellationToken)
+    public async Task<StoredState?> ReadStateAsync(StateKey grain, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -187,7 +185,7 @@ public sealed class SqliteGrainStore : IGrainStore
         return await ReadRemindersAsync(command, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<ReminderRecord>> ReadRemindersAsync(GrainId grain, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ReminderRecord>> ReadRemindersAsync(StateKey grain, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -297,7 +295,7 @@ public sealed class SqliteGrainStore : IGrainStore
         while (await reader.ReadAsync(cancellationToken))
         {
             reminders.Add(new ReminderRecord(
-                new GrainId(reader.GetString(0), reader.GetString(1)),
+                new StateKey(reader.GetString(0), reader.GetString(1)),
                 reader.GetString(2),
                 FromTicks(reader.GetInt64(3)),
                 reader.IsDBNull(4) ? null : TimeSpan.FromTicks(reader.GetInt64(4))));
@@ -481,7 +479,7 @@ public sealed class SqliteGrainStore : IGrainStore
             var committed = false;
             try
             {
-                List<GrainId>? conflicts = null;
+                List<StateKey>? conflicts = null;
                 foreach (var write in batch.States)
                 {
                     int changed;

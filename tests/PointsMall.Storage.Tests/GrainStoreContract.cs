@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using PointsMall.Actors;
-using PointsMall.Actors.Storage;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -83,12 +81,12 @@ public abstract class GrainStoreContract(ITestOutputHelper output) : IAsyncLifet
     [Fact]
     public async Task Grain_types_and_keys_are_exact_including_unicode_and_the_empty_key()
     {
-        await Commit(States(Insert(new GrainId("member", "会员-1"), "cn"), Insert(new GrainId("member", ""), "empty"), Insert(new GrainId("Member", "会员-1"), "upper")));
+        await Commit(States(Insert(new StateKey("member", "会员-1"), "cn"), Insert(new StateKey("member", ""), "empty"), Insert(new StateKey("Member", "会员-1"), "upper")));
 
-        Assert.Equal("cn", Text(await Read(new GrainId("member", "会员-1"))));
-        Assert.Equal("empty", Text(await Read(new GrainId("member", ""))));
-        Assert.Equal("upper", Text(await Read(new GrainId("Member", "会员-1"))));
-        Assert.Null(await Read(new GrainId("member", "会员-2")));
+        Assert.Equal("cn", Text(await Read(new StateKey("member", "会员-1"))));
+        Assert.Equal("empty", Text(await Read(new StateKey("member", ""))));
+        Assert.Equal("upper", Text(await Read(new StateKey("Member", "会员-1"))));
+        Assert.Null(await Read(new StateKey("member", "会员-2")));
     }
 
     [Fact]
@@ -326,7 +324,7 @@ public abstract class GrainStoreContract(ITestOutputHelper output) : IAsyncLifet
             Upsert(Grain("o-1"), "b", T0),
             Upsert(Grain("o-1"), "a", T0.AddMinutes(1)),
             Upsert(Grain("o-2"), "a", T0),
-            Upsert(new GrainId("member", "o-1"), "a", T0)));
+            Upsert(new StateKey("member", "o-1"), "a", T0)));
 
         Assert.Equal(["a", "b"], (await Store.ReadRemindersAsync(Grain("o-1"), CancellationToken.None)).Select(r => r.Name));
         Assert.Single(await Store.ReadRemindersAsync(Grain("o-2"), CancellationToken.None));
@@ -416,24 +414,24 @@ public abstract class GrainStoreContract(ITestOutputHelper output) : IAsyncLifet
         }
     }
 
-    protected static GrainId Grain(string key) => new("order", key);
+    protected static StateKey Grain(string key) => new("order", key);
 
-    protected static StateWrite Insert(GrainId grain, string payload) => new(grain, 0, 1, Encoding.UTF8.GetBytes(payload));
+    protected static StateWrite Insert(StateKey grain, string payload) => new(grain, 0, 1, Encoding.UTF8.GetBytes(payload));
 
-    protected static StateWrite Update(GrainId grain, long expected, long next, string payload) => new(grain, expected, next, Encoding.UTF8.GetBytes(payload));
+    protected static StateWrite Update(StateKey grain, long expected, long next, string payload) => new(grain, expected, next, Encoding.UTF8.GetBytes(payload));
 
     protected static EventAppend Event(string stream, string type, string payload, DateTimeOffset? at = null) =>
         new(stream, type, Encoding.UTF8.GetBytes(payload), at ?? T0);
 
-    protected static ReminderWrite Upsert(GrainId grain, string name, DateTimeOffset due, TimeSpan? period = null) =>
+    protected static ReminderWrite Upsert(StateKey grain, string name, DateTimeOffset due, TimeSpan? period = null) =>
         new(grain, name, ReminderWriteKind.Upsert, due, period, null);
 
-    protected static ReminderWrite Delete(GrainId grain, string name) => new(grain, name, ReminderWriteKind.Delete, default, null, null);
+    protected static ReminderWrite Delete(StateKey grain, string name) => new(grain, name, ReminderWriteKind.Delete, default, null, null);
 
-    protected static ReminderWrite DeleteIfDue(GrainId grain, string name, DateTimeOffset expected) =>
+    protected static ReminderWrite DeleteIfDue(StateKey grain, string name, DateTimeOffset expected) =>
         new(grain, name, ReminderWriteKind.DeleteIfDue, default, null, expected);
 
-    protected static ReminderWrite AdvanceIfDue(GrainId grain, string name, DateTimeOffset expected, DateTimeOffset next) =>
+    protected static ReminderWrite AdvanceIfDue(StateKey grain, string name, DateTimeOffset expected, DateTimeOffset next) =>
         new(grain, name, ReminderWriteKind.AdvanceIfDue, next, null, expected);
 
     protected static CommitBatch Indexes(params IndexWrite[] writes) => new([], [], [], writes);
@@ -449,7 +447,7 @@ public abstract class GrainStoreContract(ITestOutputHelper output) : IAsyncLifet
 
     protected static string? Text(StoredState? state) => state is null ? null : Encoding.UTF8.GetString(state.Payload);
 
-    protected Task<StoredState?> Read(GrainId grain) => Store.ReadStateAsync(grain, CancellationToken.None);
+    protected Task<StoredState?> Read(StateKey grain) => Store.ReadStateAsync(grain, CancellationToken.None);
 
     protected async Task Commit(CommitBatch batch)
     {

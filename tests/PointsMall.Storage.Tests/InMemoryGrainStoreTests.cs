@@ -1,4 +1,3 @@
-using PointsMall.Actors.Storage;
 using Xunit;
 using Xunit.Abstractions;
 

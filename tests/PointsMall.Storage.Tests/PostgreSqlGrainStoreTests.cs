@@ -1,4 +1,3 @@
-using PointsMall.Actors.Storage;
 using PointsMall.Storage.PostgreSql;
 using PointsMall.Testing;
 using Xunit;

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using PointsMall.Actors.Storage;
 using PointsMall.Storage.Sqlite;
 using Xunit;
 using Xunit.Abstractions;

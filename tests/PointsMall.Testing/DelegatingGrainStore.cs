@@ -1,5 +1,4 @@
-using PointsMall.Actors;
-using PointsMall.Actors.Storage;
+using PointsMall.Storage;
 
 namespace PointsMall.Testing;
 
@@ -15,7 +14,7 @@ public abstract class DelegatingGrainStore(IGrainStore inner) : IGrainStore
 
     public virtual Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
 
-    public virtual Task<StoredState?> ReadStateAsync(GrainId grain, CancellationToken cancellationToken) => inner.ReadStateAsync(grain, cancellationToken);
+    public virtual Task<StoredState?> ReadStateAsync(StateKey grain, CancellationToken cancellationToken) => inner.ReadStateAsync(grain, cancellationToken);
 
     public virtual Task<CommitResult> CommitAsync(CommitBatch batch, CancellationToken cancellationToken) => inner.CommitAsync(batch, cancellationToken);
 
@@ -30,7 +29,7 @@ public abstract class DelegatingGrainStore(IGrainStore inner) : IGrainStore
     public virtual Task<IReadOnlyList<ReminderRecord>> ReadDueRemindersAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken)
         => inner.ReadDueRemindersAsync(dueBefore, cancellationToken);
 
-    public virtual Task<IReadOnlyList<ReminderRecord>> ReadRemindersAsync(GrainId grain, CancellationToken cancellationToken)
+    public virtual Task<IReadOnlyList<ReminderRecord>> ReadRemindersAsync(StateKey grain, CancellationToken cancellationToken)
         => inner.ReadRemindersAsync(grain, cancellationToken);
 
     public virtual Task<IndexPage> QueryIndexAsync(IndexQuery query, CancellationToken cancellationToken) => inner.QueryIndexAsync(query, cancellationToken);

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using PointsMall.Actors.Runtime;
-using PointsMall.Actors.Storage;
+using PointsMall.Storage;
 using PointsMall.Actors.Streams;
 
 namespace PointsMall.Actors;

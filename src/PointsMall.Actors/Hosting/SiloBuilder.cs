@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PointsMall.Actors.Runtime;
-using PointsMall.Actors.Storage;
+using PointsMall.Storage;
 using PointsMall.Actors.Streams;
 
 namespace PointsMall.Actors.Hosting;

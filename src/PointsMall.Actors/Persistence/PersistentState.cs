@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text.Json;
 using PointsMall.Actors.Runtime;
-using PointsMall.Actors.Storage;
+using PointsMall.Storage;
 
 namespace PointsMall.Actors.Persistence;
 

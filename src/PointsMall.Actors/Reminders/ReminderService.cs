@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using PointsMall.Actors.Storage;
+using PointsMall.Storage;
 
 namespace PointsMall.Actors.Runtime;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using PointsMall.Actors.Invocation;
 using PointsMall.Actors.Persistence;
-using PointsMall.Actors.Storage;
+using PointsMall.Storage;
 using PointsMall.Actors.Streams;
 
 namespace PointsMall.Actors.Runtime;

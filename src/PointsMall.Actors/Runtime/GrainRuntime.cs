@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using PointsMall.Actors.Hosting;
 using PointsMall.Actors.Invocation;
-using PointsMall.Actors.Storage;
+using PointsMall.Storage;
 
 namespace PointsMall.Actors.Runtime;
 

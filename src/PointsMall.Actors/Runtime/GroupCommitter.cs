@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using PointsMall.Actors.Persistence;
-using PointsMall.Actors.Storage;
+using PointsMall.Storage;
 
 namespace PointsMall.Actors.Runtime;
 
@@ -164,7 +164,7 @@ internal sealed partial class GroupCommitter(IGrainStore store, ReminderService 
                 }
 
                 // Fenced out: those grains were written by someone else. Refuse them alone and write the rest.
-                var conflicted = new HashSet<GrainId>(result.Conflicts);
+                var conflicted = result.Conflicts.Select(GrainId.FromStateKey).ToHashSet();
                 var owners = batch.States.Where(w => conflicted.Contains(w.Owner.Id)).Select(w => w.Owner).ToHashSet();
                 foreach (var owner in owners)
                 {

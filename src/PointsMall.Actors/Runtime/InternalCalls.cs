@@ -1,5 +1,5 @@
 using PointsMall.Actors.Invocation;
-using PointsMall.Actors.Storage;
+using PointsMall.Storage;
 using PointsMall.Actors.Streams;
 
 namespace PointsMall.Actors.Runtime;

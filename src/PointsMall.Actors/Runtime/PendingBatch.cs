@@ -1,5 +1,5 @@
 using PointsMall.Actors.Persistence;
-using PointsMall.Actors.Storage;
+using PointsMall.Storage;
 
 namespace PointsMall.Actors.Runtime;
 

@@ -2,8 +2,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PointsMall.Actors;
 using PointsMall.Actors.Remoting;
-using PointsMall.Grains.Orders;
-using PointsMall.Silo;
+using PointsMall.Payments;
+using PointsMall.Hosting;
 
 namespace PointsMall.Api.Hosting;
 
@@ -60,9 +60,7 @@ public static class EngineHosting
 
         // Services the API's own endpoints use that the silo setup would otherwise have registered: the payment
         // provider verifies callbacks here. (Across processes its sandbox secret must be configured, not random.)
-        builder.Services.AddOptions<PaymentOptions>();
-        builder.Services.TryAddSingleton<SandboxPaymentProvider>();
-        builder.Services.TryAddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SandboxPaymentProvider>());
+        builder.Services.AddSandboxPayments();
         builder.Services.AddRemoteGrainClient(o =>
         {
             o.Gateway = gatewayUri;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using PointsMall.Actors;
+using PointsMall.Hosting;
 
 namespace PointsMall.Api.Infrastructure;
 
@@ -58,7 +59,7 @@ public static class ApiSetup
         services.AddSingleton<Members.MemberTokens>();
         services.AddShopperRateLimits(builder.Configuration);
         services.AddOpenApi();
-        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("storage", tags: ["ready"]);
         builder.AddPointsMallOperations();
         return builder;
     }
@@ -111,24 +112,4 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Error, Message = "Request {Path} failed")]
     private static partial void LogFault(ILogger logger, Exception exception, string path);
-}
-
-/// <summary>Readiness includes storage: a node that cannot reach its store should not get traffic.</summary>
-internal sealed class StorageHealthCheck(PointsMall.Actors.Storage.IGrainStore store) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
-{
-    public async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
-        Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await store.PingAsync(cancellationToken);
-            return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy($"{store.Name} reachable");
-        }
-#pragma warning disable CA1031 // Any failure means not ready.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy($"{store.Name} unreachable", ex);
-        }
-    }
 }

@@ -10,7 +10,7 @@ using PointsMall.Contracts.Common;
 using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Orders;
 using PointsMall.Domain.Orders;
-using PointsMall.Grains.Orders;
+using PointsMall.Payments;
 
 namespace PointsMall.Api.Orders;
 

@@ -18,6 +18,25 @@ public static class WebUi
         "/login", "/register", "/me",
     ];
 
+    /// <summary>
+    /// The content root when none is given: the working directory if it holds the web root (<c>dotnet run</c> in the
+    /// project folder), else the application's own folder when that does (a published app started elsewhere, such as
+    /// the systemd unit's <c>/var/lib/pointsmall</c>), so the mall, the console and appsettings.json are found either way.
+    /// </summary>
+    public static string? DefaultContentRoot(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var given = args.Any(a => a.TrimStart('-').StartsWith("contentRoot", StringComparison.OrdinalIgnoreCase))
+            || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT"))
+            || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_CONTENTROOT"));
+        if (given || Directory.Exists(Path.Combine(Directory.GetCurrentDirectory(), "wwwroot")))
+        {
+            return null;
+        }
+
+        return Directory.Exists(Path.Combine(AppContext.BaseDirectory, "wwwroot")) ? AppContext.BaseDirectory : null;
+    }
+
     public static WebApplication MapWebUi(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);

@@ -1,5 +1,5 @@
 using PointsMall.Actors;
-using PointsMall.Actors.Storage;
+using PointsMall.Storage;
 using PointsMall.Contracts.Orders;
 using PointsMall.Domain.Orders;
 

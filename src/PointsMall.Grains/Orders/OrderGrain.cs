@@ -13,6 +13,7 @@ using PointsMall.Domain.Members;
 using PointsMall.Domain.Orders;
 using PointsMall.Domain.Rules;
 using PointsMall.Domain.Stock;
+using PointsMall.Payments;
 
 namespace PointsMall.Grains.Orders;
 

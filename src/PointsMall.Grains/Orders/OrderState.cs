@@ -3,6 +3,7 @@ using PointsMall.Contracts.Orders;
 using PointsMall.Domain.Common;
 using PointsMall.Domain.Orders;
 using PointsMall.Domain.Rules;
+using PointsMall.Payments;
 
 namespace PointsMall.Grains.Orders;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PointsMall.Actors.Hosting;
 using PointsMall.Contracts.Orders;
+using PointsMall.Payments;
 
 namespace PointsMall.Grains.Orders;
 
@@ -15,9 +16,7 @@ public static class OrdersRegistration
     {
         ArgumentNullException.ThrowIfNull(silo);
         silo.Services.AddOptions<OrderSagaOptions>();
-        silo.Services.AddOptions<PaymentOptions>();
-        silo.Services.TryAddSingleton<SandboxPaymentProvider>();
-        silo.Services.TryAddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SandboxPaymentProvider>());
+        silo.Services.AddSandboxPayments();
         silo.Services.TryAddSingleton<IOrderSagaObserver, NullOrderSagaObserver>();
         return silo
             .AddGrain<IOrderGrain, OrderGrain>()

@@ -1,4 +1,4 @@
-using PointsMall.Actors.Storage;
+using PointsMall.Storage;
 using PointsMall.Testing;
 
 namespace PointsMall.Actors.Tests.Diagnostics;

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using PointsMall.Actors.Diagnostics;
-using PointsMall.Actors.Storage;
+using PointsMall.Storage;
 using PointsMall.Actors.Tests.Grains;
 using PointsMall.Actors.Tests.Support;
 using Xunit;

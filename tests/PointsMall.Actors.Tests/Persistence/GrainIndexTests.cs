@@ -1,4 +1,4 @@
-using PointsMall.Actors.Storage;
+using PointsMall.Storage;
 using PointsMall.Actors.Tests.Grains;
 using PointsMall.Actors.Tests.Support;
 using PointsMall.Storage.Sqlite;

@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using PointsMall.Actors.Storage;
+using PointsMall.Storage;
 using PointsMall.Actors.Tests.Grains;
 using PointsMall.Actors.Tests.Support;
 using PointsMall.Storage.Sqlite;

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PointsMall.Actors.Hosting;
 using PointsMall.Actors.Remoting;
-using PointsMall.Actors.Storage;
+using PointsMall.Storage;
 using PointsMall.Actors.Tests.Diagnostics;
 using PointsMall.Actors.Tests.Support;
 

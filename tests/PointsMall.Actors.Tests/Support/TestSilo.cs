@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using PointsMall.Actors.Hosting;
-using PointsMall.Actors.Storage;
+using PointsMall.Storage;
 using PointsMall.Actors.Tests.Grains;
 
 namespace PointsMall.Actors.Tests.Support;

@@ -43,8 +43,12 @@ internal sealed class ApiProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the host with the data under <paramref name="dataDirectory"/> and the given extra environment.</summary>
-    public static ApiProcess Start(string dataDirectory, IReadOnlyDictionary<string, string?> environment)
+    /// <summary>
+    /// Starts the host with the data under <paramref name="dataDirectory"/> (also its working directory) and the given
+    /// extra environment: the build next to the tests by default, with the test folder as its content root; or the
+    /// <paramref name="publishedAssembly"/> as an operator starts it, with no content root given.
+    /// </summary>
+    public static ApiProcess Start(string dataDirectory, IReadOnlyDictionary<string, string?> environment, string? publishedAssembly = null)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
@@ -55,7 +59,10 @@ internal sealed class ApiProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = dataDirectory,
         };
-        foreach (var argument in new[] { "exec", ApiAssembly, "--urls", address.ToString().TrimEnd('/'), "--contentRoot", AppContext.BaseDirectory })
+        string[] arguments = publishedAssembly is null
+            ? ["exec", ApiAssembly, "--urls", address.ToString().TrimEnd('/'), "--contentRoot", AppContext.BaseDirectory]
+            : ["exec", publishedAssembly, "--urls", address.ToString().TrimEnd('/')];
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -80,7 +87,7 @@ internal sealed class ApiProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => api.OnLine(e.Data);
         if (!process.Start())
         {
-            throw new InvalidOperationException($"Could not start {dotnet} {ApiAssembly}.");
+            throw new InvalidOperationException($"Could not start {dotnet} {string.Join(' ', arguments)}.");
         }
 
         process.BeginOutputReadLine();

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using PointsMall.Api.Tests.Support;
-using PointsMall.Grains.Orders;
+using PointsMall.Payments;
 using Xunit;
 
 namespace PointsMall.Api.Tests.Orders;

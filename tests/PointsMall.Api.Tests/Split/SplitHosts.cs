@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using PointsMall.Api.Tests.Support;
-using PointsMall.Silo;
+using PointsMall.Hosting;
 using Xunit;
 
 namespace PointsMall.Api.Tests.Split;

@@ -23,7 +23,7 @@ public sealed class SplitTests(SplitHosts hosts) : IClassFixture<SplitHosts>
     public async Task The_api_role_hosts_no_grains_and_no_store_and_is_ready_when_the_silo_is()
     {
         Assert.IsType<RemoteGrainClient>(hosts.Api.Services.GetRequiredService<IGrainFactory>());
-        Assert.Null(hosts.Api.Services.GetService<PointsMall.Actors.Storage.IGrainStore>());
+        Assert.Null(hosts.Api.Services.GetService<PointsMall.Storage.IGrainStore>());
         Assert.Null(hosts.Api.Services.GetService<PointsMall.Actors.Hosting.Silo>());
 
         using var client = hosts.Api.CreateClient();

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using PointsMall.Actors;
-using PointsMall.Actors.Storage;
+using PointsMall.Storage;
 using PointsMall.Actors.Streams;
 using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Rules;

@@ -3,7 +3,7 @@ using PointsMall.Contracts.Orders;
 using PointsMall.Domain.Catalog;
 using PointsMall.Domain.Orders;
 using PointsMall.Domain.Rules;
-using PointsMall.Grains.Orders;
+using PointsMall.Payments;
 using Xunit;
 using static PointsMall.Grains.Tests.Orders.OrderTestKit;
 

@@ -8,6 +8,7 @@ using PointsMall.Domain.Catalog;
 using PointsMall.Domain.Orders;
 using PointsMall.Domain.Rules;
 using PointsMall.Grains.Orders;
+using PointsMall.Payments;
 using PointsMall.Grains.Tests.Support;
 using PointsMall.Testing;
 using Xunit;

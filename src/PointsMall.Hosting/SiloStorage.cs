@@ -1,10 +1,12 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using PointsMall.Actors;
 using PointsMall.Actors.Hosting;
 using PointsMall.Grains;
 using PointsMall.Storage.PostgreSql;
 using PointsMall.Storage.Sqlite;
 
-namespace PointsMall.Silo;
+namespace PointsMall.Hosting;
 
 /// <summary>
 /// The silo every host runs (the silo process, and the API when it co-hosts one): the product's grains over the

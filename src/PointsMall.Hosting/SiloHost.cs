@@ -1,10 +1,14 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PointsMall.Actors.Remoting;
-using PointsMall.Actors.Storage;
+using PointsMall.Storage;
 
-namespace PointsMall.Silo;
+namespace PointsMall.Hosting;
 
 /// <summary>
 /// The silo process: the silo (<see cref="SiloStorage"/>), the gateway API nodes call over HTTP/2
@@ -47,8 +51,8 @@ public static class SiloHost
     }
 }
 
-/// <summary>Readiness includes storage: a silo that cannot reach its store should not get calls.</summary>
-internal sealed class StoreHealthCheck(IGrainStore store) : IHealthCheck
+/// <summary>Readiness includes storage: a node that cannot reach its store should not get calls.</summary>
+public sealed class StoreHealthCheck(IGrainStore store) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -1,4 +1,4 @@
-namespace PointsMall.Actors.Storage;
+namespace PointsMall.Storage;
 
 /// <summary>
 /// Durable storage under the runtime: grain state rows, the event outbox, stream checkpoints, reminders and
@@ -24,7 +24,7 @@ public interface IGrainStore : IAsyncDisposable
     Task InitializeAsync(CancellationToken cancellationToken);
 
     /// <summary>Reads a grain's stored state, or <c>null</c> when it has none.</summary>
-    Task<StoredState?> ReadStateAsync(GrainId grain, CancellationToken cancellationToken);
+    Task<StoredState?> ReadStateAsync(StateKey grain, CancellationToken cancellationToken);
 
     /// <summary>Applies a whole batch in one transaction (see the type's remarks).</summary>
     Task<CommitResult> CommitAsync(CommitBatch batch, CancellationToken cancellationToken);
@@ -42,7 +42,7 @@ public interface IGrainStore : IAsyncDisposable
     Task<IReadOnlyList<ReminderRecord>> ReadDueRemindersAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken);
 
     /// <summary>The reminders registered by one grain.</summary>
-    Task<IReadOnlyList<ReminderRecord>> ReadRemindersAsync(GrainId grain, CancellationToken cancellationToken);
+    Task<IReadOnlyList<ReminderRecord>> ReadRemindersAsync(StateKey grain, CancellationToken cancellationToken);
 
     /// <summary>
     /// One page of a grain index: entries matching every given filter (partition and tag exactly, text as a
@@ -80,7 +80,7 @@ public sealed record CommitBatch(
     {
         if (States.Count > 1)
         {
-            var grains = new HashSet<GrainId>(States.Count);
+            var grains = new HashSet<StateKey>(States.Count);
             foreach (var write in States)
             {
                 if (!grains.Add(write.Grain))
@@ -92,7 +92,7 @@ public sealed record CommitBatch(
 
         if (Reminders.Count > 1)
         {
-            var reminders = new HashSet<(GrainId, string)>(Reminders.Count);
+            var reminders = new HashSet<(StateKey, string)>(Reminders.Count);
             foreach (var write in Reminders)
             {
                 if (!reminders.Add((write.Grain, write.Name)))
@@ -120,7 +120,7 @@ public sealed record CommitBatch(
 /// A fenced state write: applies only when the stored version is <paramref name="ExpectedVersion"/>
 /// (0: the row must not exist) and leaves the row at <paramref name="NewVersion"/>.
 /// </summary>
-public readonly record struct StateWrite(GrainId Grain, long ExpectedVersion, long NewVersion, byte[] Payload);
+public readonly record struct StateWrite(StateKey Grain, long ExpectedVersion, long NewVersion, byte[] Payload);
 
 /// <summary>An event for the outbox. The store gives it the next sequence number, in batch order.</summary>
 public readonly record struct EventAppend(string Stream, string EventType, byte[] Payload, DateTimeOffset Timestamp);
@@ -129,7 +129,7 @@ public readonly record struct EventAppend(string Stream, string EventType, byte[
 public sealed record StoredEvent(long Sequence, string Stream, string EventType, byte[] Payload, DateTimeOffset Timestamp);
 
 /// <summary>A durable reminder as stored.</summary>
-public sealed record ReminderRecord(GrainId Grain, string Name, DateTimeOffset DueAt, TimeSpan? Period);
+public sealed record ReminderRecord(StateKey Grain, string Name, DateTimeOffset DueAt, TimeSpan? Period);
 
 public enum ReminderWriteKind
 {
@@ -154,7 +154,7 @@ public enum ReminderWriteKind
 
 /// <summary>A change to the reminder table, committed in the same transaction as the state it goes with.</summary>
 public readonly record struct ReminderWrite(
-    GrainId Grain,
+    StateKey Grain,
     string Name,
     ReminderWriteKind Kind,
     DateTimeOffset DueAt,
@@ -185,7 +185,7 @@ public sealed record IndexRow(string Key, string? Partition, string? Tag, long S
 public sealed record IndexPage(IReadOnlyList<IndexRow> Rows, int Total);
 
 /// <summary>The outcome of <see cref="IGrainStore.CommitAsync"/>: empty conflicts means everything was written.</summary>
-public sealed record CommitResult(IReadOnlyList<GrainId> Conflicts)
+public sealed record CommitResult(IReadOnlyList<StateKey> Conflicts)
 {
     public static CommitResult Committed { get; } = new([]);
 

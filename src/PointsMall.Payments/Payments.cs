@@ -5,7 +5,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace PointsMall.Grains.Orders;
+namespace PointsMall.Payments;
 
 /// <summary>
 /// The cash side of a points + cash order. The order grain creates one payment per order (idempotent by order

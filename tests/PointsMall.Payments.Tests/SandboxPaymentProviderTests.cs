@@ -1,11 +1,10 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using PointsMall.Grains.Orders;
 using Xunit;
 
-namespace PointsMall.Grains.Tests.Orders;
+namespace PointsMall.Payments.Tests;
 
-public sealed class PaymentProviderTests
+public sealed class SandboxPaymentProviderTests
 {
     private static readonly DateTimeOffset PaidAt = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
 

@@ -1,4 +1,4 @@
-namespace PointsMall.Actors.Storage;
+namespace PointsMall.Storage;
 
 /// <summary>
 /// A process-local <see cref="IGrainStore"/> with the same semantics as the durable stores (fencing,
@@ -12,17 +12,17 @@ namespace PointsMall.Actors.Storage;
 public sealed class InMemoryGrainStore : IGrainStore
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<GrainId, StoredState> _states = [];
+    private readonly Dictionary<StateKey, StoredState> _states = [];
     private readonly List<StoredEvent> _events = [];
     private readonly Dictionary<string, long> _checkpoints = new(StringComparer.Ordinal);
-    private readonly Dictionary<(GrainId Grain, string Name), ReminderRecord> _reminders = [];
+    private readonly Dictionary<(StateKey Grain, string Name), ReminderRecord> _reminders = [];
     private readonly Dictionary<(string Index, string Key), IndexEntry> _indexes = [];
 
     public string Name => "memory";
 
     public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task<StoredState?> ReadStateAsync(GrainId grain, CancellationToken cancellationToken)
+    public Task<StoredState?> ReadStateAsync(StateKey grain, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
@@ -43,7 +43,7 @@ public sealed class InMemoryGrainStore : IGrainStore
         lock (_lock)
         {
             // Check every fence before touching anything, so a refused batch leaves no trace.
-            List<GrainId>? conflicts = null;
+            List<StateKey>? conflicts = null;
             foreach (var write in batch.States)
             {
                 var current = _states.TryGetValue(write.Grain, out var stored) ? stored.Version : 0;
@@ -160,7 +160,7 @@ public sealed class InMemoryGrainStore : IGrainStore
         }
     }
 
-    public Task<IReadOnlyList<ReminderRecord>> ReadRemindersAsync(GrainId grain, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ReminderRecord>> ReadRemindersAsync(StateKey grain, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
