@@ -1,0 +1,75 @@
+namespace PointsMall.GroupCommit.Tests.Support;
+
+/// <summary>
+/// What the test grains report from inside the silo (a write queued, a change made, a read taken, callers inside a
+/// change at once), and waits on those reports: tests synchronise on what happened, never on time.
+/// </summary>
+public sealed class Probe
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private readonly Lock _lock = new();
+    private readonly List<(string Kind, string Key, long Value)> _seen = [];
+    private readonly List<(Func<(string Kind, string Key, long Value), bool> Match, TaskCompletionSource Done)> _waiters = [];
+    private int _maxInside;
+
+    public int MaxInside => Volatile.Read(ref _maxInside);
+
+    public void Queued(string key) => Report("queued", key, 0);
+
+    public void Changed(string key, long value) => Report("changed", key, value);
+
+    public void Read(string key, long value) => Report("read", key, value);
+
+    public void Inside(int callers)
+    {
+        int seen;
+        while (callers > (seen = Volatile.Read(ref _maxInside)) && Interlocked.CompareExchange(ref _maxInside, callers, seen) != seen)
+        {
+        }
+    }
+
+    public Task WhenQueuedAsync(string key) => WhenAsync(e => e.Kind == "queued" && e.Key == key, $"a write of counter '{key}' to be queued");
+
+    public Task WhenChangedAsync(string key, long value) => WhenAsync(e => e.Kind == "changed" && e.Key == key && e.Value == value, $"hot counter '{key}' to reach {value} in memory");
+
+    public Task WhenReadAsync(string key) => WhenAsync(e => e.Kind == "read" && e.Key == key, $"a read of hot counter '{key}'");
+
+    private void Report(string kind, string key, long value)
+    {
+        List<TaskCompletionSource> done = [];
+        lock (_lock)
+        {
+            var report = (kind, key, value);
+            _seen.Add(report);
+            _waiters.RemoveAll(w =>
+            {
+                if (!w.Match(report))
+                {
+                    return false;
+                }
+
+                done.Add(w.Done);
+                return true;
+            });
+        }
+
+        done.ForEach(d => d.TrySetResult());
+    }
+
+    private Task WhenAsync(Func<(string Kind, string Key, long Value), bool> match, string what)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            if (_seen.Any(match))
+            {
+                return Task.CompletedTask;
+            }
+
+            _waiters.Add((match, done));
+        }
+
+        return Waits.For(done.Task, Timeout, what);
+    }
+}
