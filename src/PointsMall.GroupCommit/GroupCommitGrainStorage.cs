@@ -40,6 +40,9 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, ILifecycleParticipa
         _queue = new CommitQueue(store, options.MaxBatchSize, logger);
     }
 
+    /// <summary>Called when a write has joined the queue (tests synchronise on it: Orleans may queue a grain's write before it reaches the provider).</summary>
+    internal Action<StateKey>? WriteQueued { get; set; }
+
     /// <summary>The store under this provider (for health checks and index queries).</summary>
     public IGrainStore Store => _store;
 
@@ -92,7 +95,12 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, ILifecycleParticipa
         return WriteAsync(stateName, grainId, grainState, [], exists: false);
     }
 
-    public ValueTask DisposeAsync() => _queue.DisposeAsync();
+    /// <summary>Lets the queued writes finish, then closes the store this provider was given (it owns it).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _queue.DisposeAsync().ConfigureAwait(false);
+        await _store.DisposeAsync().ConfigureAwait(false);
+    }
 
     private async Task WriteAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, byte[] payload, bool exists)
     {
@@ -106,7 +114,9 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, ILifecycleParticipa
         WriteOutcome outcome;
         try
         {
-            outcome = await _queue.EnqueueAsync(new QueuedWrite(key, expected, payload, events, indexes)).ConfigureAwait(true);
+            var queued = _queue.EnqueueAsync(new QueuedWrite(key, expected, payload, events, indexes));
+            WriteQueued?.Invoke(key);
+            outcome = await queued.ConfigureAwait(true);
         }
         catch (GrainStorageCommitException ex)
         {

@@ -25,7 +25,7 @@ public sealed class GroupCommitStorageTests(MemoryClusterFixture cluster) : IDis
         var adds = keys.Select(k => cluster.Client.GetGrain<ICounterGrain>(k).AddAsync(2)).ToList();
         foreach (var key in keys)
         {
-            await cluster.Probe.WhenQueuedAsync(key);
+            await cluster.Probe.WhenQueuedAsync(key, writes: 1);
         }
 
         Assert.All(adds, a => Assert.False(a.IsCompleted, "A write was acknowledged while its commit could not have happened."));
@@ -71,8 +71,8 @@ public sealed class GroupCommitStorageTests(MemoryClusterFixture cluster) : IDis
         await hold.Entered;
         var x = Counter("x").AddAsync(10);
         var y = Counter("y").AddAsync(20);
-        await cluster.Probe.WhenQueuedAsync(Key("x"));
-        await cluster.Probe.WhenQueuedAsync(Key("y"));
+        await cluster.Probe.WhenQueuedAsync(Key("x"), writes: 2);
+        await cluster.Probe.WhenQueuedAsync(Key("y"), writes: 2);
         cluster.Store.FailNextCommit();
         hold.Release();
         await blocker;

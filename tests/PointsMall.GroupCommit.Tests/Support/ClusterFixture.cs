@@ -31,6 +31,7 @@ public class ClusterFixture(Func<IGrainStore> store) : IAsyncLifetime
         builder.ConfigureSilo((_, silo) => silo.AddGroupCommitGrainStorage(GrainsUnderTest.Storage, _ => Store));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
+        Storage.WriteQueued = key => Probe.Queued(key.Key);
     }
 
     public async Task DisposeAsync()

@@ -10,7 +10,7 @@ public sealed class Probe
 
     private readonly Lock _lock = new();
     private readonly List<(string Kind, string Key, long Value)> _seen = [];
-    private readonly List<(Func<(string Kind, string Key, long Value), bool> Match, TaskCompletionSource Done)> _waiters = [];
+    private readonly List<(Func<List<(string Kind, string Key, long Value)>, bool> Condition, TaskCompletionSource Done)> _waiters = [];
     private int _maxInside;
 
     public int MaxInside => Volatile.Read(ref _maxInside);
@@ -29,22 +29,24 @@ public sealed class Probe
         }
     }
 
-    public Task WhenQueuedAsync(string key) => WhenAsync(e => e.Kind == "queued" && e.Key == key, $"a write of counter '{key}' to be queued");
+    /// <summary>Completes once <paramref name="writes"/> state writes of the grain have joined the commit queue in all.</summary>
+    public Task WhenQueuedAsync(string key, int writes) =>
+        WhenAsync(seen => seen.Count(e => e.Kind == "queued" && e.Key == key) >= writes, $"{writes} state write(s) of grain '{key}' to join the commit queue");
 
-    public Task WhenChangedAsync(string key, long value) => WhenAsync(e => e.Kind == "changed" && e.Key == key && e.Value == value, $"hot counter '{key}' to reach {value} in memory");
+    public Task WhenChangedAsync(string key, long value) =>
+        WhenAsync(seen => seen.Any(e => e.Kind == "changed" && e.Key == key && e.Value == value), $"hot counter '{key}' to reach {value} in memory");
 
-    public Task WhenReadAsync(string key) => WhenAsync(e => e.Kind == "read" && e.Key == key, $"a read of hot counter '{key}'");
+    public Task WhenReadAsync(string key) => WhenAsync(seen => seen.Any(e => e.Kind == "read" && e.Key == key), $"a read of hot counter '{key}'");
 
     private void Report(string kind, string key, long value)
     {
         List<TaskCompletionSource> done = [];
         lock (_lock)
         {
-            var report = (kind, key, value);
-            _seen.Add(report);
+            _seen.Add((kind, key, value));
             _waiters.RemoveAll(w =>
             {
-                if (!w.Match(report))
+                if (!w.Condition(_seen))
                 {
                     return false;
                 }
@@ -57,17 +59,17 @@ public sealed class Probe
         done.ForEach(d => d.TrySetResult());
     }
 
-    private Task WhenAsync(Func<(string Kind, string Key, long Value), bool> match, string what)
+    private Task WhenAsync(Func<List<(string Kind, string Key, long Value)>, bool> condition, string what)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {
-            if (_seen.Any(match))
+            if (condition(_seen))
             {
                 return Task.CompletedTask;
             }
 
-            _waiters.Add((match, done));
+            _waiters.Add((condition, done));
         }
 
         return Waits.For(done.Task, Timeout, what);
