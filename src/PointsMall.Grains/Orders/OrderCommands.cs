@@ -1,0 +1,109 @@
+using PointsMall.Contracts.Members;
+using PointsMall.Contracts.Orders;
+using PointsMall.Domain.Catalog;
+using PointsMall.Domain.Common;
+using PointsMall.Domain.Rules;
+
+namespace PointsMall.Grains.Orders;
+
+/// <summary>
+/// Reads the commands that start or cancel an order: what is refused before anything is recorded, and what the
+/// order copies from the member and the product when it is placed.
+/// </summary>
+internal static class OrderCommands
+{
+    private const int MaxQuantity = 99;
+    private const string PaymentPoints = "points";
+    private const string PaymentPointsCash = "points_cash";
+
+    /// <summary>The checks that need neither the member nor the product.</summary>
+    public static Refusal? Validate(PlaceOrder command)
+    {
+        if (string.IsNullOrWhiteSpace(command.MemberId) || string.IsNullOrWhiteSpace(command.ProductId))
+        {
+            return new Refusal(RefusalCode.ValidationFailed, "member_and_product_required");
+        }
+
+        if (command.Quantity is < 1 or > MaxQuantity)
+        {
+            return new Refusal(RefusalCode.ValidationFailed, "quantity_must_be_1_to_99");
+        }
+
+        return command.Payment is PaymentPoints or PaymentPointsCash
+            ? null
+            : new Refusal(RefusalCode.ValidationFailed, "payment_must_be_points_or_points_cash");
+    }
+
+    public static Refusal? Validate(PlacePrizeOrder command) =>
+        string.IsNullOrWhiteSpace(command.MemberId) || string.IsNullOrWhiteSpace(command.ProductId)
+            ? new Refusal(RefusalCode.ValidationFailed, "member_and_product_required")
+            : null;
+
+    /// <summary>The payment kind the member chose must match the product's price (cash part or none).</summary>
+    public static Refusal? CheckPayment(PlaceOrder command, Product product)
+    {
+        var hasCash = product.Price.CashFen > 0;
+        if (command.Payment == PaymentPointsCash && !hasCash)
+        {
+            return new Refusal(RefusalCode.ValidationFailed, "product_has_no_cash_price");
+        }
+
+        if (command.Payment == PaymentPoints && hasCash)
+        {
+            return new Refusal(RefusalCode.ValidationFailed, "product_requires_points_cash");
+        }
+
+        return null;
+    }
+
+    /// <summary>The state a new order is recorded with: the command, and what it copies from the member and the product.</summary>
+    public static OrderState Placing(OrderState state, PlaceOrder command, MemberView member, Product product) => state with
+    {
+        Command = command,
+        ProductName = product.Name,
+        MemberTier = ParseTier(member.Tier),
+        ShippingAddress = ShippingAddress(command, member, product),
+        PurchaseLimit = product.EffectivePerMemberLimit,
+    };
+
+    /// <summary>Where a physical order ships: the chosen address, else the default one, else the first.</summary>
+    private static ShippingAddressView? ShippingAddress(PlaceOrder command, MemberView member, Product product)
+    {
+        if (product.Category != ProductCategory.Physical)
+        {
+            return null;
+        }
+
+        // The address is copied onto the order: editing the address book later must not redirect a parcel.
+        var chosen = command.AddressId is { } addressId
+            ? member.Addresses.FirstOrDefault(a => a.Id == addressId)
+            : member.Addresses.FirstOrDefault(a => a.IsDefault) ?? (member.Addresses.Count > 0 ? member.Addresses[0] : null);
+
+        // An id the address book does not hold (removed meanwhile) leaves the order without one: the API checks
+        // the id up front, and an operator can still ship after contacting the member.
+        return chosen is null ? null : new ShippingAddressView(chosen.Id, chosen.Recipient, chosen.Phone, chosen.Region, chosen.Detail);
+    }
+
+    /// <summary>The reason recorded with a cancellation: the caller's, else who cancelled.</summary>
+    public static string CancelReason(CancelOrder command) =>
+        string.IsNullOrWhiteSpace(command.Reason)
+            ? command.MemberId is null ? "cancelled_by_operator" : "cancelled_by_member"
+            : command.Reason.Trim();
+
+    /// <summary>The member view's tier: the enum name, or the Chinese name the seeds use.</summary>
+    public static Tier ParseTier(string? tier)
+    {
+        if (Enum.TryParse<Tier>(tier, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
+        {
+            return parsed;
+        }
+
+        return tier switch
+        {
+            not null when tier.StartsWith("钻石", StringComparison.Ordinal) => Tier.Diamond,
+            not null when tier.StartsWith("金卡", StringComparison.Ordinal) => Tier.Gold,
+            not null when tier.StartsWith("银卡", StringComparison.Ordinal) => Tier.Silver,
+            _ => Tier.Regular,
+        };
+    }
+}

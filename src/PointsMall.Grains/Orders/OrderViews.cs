@@ -1,0 +1,55 @@
+using PointsMall.Contracts.Common;
+using PointsMall.Contracts.Orders;
+using PointsMall.Domain.Common;
+using PointsMall.Domain.Orders;
+
+namespace PointsMall.Grains.Orders;
+
+/// <summary>What callers and the order index see of an order's state.</summary>
+internal static class OrderViews
+{
+    public static OrderView? View(OrderState state)
+    {
+        if (state.Order is not { } o)
+        {
+            return null;
+        }
+
+        return new OrderView(
+            o.Id,
+            o.MemberId,
+            o.ProductId,
+            state.ProductName,
+            o.Quantity,
+            o.PointsTotal,
+            o.CashTotalFen,
+            o.Status.ToString(),
+            o.Step.ToString(),
+            o.CreatedAt,
+            o.PaymentDeadline,
+            o.Shipment?.Carrier,
+            o.Shipment?.TrackingNumber,
+            o.FulfilmentCode,
+            o.CancelReason?.Detail,
+            [.. o.History.Select(h => new OrderStepView(h.Step.ToString(), h.At, h.Detail))])
+        {
+            PaymentReference = o.PaymentReference ?? state.Payment?.Reference,
+            PayUrl = o.Step == SagaStep.AwaitingPayment ? state.Payment?.PayUrl : null,
+            ShippingAddress = state.ShippingAddress,
+            IsPrize = state.IsPrize,
+            UpdatedAt = o.History[^1].At,
+        };
+    }
+
+    /// <summary>The order with the refusal that cancelled it while it was placed, if any: what a place (or its retry) answers.</summary>
+    public static OrderResult Placed(OrderState state) =>
+        new(View(state), state.PlaceRefusal is { } refusal ? Problem.From(refusal) : null);
+
+    /// <summary>A refusal without an order: there is none, or the caller may not see it.</summary>
+    public static OrderResult Refused(Refusal refusal) => new(null, Problem.From(refusal));
+
+    /// <summary>The order's entry in the order index under the given status.</summary>
+    public static OrderSummary Summary(Order order, string productName, string status) =>
+        new(order.Id, order.MemberId, order.ProductId, productName, order.Quantity,
+            order.PointsTotal, order.CashTotalFen, status, order.CreatedAt, order.History[^1].At);
+}
