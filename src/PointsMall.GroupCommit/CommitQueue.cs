@@ -35,6 +35,9 @@ internal sealed partial class CommitQueue : IAsyncDisposable
         _writer = Task.Run(WriteLoopAsync);
     }
 
+    /// <summary>Raised on the writer loop after a commit that carried events; handlers must return at once.</summary>
+    public event Action? EventsCommitted;
+
     /// <summary>Transactions committed so far, and the writes they carried (their ratio is the batching achieved).</summary>
     public (long Commits, long Writes) Statistics => (Interlocked.Read(ref _commits), Interlocked.Read(ref _writes));
 
@@ -64,6 +67,7 @@ internal sealed partial class CommitQueue : IAsyncDisposable
             var batch = new List<QueuedWrite>(Math.Min(_maxBatchSize, 64));
             var states = new HashSet<StateKey>();
             var entries = new HashSet<(string, string)>();
+            var reminders = new HashSet<(StateKey, string)>();
             var next = new List<QueuedWrite>();
             foreach (var write in carried)
             {
@@ -83,16 +87,28 @@ internal sealed partial class CommitQueue : IAsyncDisposable
 
             void Take(QueuedWrite write)
             {
-                if (batch.Count >= _maxBatchSize || states.Contains(write.Key) || write.Indexes.Any(i => entries.Contains((i.Index, i.Key))))
+                if (batch.Count >= _maxBatchSize
+                    || (write.Key is { } taken && states.Contains(taken))
+                    || write.Indexes.Any(i => entries.Contains((i.Index, i.Key)))
+                    || write.Reminders.Any(r => reminders.Contains((r.Grain, r.Name))))
                 {
                     next.Add(write);
                     return;
                 }
 
-                states.Add(write.Key);
+                if (write.Key is { } key)
+                {
+                    states.Add(key);
+                }
+
                 foreach (var index in write.Indexes)
                 {
                     entries.Add((index.Index, index.Key));
+                }
+
+                foreach (var reminder in write.Reminders)
+                {
+                    reminders.Add((reminder.Grain, reminder.Name));
                 }
 
                 batch.Add(write);
@@ -116,7 +132,7 @@ internal sealed partial class CommitQueue : IAsyncDisposable
                 LogCommitFailed(_logger, ex, batch.Count);
                 foreach (var write in batch)
                 {
-                    write.Completion.TrySetException(new GrainStorageCommitException($"The batch holding the write of {write.Key} failed to commit; nothing of it is durable.", ex));
+                    write.Completion.TrySetException(new GrainStorageCommitException($"The batch holding the write of {write.Key?.ToString() ?? "reminders"} failed to commit; nothing of it is durable.", ex));
                 }
 
                 return;
@@ -126,6 +142,11 @@ internal sealed partial class CommitQueue : IAsyncDisposable
             {
                 Interlocked.Increment(ref _commits);
                 Interlocked.Add(ref _writes, batch.Count);
+                if (batch.Any(w => w.Events.Count > 0))
+                {
+                    EventsCommitted?.Invoke();
+                }
+
                 foreach (var write in batch)
                 {
                     write.Completion.TrySetResult(WriteOutcome.Committed);
@@ -136,25 +157,29 @@ internal sealed partial class CommitQueue : IAsyncDisposable
 
             // Fenced out: another activation wrote those grains. Refuse them alone and commit the rest again.
             var conflicts = result.Conflicts.ToHashSet();
-            foreach (var write in batch.Where(w => conflicts.Contains(w.Key)))
+            foreach (var write in batch.Where(w => w.Key is { } key && conflicts.Contains(key)))
             {
-                LogVersionConflict(_logger, write.Key.ToString(), write.ExpectedVersion);
+                LogVersionConflict(_logger, write.Key!.Value.ToString(), write.ExpectedVersion);
                 write.Completion.TrySetResult(WriteOutcome.VersionConflict);
             }
 
-            batch.RemoveAll(w => conflicts.Contains(w.Key));
+            batch.RemoveAll(w => w.Key is { } key && conflicts.Contains(key));
         }
     }
 
     private static CommitBatch ToCommitBatch(List<QueuedWrite> batch)
     {
-        var states = new StateWrite[batch.Count];
+        var states = new List<StateWrite>(batch.Count);
         List<EventAppend>? events = null;
         List<IndexWrite>? indexes = null;
-        for (var i = 0; i < batch.Count; i++)
+        List<ReminderWrite>? reminders = null;
+        foreach (var write in batch)
         {
-            var write = batch[i];
-            states[i] = new StateWrite(write.Key, write.ExpectedVersion, write.ExpectedVersion + 1, write.Payload);
+            if (write.Key is { } key)
+            {
+                states.Add(new StateWrite(key, write.ExpectedVersion, write.ExpectedVersion + 1, write.Payload));
+            }
+
             if (write.Events.Count > 0)
             {
                 (events ??= []).AddRange(write.Events);
@@ -164,9 +189,14 @@ internal sealed partial class CommitQueue : IAsyncDisposable
             {
                 (indexes ??= []).AddRange(write.Indexes);
             }
+
+            if (write.Reminders.Count > 0)
+            {
+                (reminders ??= []).AddRange(write.Reminders);
+            }
         }
 
-        return new CommitBatch(states, events ?? [], [], indexes ?? []);
+        return new CommitBatch(states, events ?? [], reminders ?? [], indexes ?? []);
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "A group commit of {Count} writes failed; every writer is told and the activations reload")]
@@ -176,10 +206,19 @@ internal sealed partial class CommitQueue : IAsyncDisposable
     private static partial void LogVersionConflict(ILogger logger, string key, long version);
 }
 
-/// <summary>One grain's state write, with the events and index entries that go with it.</summary>
-internal sealed class QueuedWrite(StateKey key, long expectedVersion, byte[] payload, IReadOnlyList<EventAppend> events, IReadOnlyList<IndexWrite> indexes)
+/// <summary>
+/// One grain's state write, with the events and index entries that go with it; or, without a state
+/// (<see cref="Key"/> null), reminder rows written for Orleans' reminder service.
+/// </summary>
+internal sealed class QueuedWrite(
+    StateKey? key,
+    long expectedVersion,
+    byte[] payload,
+    IReadOnlyList<EventAppend> events,
+    IReadOnlyList<IndexWrite> indexes,
+    IReadOnlyList<ReminderWrite>? reminders = null)
 {
-    public StateKey Key { get; } = key;
+    public StateKey? Key { get; } = key;
 
     public long ExpectedVersion { get; } = expectedVersion;
 
@@ -188,6 +227,8 @@ internal sealed class QueuedWrite(StateKey key, long expectedVersion, byte[] pay
     public IReadOnlyList<EventAppend> Events { get; } = events;
 
     public IReadOnlyList<IndexWrite> Indexes { get; } = indexes;
+
+    public IReadOnlyList<ReminderWrite> Reminders { get; } = reminders ?? [];
 
     /// <summary>Completed off the writer loop, so callers' continuations never run on it.</summary>
     public TaskCompletionSource<WriteOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

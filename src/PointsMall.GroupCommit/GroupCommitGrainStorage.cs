@@ -43,6 +43,13 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, ILifecycleParticipa
     /// <summary>Called when a write has joined the queue (tests synchronise on it: Orleans may queue a grain's write before it reaches the provider).</summary>
     internal Action<StateKey>? WriteQueued { get; set; }
 
+    /// <summary>Raised after a commit that carried outbox events (the outbox readers wake on it).</summary>
+    internal event Action? EventsCommitted
+    {
+        add => _queue.EventsCommitted += value;
+        remove => _queue.EventsCommitted -= value;
+    }
+
     /// <summary>The store under this provider (for health checks and index queries).</summary>
     public IGrainStore Store => _store;
 
@@ -93,6 +100,12 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, ILifecycleParticipa
     {
         ArgumentNullException.ThrowIfNull(grainState);
         return WriteAsync(stateName, grainId, grainState, [], exists: false);
+    }
+
+    /// <summary>Writes reminder rows through the same single writer as the states (the store allows only one).</summary>
+    internal async Task CommitRemindersAsync(IReadOnlyList<ReminderWrite> reminders)
+    {
+        await _queue.EnqueueAsync(new QueuedWrite(null, 0, [], [], [], reminders)).ConfigureAwait(false);
     }
 
     /// <summary>Lets the queued writes finish, then closes the store this provider was given (it owns it).</summary>

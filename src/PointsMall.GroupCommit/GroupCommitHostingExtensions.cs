@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime.Hosting;
 using PointsMall.Storage;
@@ -21,7 +20,61 @@ public static class GroupCommitHostingExtensions
         configure?.Invoke(options);
         silo.Services.AddGrainStorage(name, (sp, key) => new GroupCommitGrainStorage(
             key, store(sp), options, sp.GetRequiredService<IGrainContextAccessor>(), sp.GetRequiredService<ILogger<GroupCommitGrainStorage>>()));
-        silo.Services.TryAddSingleton<IAttributeToFactoryMapper<PipelinedStateAttribute>, PipelinedStateAttributeMapper>();
+        if (!silo.Services.Any(s => s.ServiceType == typeof(IAttributeToFactoryMapper<PipelinedStateAttribute>)))
+        {
+            silo.Services.AddSingleton<IAttributeToFactoryMapper<PipelinedStateAttribute>, PipelinedStateAttributeMapper>();
+            silo.AddIncomingGrainCallFilter<TurnCommitFilter>();
+        }
         return silo;
     }
+
+    /// <summary>
+    /// Delivers the outbox of the group-commit storage named <paramref name="storageName"/> to the subscriptions added
+    /// with <see cref="AddOutboxSubscription"/>, and registers <see cref="IGrainIndex"/> over its indexes.
+    /// </summary>
+    public static ISiloBuilder UseGroupCommitOutbox(this ISiloBuilder silo, string storageName, Action<OutboxOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentException.ThrowIfNullOrEmpty(storageName);
+        var options = new OutboxOptions();
+        configure?.Invoke(options);
+        silo.Services.AddSingleton(sp => new OutboxDispatcher(
+            StorageNamed(sp, storageName),
+            [.. sp.GetServices<OutboxSubscription>()],
+            options,
+            sp,
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<ILogger<OutboxDispatcher>>()));
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<OutboxDispatcher>());
+        silo.Services.AddSingleton<IGrainIndex>(sp => new GrainIndex(StorageNamed(sp, storageName)));
+        return silo;
+    }
+
+    /// <summary>
+    /// Subscribes <paramref name="handler"/> to every stream of <paramref name="streamNamespace"/> in the outbox.
+    /// <paramref name="name"/> keys the durable checkpoint: never rename it.
+    /// </summary>
+    public static ISiloBuilder AddOutboxSubscription(this ISiloBuilder silo, string name, string streamNamespace, Func<IServiceProvider, StreamEvent, CancellationToken, Task> handler)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.Services.AddSingleton(new OutboxSubscription(name, streamNamespace, handler));
+        return silo;
+    }
+
+    /// <summary>
+    /// Keeps Orleans' reminders in the store of the group-commit storage named <paramref name="storageName"/> (its
+    /// reminder rows), so they survive restarts wherever the grain states do.
+    /// </summary>
+    public static ISiloBuilder UseGroupCommitReminders(this ISiloBuilder silo, string storageName)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentException.ThrowIfNullOrEmpty(storageName);
+        silo.AddReminders();
+        silo.Services.AddSingleton<IReminderTable>(sp => new StoreReminderTable(StorageNamed(sp, storageName)));
+        return silo;
+    }
+
+    private static GroupCommitGrainStorage StorageNamed(IServiceProvider services, string name) =>
+        services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(name) as GroupCommitGrainStorage
+        ?? throw new InvalidOperationException($"The grain storage '{name}' is not a group-commit storage (AddGroupCommitGrainStorage).");
 }

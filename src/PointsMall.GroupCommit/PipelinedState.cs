@@ -1,5 +1,8 @@
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Timers;
 
 namespace PointsMall.GroupCommit;
 
@@ -61,7 +64,14 @@ internal sealed class PipelinedStateAttributeMapper : IAttributeToFactoryMapper<
     {
         // Orleans' factory reads the state before OnActivateAsync and handles migration, as for [PersistentState].
         var inner = context.ActivationServices.GetRequiredService<IPersistentStateFactory>().Create<TState>(context, configuration);
-        return new PipelinedState<TState>(inner, context);
+        var state = new PipelinedState<TState>(inner, context);
+        if (context.GetComponent<ITurn>() is not null)
+        {
+            throw new InvalidOperationException($"{context.GrainId} has more than one [PipelinedState]: a call's turn commits one state.");
+        }
+
+        context.SetComponent<ITurn>(state);
+        return state;
     }
 #pragma warning restore CA1859
 }
@@ -72,17 +82,31 @@ internal sealed class PipelinedStateAttributeMapper : IAttributeToFactoryMapper<
 /// touched only on the activation's scheduler. A failed write poisons the pipeline: the callers of that write and of
 /// the next hear of it, every later call fails at once, and the activation is deactivated, so nothing built on the
 /// failed change can become durable later and the next activation reloads what storage holds.
+/// <para>
+/// It is also the activation's turn (<see cref="ITurn"/>): <see cref="TurnCommitFilter"/> marks where a call starts,
+/// puts the state and the staged writes back if the call throws, and commits what the call changed before its reply.
+/// A write that starts mid-call (a saga's durability point) moves the point a throw goes back to: storage already
+/// holds that state.
+/// </para>
 /// </summary>
-internal sealed class PipelinedState<TState>(IPersistentState<TState> inner, IGrainContext context) : IPipelinedState<TState>
+internal sealed partial class PipelinedState<TState>(IPersistentState<TState> inner, IGrainContext context) : IPipelinedState<TState>, ITurn
 {
     private Task? _inFlight;
     private TaskCompletionSource? _next;
     private Exception? _failure;
+    private bool _dirty;
+    private long _writesStarted;
+    private TState _lastWritten = default!;
 
     public TState State
     {
         get => inner.State;
-        set => inner.State = value;
+        set
+        {
+            inner.State = value;
+            _dirty = true;
+            TurnCall.Changed();
+        }
     }
 
     public bool RecordExists => inner.RecordExists;
@@ -91,9 +115,16 @@ internal sealed class PipelinedState<TState>(IPersistentState<TState> inner, IGr
 
     public Task CommitAsync()
     {
+        TurnCall.Synchronised();
         if (_failure is not null)
         {
             return Task.FromException(Refused());
+        }
+
+        if (!_dirty && context.StagedWritesIfAny() is not { IsEmpty: false })
+        {
+            // Nothing new since the last write began: what the caller saw is durable when that write is.
+            return WhenDurableAsync();
         }
 
         if (_inFlight is not null)
@@ -109,17 +140,54 @@ internal sealed class PipelinedState<TState>(IPersistentState<TState> inner, IGr
         return write.Task;
     }
 
-    public Task WhenDurableAsync() =>
-        _failure is not null ? Task.FromException(Refused())
-        : _next?.Task ?? _inFlight ?? Task.CompletedTask;
+    public Task WhenDurableAsync()
+    {
+        TurnCall.Synchronised();
+        return _failure is not null ? Task.FromException(Refused()) : _next?.Task ?? _inFlight ?? Task.CompletedTask;
+    }
+
+    TurnMark ITurn.Begin() => new(_writesStarted, inner.State, _dirty, Staged.Mark(), TurnCall.Start());
+
+    void ITurn.Rollback(TurnMark mark)
+    {
+        if (mark.WritesStarted == _writesStarted)
+        {
+            inner.State = (TState)mark.State!;
+            _dirty = mark.Dirty;
+        }
+        else
+        {
+            inner.State = _lastWritten;
+            _dirty = false;
+        }
+
+        Staged.RollbackTo(mark.Staged);
+    }
+
+    /// <summary>
+    /// What the call's reply waits for: its own changes since it last synchronised (a reentrant grain's other calls
+    /// may have changed the state meanwhile; their writes are theirs to wait for), or, when it changed nothing and never
+    /// synchronised, everything it could have seen.
+    /// </summary>
+    Task ITurn.EndAsync(TurnMark mark) =>
+        mark.Call.Dirty ? CommitAsync()
+        : mark.Call.Synced ? Task.CompletedTask
+        : WhenDurableAsync();
 
     private async Task RunWritesAsync(TaskCompletionSource write)
     {
         while (true)
         {
+            IReadOnlyList<ReminderChange> reminders = [];
             try
             {
+                _dirty = false;
+                _writesStarted++;
+                _lastWritten = inner.State;
+                reminders = Staged.DrainReminders();
+
                 // Back on the activation's scheduler (never ConfigureAwait(false) here): the fields are the activation's.
+                await SetRemindersAsync(reminders).ConfigureAwait(true);
                 await inner.WriteStateAsync().ConfigureAwait(true);
             }
 #pragma warning disable CA1031 // Every failure poisons the pipeline; the callers get the exception.
@@ -136,6 +204,7 @@ internal sealed class PipelinedState<TState>(IPersistentState<TState> inner, IGr
                 return;
             }
 
+            await RemoveRemindersAsync(reminders).ConfigureAwait(true);
             write.TrySetResult();
             if (_next is null)
             {
@@ -150,6 +219,51 @@ internal sealed class PipelinedState<TState>(IPersistentState<TState> inner, IGr
         }
     }
 
+    private async Task SetRemindersAsync(IReadOnlyList<ReminderChange> reminders)
+    {
+        if (!reminders.Any(r => !r.Remove))
+        {
+            return;
+        }
+
+        var registry = context.ActivationServices.GetRequiredService<IReminderRegistry>();
+        var retry = context.ActivationServices.GetRequiredService<IOptions<ReminderOptions>>().Value.MinimumReminderPeriod;
+        var now = Staged.Now;
+        foreach (var reminder in reminders.Where(r => !r.Remove))
+        {
+            var due = reminder.DueAt > now ? reminder.DueAt - now : TimeSpan.Zero;
+            await registry.RegisterOrUpdateReminder(context.GrainId, reminder.Name, due, reminder.Period ?? retry).ConfigureAwait(true);
+        }
+    }
+
+    /// <summary>
+    /// After the write: a reminder that cannot be removed now only fires once more, and every handler checks its state,
+    /// so a failure here is logged, not passed to callers whose change is durable.
+    /// </summary>
+    private async Task RemoveRemindersAsync(IReadOnlyList<ReminderChange> reminders)
+    {
+        foreach (var reminder in reminders.Where(r => r.Remove))
+        {
+            try
+            {
+                var registry = context.ActivationServices.GetRequiredService<IReminderRegistry>();
+                if (await registry.GetReminder(context.GrainId, reminder.Name).ConfigureAwait(true) is { } set)
+                {
+                    await registry.UnregisterReminder(context.GrainId, set).ConfigureAwait(true);
+                }
+            }
+#pragma warning disable CA1031 // See the summary: logged and left to fire once more.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogReminderNotRemoved(context.ActivationServices.GetRequiredService<ILogger<PipelinedState<TState>>>(), ex, reminder.Name, context.GrainId);
+            }
+        }
+    }
+
     private GrainStorageCommitException Refused() =>
         new($"An earlier state write of {context.GrainId} failed; this activation is being deactivated and the next call reloads from storage.", _failure!);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Reminder {Reminder} of {Grain} could not be removed after its state was written; it fires once more")]
+    private static partial void LogReminderNotRemoved(ILogger logger, Exception exception, string reminder, GrainId grain);
 }

@@ -4,9 +4,11 @@ using PointsMall.Storage;
 namespace PointsMall.GroupCommit;
 
 /// <summary>
-/// What an activation's next state write carries besides its state: outbox events and grain-index entries. They are
-/// committed in the same transaction as that state, so a read model or a subscriber is never ahead of (or behind)
-/// the state that produced it; if the write fails, they are dropped with the activation.
+/// What an activation's next state write carries besides its state: outbox events and grain-index entries, committed
+/// in the same transaction as that state (so a read model or a subscriber is never ahead of, or behind, the state
+/// that produced it), and reminder changes, applied around that write by <see cref="IPipelinedState{TState}"/>:
+/// reminders set before the write (a saga step is never durable without the reminder that resumes it), reminders
+/// removed after it (a reminder is never gone while the state that needs it could still be lost).
 /// </summary>
 /// <remarks>
 /// Only the activation's own turns touch it (staging in grain code, draining in the storage's write, which Orleans
@@ -18,17 +20,23 @@ public sealed class StagedWrites
     private readonly TimeProvider _time;
     private List<EventAppend>? _events;
     private Dictionary<(string Index, string Key), IndexWrite>? _indexes;
+    private Dictionary<string, ReminderChange>? _reminders;
+    private long _drains;
 
     internal StagedWrites(TimeProvider time) => _time = time;
 
+    /// <summary>The grain's clock (reminders are staged at absolute times and registered relative to it).</summary>
+    internal DateTimeOffset Now => _time.GetUtcNow();
+
     /// <summary>Whether anything waits for the next state write.</summary>
-    public bool IsEmpty => _events is not { Count: > 0 } && _indexes is not { Count: > 0 };
+    public bool IsEmpty => _events is not { Count: > 0 } && _indexes is not { Count: > 0 } && _reminders is not { Count: > 0 };
 
     /// <summary>Appends an event to <paramref name="stream"/>, serialized now (System.Text.Json, web defaults).</summary>
     public void Publish<TEvent>(string stream, string eventType, TEvent payload)
     {
         ArgumentException.ThrowIfNullOrEmpty(stream);
         ArgumentException.ThrowIfNullOrEmpty(eventType);
+        TurnCall.Changed();
         (_events ??= []).Add(new EventAppend(stream, eventType, JsonSerializer.SerializeToUtf8Bytes(payload, GroupCommitJson.Options), _time.GetUtcNow()));
     }
 
@@ -42,23 +50,83 @@ public sealed class StagedWrites
     /// <summary>Removes an entry from a named index.</summary>
     public void RemoveIndexEntry(string index, string key) => Stage(index, key, null);
 
-    /// <summary>Hands everything staged to the write that is starting, and starts afresh.</summary>
+    /// <summary>
+    /// Sets (or moves) the Orleans reminder <paramref name="name"/> of this grain to fire at <paramref name="dueAt"/>,
+    /// then every <paramref name="period"/>; without a period it fires again only as a retry, until the grain removes
+    /// it. Registered before the next state write; a later change of the same name in this turn replaces it.
+    /// </summary>
+    public void SetReminder(string name, DateTimeOffset dueAt, TimeSpan? period = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        TurnCall.Changed();
+        (_reminders ??= [])[name] = new ReminderChange(name, dueAt, period, Remove: false);
+    }
+
+    /// <summary>Removes the reminder <paramref name="name"/> once the next state write is durable.</summary>
+    public void RemoveReminder(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        TurnCall.Changed();
+        (_reminders ??= [])[name] = new ReminderChange(name, default, null, Remove: true);
+    }
+
+    /// <summary>Where the staged writes stand now, to go back to if the turn that follows throws.</summary>
+    internal StagedMark Mark() => new(
+        _drains,
+        _events?.Count ?? 0,
+        _indexes is { Count: > 0 } ? new(_indexes) : null,
+        _reminders is { Count: > 0 } ? new(_reminders) : null);
+
+    /// <summary>Drops what was staged after <paramref name="mark"/> (what a write took meanwhile is gone already).</summary>
+    internal void RollbackTo(StagedMark mark)
+    {
+        var drained = mark.Drains != _drains;
+        if (_events is not null)
+        {
+            var keep = drained ? 0 : mark.Events;
+            _events.RemoveRange(keep, _events.Count - keep);
+        }
+
+        _indexes = drained ? null : mark.Indexes;
+        _reminders = drained ? null : mark.Reminders;
+    }
+
+    /// <summary>Hands the events and index entries to the write that is starting, and starts afresh.</summary>
     internal (IReadOnlyList<EventAppend> Events, IReadOnlyList<IndexWrite> Indexes) Drain()
     {
         IReadOnlyList<EventAppend> events = _events is { Count: > 0 } ? _events : [];
         IReadOnlyList<IndexWrite> indexes = _indexes is { Count: > 0 } ? [.. _indexes.Values] : [];
         _events = null;
         _indexes = null;
+        _drains++;
         return (events, indexes);
+    }
+
+    /// <summary>Hands the reminder changes to the write that is starting.</summary>
+    internal IReadOnlyList<ReminderChange> DrainReminders()
+    {
+        IReadOnlyList<ReminderChange> reminders = _reminders is { Count: > 0 } ? [.. _reminders.Values] : [];
+        _reminders = null;
+        return reminders;
     }
 
     private void Stage(string index, string key, IndexEntry? entry)
     {
         ArgumentException.ThrowIfNullOrEmpty(index);
         ArgumentException.ThrowIfNullOrEmpty(key);
+        TurnCall.Changed();
         (_indexes ??= [])[(index, key)] = new IndexWrite(index, key, entry);
     }
 }
+
+/// <summary>A reminder to set (at <paramref name="DueAt"/>, every <paramref name="Period"/>) or to remove.</summary>
+internal readonly record struct ReminderChange(string Name, DateTimeOffset DueAt, TimeSpan? Period, bool Remove);
+
+internal sealed record StagedMark(
+    long Drains,
+    int Events,
+    Dictionary<(string Index, string Key), IndexWrite>? Indexes,
+    Dictionary<string, ReminderChange>? Reminders);
 
 public static class GrainContextStagingExtensions
 {

@@ -28,7 +28,15 @@ public class ClusterFixture(Func<IGrainStore> store) : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSiloHost((_, host) => host.Services.AddSingleton(Probe));
-        builder.ConfigureSilo((_, silo) => silo.AddGroupCommitGrainStorage(GrainsUnderTest.Storage, _ => Store));
+        builder.ConfigureSilo((_, silo) => silo
+            .AddGroupCommitGrainStorage(GrainsUnderTest.Storage, _ => Store)
+            .UseGroupCommitReminders(GrainsUnderTest.Storage)
+            .UseGroupCommitOutbox(GrainsUnderTest.Storage)
+            .AddOutboxSubscription("test-turns", TurnGrain.Stream, (services, e, _) =>
+            {
+                services.GetRequiredService<Probe>().Delivered(e.Stream.Key, e.Sequence);
+                return Task.CompletedTask;
+            }));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
         Storage.WriteQueued = key => Probe.Queued(key.Key);

@@ -21,6 +21,26 @@ public sealed class Probe
 
     public void Read(string key, long value) => Report("read", key, value);
 
+    /// <summary>An outbox event delivered to the test subscription (value: its sequence number).</summary>
+    public void Delivered(string key, long sequence) => Report("delivered", key, sequence);
+
+    /// <summary>A reminder received by a test grain.</summary>
+    public void Reminded(string key) => Report("reminded", key, 0);
+
+    /// <summary>The sequence numbers delivered for <paramref name="key"/>'s stream, in delivery order.</summary>
+    public IReadOnlyList<long> DeliveriesOf(string key)
+    {
+        lock (_lock)
+        {
+            return [.. _seen.Where(e => e.Kind == "delivered" && e.Key == key).Select(e => e.Value)];
+        }
+    }
+
+    public Task WhenDeliveredAsync(string key, int events) =>
+        WhenAsync(seen => seen.Count(e => e.Kind == "delivered" && e.Key == key) >= events, $"{events} outbox event(s) of stream '{key}' to reach the subscription");
+
+    public Task WhenRemindedAsync(string key) => WhenAsync(seen => seen.Any(e => e.Kind == "reminded" && e.Key == key), $"grain '{key}' to receive its reminder");
+
     public void Inside(int callers)
     {
         int seen;
