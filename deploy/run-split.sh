@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Runs PointsMall split: one silo process (grains + SQLite under ./data/split) and one API process in the api
-# role forwarding every grain call to it over HTTP/2. Builds once, waits for both to be ready, prints the URLs,
-# and stops both on Ctrl+C.
-#   SILO_PORT (5090), API_PORT (5080), POINTSMALL_GATEWAY_SECRET (generated), CONFIGURATION (Release)
+# Runs PointsMall split: one Orleans silo process (grains + SQLite under ./data/split) and one API process in the
+# api role, an Orleans client of the silo's gateway. Builds once, waits for both to be ready, prints the URLs, and
+# stops both on Ctrl+C.
+#   SILO_PORT (5090, health), GATEWAY_PORT (30000), SILO_CLUSTER_PORT (11111), API_PORT (5080), CONFIGURATION (Release)
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 silo_port="${SILO_PORT:-5090}"
 api_port="${API_PORT:-5080}"
+gateway_port="${GATEWAY_PORT:-30000}"
+cluster_port="${SILO_CLUSTER_PORT:-11111}"
 configuration="${CONFIGURATION:-Release}"
-secret="${POINTSMALL_GATEWAY_SECRET:-$(head -c 18 /dev/urandom | base64 | tr '+/' 'xy')}"
 data="$root/data/split"
 out="$root/artifacts/split"
 mkdir -p "$data"
@@ -40,16 +41,16 @@ wait_ready() { # name url [curl options]
 # Each process runs from its project folder, so it reads its own appsettings.json.
 (cd "$root/src/PointsMall.Silo" && exec dotnet "$out/bin/PointsMall.Silo/$config/PointsMall.Silo.dll" \
   --urls "http://127.0.0.1:$silo_port" \
-  --Storage:Sqlite:Path "$data/pointsmall.db" \
-  --Silo:GatewaySecret "$secret") &
+  --Orleans:SiloPort "$cluster_port" \
+  --Orleans:GatewayPort "$gateway_port" \
+  --Storage:Sqlite:Path "$data/pointsmall.db") &
 pids+=($!)
-wait_ready "silo" "http://127.0.0.1:$silo_port/health/ready" --http2-prior-knowledge
+wait_ready "silo" "http://127.0.0.1:$silo_port/health/ready"
 
 (cd "$root/src/PointsMall.Api" && exec dotnet "$out/bin/PointsMall.Api/$config/PointsMall.Api.dll" \
   --role api \
   --urls "http://127.0.0.1:$api_port" \
-  --Silo:Gateway "http://127.0.0.1:$silo_port" \
-  --Silo:GatewaySecret "$secret" \
+  --Silo:Gateway "127.0.0.1:$gateway_port" \
   --DataProtection:KeysPath "$data/keys") &
 pids+=($!)
 wait_ready "api" "http://127.0.0.1:$api_port/health/ready"
@@ -60,7 +61,8 @@ PointsMall split mode is running.
   Shop and admin console:  http://127.0.0.1:$api_port/
   API docs:                http://127.0.0.1:$api_port/docs
   API health:              http://127.0.0.1:$api_port/health/ready
-  Silo gateway (HTTP/2):   http://127.0.0.1:$silo_port  (curl --http2-prior-knowledge http://127.0.0.1:$silo_port/health/ready)
+  Silo health:             http://127.0.0.1:$silo_port/health/ready
+  Silo Orleans gateway:    127.0.0.1:$gateway_port
 Stop both with Ctrl+C.
 INFO
 wait -n "${pids[@]}"

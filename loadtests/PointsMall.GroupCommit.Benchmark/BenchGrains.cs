@@ -7,6 +7,9 @@ public interface IBenchCounterGrain : IGrainWithStringKey
 {
     [Alias("add")]
     Task<long> AddAsync(long amount);
+
+    [Alias("get")]
+    Task<long> GetAsync();
 }
 
 public sealed record BenchState
@@ -24,6 +27,8 @@ public sealed class AwaitingCounterGrain([PersistentState("state", Stores.Name)]
         await state.WriteStateAsync();
         return state.State.Value;
     }
+
+    public Task<long> GetAsync() => Task.FromResult(state.State.Value);
 }
 
 /// <summary>The pipelined shape: reentrant, changes synchronously, then awaits the write that holds the change.</summary>
@@ -38,6 +43,9 @@ public sealed class PipelinedCounterGrain([PipelinedState("state", Stores.Name)]
         await state.CommitAsync();
         return value;
     }
+
+    // The turn filter holds the reply until what it read is durable (at once here: nothing is in flight).
+    public Task<long> GetAsync() => Task.FromResult(state.State.Value);
 }
 
 public static class Stores

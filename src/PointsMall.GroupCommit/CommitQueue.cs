@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using PointsMall.Storage;
@@ -27,8 +28,11 @@ internal sealed partial class CommitQueue : IAsyncDisposable
     private long _commits;
     private long _writes;
 
-    public CommitQueue(IGrainStore store, int maxBatchSize, ILogger logger)
+    private readonly GroupCommitMetrics? _metrics;
+
+    public CommitQueue(IGrainStore store, int maxBatchSize, ILogger logger, GroupCommitMetrics? metrics = null)
     {
+        _metrics = metrics;
         _store = store;
         _maxBatchSize = maxBatchSize;
         _logger = logger;
@@ -121,6 +125,7 @@ internal sealed partial class CommitQueue : IAsyncDisposable
         while (batch.Count > 0)
         {
             CommitResult result;
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 result = await _store.CommitAsync(ToCommitBatch(batch), CancellationToken.None).ConfigureAwait(false);
@@ -130,6 +135,7 @@ internal sealed partial class CommitQueue : IAsyncDisposable
 #pragma warning restore CA1031
             {
                 LogCommitFailed(_logger, ex, batch.Count);
+                _metrics?.Failed();
                 foreach (var write in batch)
                 {
                     write.Completion.TrySetException(new GrainStorageCommitException($"The batch holding the write of {write.Key?.ToString() ?? "reminders"} failed to commit; nothing of it is durable.", ex));
@@ -140,6 +146,7 @@ internal sealed partial class CommitQueue : IAsyncDisposable
 
             if (result.IsCommitted)
             {
+                _metrics?.Committed(batch.Count, Stopwatch.GetElapsedTime(started));
                 Interlocked.Increment(ref _commits);
                 Interlocked.Add(ref _writes, batch.Count);
                 if (batch.Any(w => w.Events.Count > 0))
@@ -157,6 +164,7 @@ internal sealed partial class CommitQueue : IAsyncDisposable
 
             // Fenced out: another activation wrote those grains. Refuse them alone and commit the rest again.
             var conflicts = result.Conflicts.ToHashSet();
+            _metrics?.Conflicts(conflicts.Count);
             foreach (var write in batch.Where(w => w.Key is { } key && conflicts.Contains(key)))
             {
                 LogVersionConflict(_logger, write.Key!.Value.ToString(), write.ExpectedVersion);

@@ -31,13 +31,13 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, ILifecycleParticipa
     private readonly IGrainContextAccessor _contexts;
     private readonly CommitQueue _queue;
 
-    public GroupCommitGrainStorage(string name, IGrainStore store, GroupCommitOptions options, IGrainContextAccessor contexts, ILogger<GroupCommitGrainStorage> logger)
+    public GroupCommitGrainStorage(string name, IGrainStore store, GroupCommitOptions options, IGrainContextAccessor contexts, ILogger<GroupCommitGrainStorage> logger, GroupCommitMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _name = name;
         _store = store;
         _contexts = contexts;
-        _queue = new CommitQueue(store, options.MaxBatchSize, logger);
+        _queue = new CommitQueue(store, options.MaxBatchSize, logger, metrics);
     }
 
     /// <summary>Called when a write has joined the queue (tests synchronise on it: Orleans may queue a grain's write before it reaches the provider).</summary>
@@ -122,12 +122,15 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, ILifecycleParticipa
 
         // Orleans calls a provider on the activation's scheduler, so the current context is the writer's own.
         var context = _contexts.GrainContext is { } current && current.GrainId == grainId ? current : null;
-        var (events, indexes) = context?.StagedWritesIfAny()?.Drain() ?? ([], []);
+        var (events, indexes, changes) = context?.StagedWritesIfAny()?.Drain() ?? ([], [], []);
+        IReadOnlyList<ReminderWrite> reminders = changes.Count == 0 ? [] : [.. changes.Select(c => c.Remove
+            ? new ReminderWrite(KeyOf(DefaultStateName, grainId), c.Name, ReminderWriteKind.Delete, default, null, null)
+            : new ReminderWrite(KeyOf(DefaultStateName, grainId), c.Name, ReminderWriteKind.Upsert, c.DueAt, c.Period, null))];
 
         WriteOutcome outcome;
         try
         {
-            var queued = _queue.EnqueueAsync(new QueuedWrite(key, expected, payload, events, indexes));
+            var queued = _queue.EnqueueAsync(new QueuedWrite(key, expected, payload, events, indexes, reminders));
             WriteQueued?.Invoke(key);
             outcome = await queued.ConfigureAwait(true);
         }

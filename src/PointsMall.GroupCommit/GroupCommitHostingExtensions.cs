@@ -1,5 +1,8 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime.Hosting;
 using PointsMall.Storage;
 
@@ -19,7 +22,8 @@ public static class GroupCommitHostingExtensions
         var options = new GroupCommitOptions();
         configure?.Invoke(options);
         silo.Services.AddGrainStorage(name, (sp, key) => new GroupCommitGrainStorage(
-            key, store(sp), options, sp.GetRequiredService<IGrainContextAccessor>(), sp.GetRequiredService<ILogger<GroupCommitGrainStorage>>()));
+            key, store(sp), options, sp.GetRequiredService<IGrainContextAccessor>(), sp.GetRequiredService<ILogger<GroupCommitGrainStorage>>(), sp.GetRequiredService<GroupCommitMetrics>()));
+        silo.Services.TryAddSingleton(sp => new GroupCommitMetrics(sp.GetService<IMeterFactory>()));
         if (!silo.Services.Any(s => s.ServiceType == typeof(IAttributeToFactoryMapper<PipelinedStateAttribute>)))
         {
             silo.Services.AddSingleton<IAttributeToFactoryMapper<PipelinedStateAttribute>, PipelinedStateAttributeMapper>();
@@ -63,14 +67,19 @@ public static class GroupCommitHostingExtensions
 
     /// <summary>
     /// Keeps Orleans' reminders in the store of the group-commit storage named <paramref name="storageName"/> (its
-    /// reminder rows), so they survive restarts wherever the grain states do.
+    /// reminder rows), so they survive restarts wherever the grain states do, and grains set and remove them in the
+    /// same transaction as their state. The reminder service reads new rows every <paramref name="refreshPeriod"/>
+    /// (one minute unless given): a reminder set that way is late by at most that much.
     /// </summary>
-    public static ISiloBuilder UseGroupCommitReminders(this ISiloBuilder silo, string storageName)
+    public static ISiloBuilder UseGroupCommitReminders(this ISiloBuilder silo, string storageName, TimeSpan? refreshPeriod = null)
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentException.ThrowIfNullOrEmpty(storageName);
         silo.AddReminders();
-        silo.Services.AddSingleton<IReminderTable>(sp => new StoreReminderTable(StorageNamed(sp, storageName)));
+        silo.Configure<ReminderOptions>(o => o.RefreshReminderListPeriod = refreshPeriod ?? TimeSpan.FromMinutes(1));
+        silo.Services.AddSingleton<IReminderTable>(sp => new StoreReminderTable(
+            StorageNamed(sp, storageName),
+            sp.GetRequiredService<IOptions<ReminderOptions>>().Value.MinimumReminderPeriod));
         return silo;
     }
 

@@ -1,8 +1,5 @@
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Orleans.Timers;
 
 namespace PointsMall.GroupCommit;
 
@@ -89,13 +86,14 @@ internal sealed class PipelinedStateAttributeMapper : IAttributeToFactoryMapper<
 /// holds that state.
 /// </para>
 /// </summary>
-internal sealed partial class PipelinedState<TState>(IPersistentState<TState> inner, IGrainContext context) : IPipelinedState<TState>, ITurn
+internal sealed class PipelinedState<TState>(IPersistentState<TState> inner, IGrainContext context) : IPipelinedState<TState>, ITurn
 {
     private Task? _inFlight;
     private TaskCompletionSource? _next;
     private Exception? _failure;
     private bool _dirty;
     private long _writesStarted;
+    private long _turnsBegun;
     private TState _lastWritten = default!;
 
     public TState State
@@ -146,10 +144,25 @@ internal sealed partial class PipelinedState<TState>(IPersistentState<TState> in
         return _failure is not null ? Task.FromException(Refused()) : _next?.Task ?? _inFlight ?? Task.CompletedTask;
     }
 
-    TurnMark ITurn.Begin() => new(_writesStarted, inner.State, _dirty, Staged.Mark(), TurnCall.Start());
+    TurnMark ITurn.Begin() => new(++_turnsBegun, _writesStarted, inner.State, _dirty, Staged.Mark(), TurnCall.Start());
 
     void ITurn.Rollback(TurnMark mark)
     {
+        if (!mark.Call.Dirty)
+        {
+            // The call changed nothing since it last synchronised: there is nothing of its own to take back.
+            return;
+        }
+
+        if (mark.Turn != _turnsBegun)
+        {
+            // Other calls ran while this one waited (a reentrant grain), so going back to the mark would take their
+            // changes too. Poison instead: nothing built on this half-made change may be written, and the next
+            // activation reloads what storage holds.
+            Poison(new InvalidOperationException($"A call to {context.GrainId} threw after changing its state while other calls interleaved."));
+            return;
+        }
+
         if (mark.WritesStarted == _writesStarted)
         {
             inner.State = (TState)mark.State!;
@@ -178,33 +191,25 @@ internal sealed partial class PipelinedState<TState>(IPersistentState<TState> in
     {
         while (true)
         {
-            IReadOnlyList<ReminderChange> reminders = [];
             try
             {
                 _dirty = false;
                 _writesStarted++;
                 _lastWritten = inner.State;
-                reminders = Staged.DrainReminders();
 
                 // Back on the activation's scheduler (never ConfigureAwait(false) here): the fields are the activation's.
-                await SetRemindersAsync(reminders).ConfigureAwait(true);
                 await inner.WriteStateAsync().ConfigureAwait(true);
             }
 #pragma warning disable CA1031 // Every failure poisons the pipeline; the callers get the exception.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                _failure = ex;
                 _inFlight = null;
                 write.TrySetException(ex);
-                var next = _next;
-                _next = null;
-                next?.TrySetException(Refused());
-                context.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, ex, "A pipelined state write failed: reload from storage."));
+                Poison(ex);
                 return;
             }
 
-            await RemoveRemindersAsync(reminders).ConfigureAwait(true);
             write.TrySetResult();
             if (_next is null)
             {
@@ -219,51 +224,16 @@ internal sealed partial class PipelinedState<TState>(IPersistentState<TState> in
         }
     }
 
-    private async Task SetRemindersAsync(IReadOnlyList<ReminderChange> reminders)
+    private void Poison(Exception failure)
     {
-        if (!reminders.Any(r => !r.Remove))
-        {
-            return;
-        }
-
-        var registry = context.ActivationServices.GetRequiredService<IReminderRegistry>();
-        var retry = context.ActivationServices.GetRequiredService<IOptions<ReminderOptions>>().Value.MinimumReminderPeriod;
-        var now = Staged.Now;
-        foreach (var reminder in reminders.Where(r => !r.Remove))
-        {
-            var due = reminder.DueAt > now ? reminder.DueAt - now : TimeSpan.Zero;
-            await registry.RegisterOrUpdateReminder(context.GrainId, reminder.Name, due, reminder.Period ?? retry).ConfigureAwait(true);
-        }
-    }
-
-    /// <summary>
-    /// After the write: a reminder that cannot be removed now only fires once more, and every handler checks its state,
-    /// so a failure here is logged, not passed to callers whose change is durable.
-    /// </summary>
-    private async Task RemoveRemindersAsync(IReadOnlyList<ReminderChange> reminders)
-    {
-        foreach (var reminder in reminders.Where(r => r.Remove))
-        {
-            try
-            {
-                var registry = context.ActivationServices.GetRequiredService<IReminderRegistry>();
-                if (await registry.GetReminder(context.GrainId, reminder.Name).ConfigureAwait(true) is { } set)
-                {
-                    await registry.UnregisterReminder(context.GrainId, set).ConfigureAwait(true);
-                }
-            }
-#pragma warning disable CA1031 // See the summary: logged and left to fire once more.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogReminderNotRemoved(context.ActivationServices.GetRequiredService<ILogger<PipelinedState<TState>>>(), ex, reminder.Name, context.GrainId);
-            }
-        }
+        _failure ??= failure;
+        var next = _next;
+        _next = null;
+        next?.TrySetException(Refused());
+        context.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, failure, "Its in-memory state can no longer be written: reload from storage."));
     }
 
     private GrainStorageCommitException Refused() =>
         new($"An earlier state write of {context.GrainId} failed; this activation is being deactivated and the next call reloads from storage.", _failure!);
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Reminder {Reminder} of {Grain} could not be removed after its state was written; it fires once more")]
-    private static partial void LogReminderNotRemoved(ILogger logger, Exception exception, string reminder, GrainId grain);
 }

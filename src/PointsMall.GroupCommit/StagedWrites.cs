@@ -6,9 +6,8 @@ namespace PointsMall.GroupCommit;
 /// <summary>
 /// What an activation's next state write carries besides its state: outbox events and grain-index entries, committed
 /// in the same transaction as that state (so a read model or a subscriber is never ahead of, or behind, the state
-/// that produced it), and reminder changes, applied around that write by <see cref="IPipelinedState{TState}"/>:
-/// reminders set before the write (a saga step is never durable without the reminder that resumes it), reminders
-/// removed after it (a reminder is never gone while the state that needs it could still be lost).
+/// that produced it), and reminder rows (Orleans' reminder table lives in the same store), so a saga step is never
+/// durable without the reminder that resumes it, nor a reminder gone while the state that needs it could be lost.
 /// </summary>
 /// <remarks>
 /// Only the activation's own turns touch it (staging in grain code, draining in the storage's write, which Orleans
@@ -25,8 +24,6 @@ public sealed class StagedWrites
 
     internal StagedWrites(TimeProvider time) => _time = time;
 
-    /// <summary>The grain's clock (reminders are staged at absolute times and registered relative to it).</summary>
-    internal DateTimeOffset Now => _time.GetUtcNow();
 
     /// <summary>Whether anything waits for the next state write.</summary>
     public bool IsEmpty => _events is not { Count: > 0 } && _indexes is not { Count: > 0 } && _reminders is not { Count: > 0 };
@@ -52,8 +49,9 @@ public sealed class StagedWrites
 
     /// <summary>
     /// Sets (or moves) the Orleans reminder <paramref name="name"/> of this grain to fire at <paramref name="dueAt"/>,
-    /// then every <paramref name="period"/>; without a period it fires again only as a retry, until the grain removes
-    /// it. Registered before the next state write; a later change of the same name in this turn replaces it.
+    /// then every <paramref name="period"/>; without a period it fires again only as a retry (every
+    /// <c>ReminderOptions.MinimumReminderPeriod</c>), until the grain removes it. Written with the next state write;
+    /// a later change of the same name before then replaces it.
     /// </summary>
     public void SetReminder(string name, DateTimeOffset dueAt, TimeSpan? period = null)
     {
@@ -62,7 +60,7 @@ public sealed class StagedWrites
         (_reminders ??= [])[name] = new ReminderChange(name, dueAt, period, Remove: false);
     }
 
-    /// <summary>Removes the reminder <paramref name="name"/> once the next state write is durable.</summary>
+    /// <summary>Removes the reminder <paramref name="name"/> with the next state write.</summary>
     public void RemoveReminder(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -91,23 +89,17 @@ public sealed class StagedWrites
         _reminders = drained ? null : mark.Reminders;
     }
 
-    /// <summary>Hands the events and index entries to the write that is starting, and starts afresh.</summary>
-    internal (IReadOnlyList<EventAppend> Events, IReadOnlyList<IndexWrite> Indexes) Drain()
+    /// <summary>Hands the events, index entries and reminder changes to the write that is starting, and starts afresh.</summary>
+    internal (IReadOnlyList<EventAppend> Events, IReadOnlyList<IndexWrite> Indexes, IReadOnlyList<ReminderChange> Reminders) Drain()
     {
         IReadOnlyList<EventAppend> events = _events is { Count: > 0 } ? _events : [];
         IReadOnlyList<IndexWrite> indexes = _indexes is { Count: > 0 } ? [.. _indexes.Values] : [];
+        IReadOnlyList<ReminderChange> reminders = _reminders is { Count: > 0 } ? [.. _reminders.Values] : [];
         _events = null;
         _indexes = null;
-        _drains++;
-        return (events, indexes);
-    }
-
-    /// <summary>Hands the reminder changes to the write that is starting.</summary>
-    internal IReadOnlyList<ReminderChange> DrainReminders()
-    {
-        IReadOnlyList<ReminderChange> reminders = _reminders is { Count: > 0 } ? [.. _reminders.Values] : [];
         _reminders = null;
-        return reminders;
+        _drains++;
+        return (events, indexes, reminders);
     }
 
     private void Stage(string index, string key, IndexEntry? entry)
@@ -137,8 +129,7 @@ public static class GrainContextStagingExtensions
         var staged = context.GetComponent<StagedWrites>();
         if (staged is null)
         {
-            var time = context.ActivationServices.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System;
-            staged = new StagedWrites(time);
+            staged = new StagedWrites(GrainClock.Of(context.ActivationServices));
             context.SetComponent(staged);
         }
 

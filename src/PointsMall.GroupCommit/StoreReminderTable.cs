@@ -8,12 +8,15 @@ namespace PointsMall.GroupCommit;
 /// the grain states they serve, on SQLite and PostgreSQL alike, with no second database to run.
 /// </summary>
 /// <remarks>
-/// A row is keyed like a state (grain type and key) plus the reminder name; its due time is Orleans' start time. The
-/// ETag is the start time and period: a reminder replaced meanwhile no longer matches, so a stale removal is refused.
+/// A row is keyed like a state (grain type and key) plus the reminder name; its due time is Orleans' start time. Grains
+/// write their rows in the same transaction as their state (<see cref="StagedWrites.SetReminder"/>); Orleans' reminder
+/// service picks them up when it refreshes its list (<c>ReminderOptions.RefreshReminderListPeriod</c>). A row without
+/// a period is a one-shot: Orleans sees the retry period (<c>MinimumReminderPeriod</c>) until the grain removes it.
+/// The ETag is the start time and period: a reminder replaced meanwhile no longer matches, so a stale removal is refused.
 /// A silo's share of the ring is read by filtering every row on the grain's hash; the tables hold one row per
 /// pending reminder (an order's deadline, a member's next expiry), which a single read handles at this scale.
 /// </remarks>
-internal sealed class StoreReminderTable(GroupCommitGrainStorage storage) : IReminderTable
+internal sealed class StoreReminderTable(GroupCommitGrainStorage storage, TimeSpan retryPeriod) : IReminderTable
 {
     /// <summary>Far enough to read every row (stores compare due times, so no sentinel that overflows them).</summary>
     private static readonly DateTimeOffset Everything = new(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -87,12 +90,12 @@ internal sealed class StoreReminderTable(GroupCommitGrainStorage storage) : IRem
 
     private static StateKey KeyOf(GrainId grainId) => GroupCommitGrainStorage.KeyOf(GroupCommitGrainStorage.DefaultStateName, grainId);
 
-    private static ReminderEntry Entry(GrainId grainId, ReminderRecord row) => new()
+    private ReminderEntry Entry(GrainId grainId, ReminderRecord row) => new()
     {
         GrainId = grainId,
         ReminderName = row.Name,
         StartAt = row.DueAt.UtcDateTime,
-        Period = row.Period ?? TimeSpan.Zero,
+        Period = row.Period ?? retryPeriod,
         ETag = ETagOf(row.DueAt, row.Period ?? TimeSpan.Zero),
     };
 

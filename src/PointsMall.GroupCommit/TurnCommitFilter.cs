@@ -47,7 +47,7 @@ internal interface ITurn
 }
 
 /// <summary>Where a call started: the state, whether it had unwritten changes, the staged writes, and the call itself.</summary>
-internal sealed record TurnMark(long WritesStarted, object? State, bool Dirty, StagedMark Staged, TurnCall Call);
+internal sealed record TurnMark(long Turn, long WritesStarted, object? State, bool Dirty, StagedMark Staged, TurnCall Call);
 
 /// <summary>
 /// The call in progress on this logical flow (an <see cref="AsyncLocal{T}"/>, so each call of a reentrant grain has its

@@ -1,19 +1,17 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using PointsMall.Actors.Remoting;
 using PointsMall.Storage;
 
 namespace PointsMall.Hosting;
 
 /// <summary>
-/// The silo process: the silo (<see cref="SiloStorage"/>), the gateway API nodes call over HTTP/2
-/// (<c>/silo/v1/calls</c>), and health endpoints. Configuration as in any ASP.NET Core app (appsettings, env vars
-/// such as <c>Storage__Provider</c>, command line such as <c>--urls</c>).
+/// The silo process: an Orleans silo (<see cref="SiloStorage"/>) whose gateway API nodes connect to, and health
+/// endpoints over HTTP. Configuration as in any ASP.NET Core app (appsettings, env vars such as
+/// <c>Storage__Provider</c>, command line such as <c>--urls</c> or <c>--orleans:gatewayport</c>).
 /// </summary>
 public static class SiloHost
 {
@@ -29,22 +27,10 @@ public static class SiloHost
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            // The gateway speaks HTTP/2 without TLS, by prior knowledge: Kestrel offers HTTP/2 on a cleartext endpoint
-            // only when it is HTTP/2 alone. (Probe with `curl --http2-prior-knowledge`, or add an HTTP/1.1 endpoint
-            // under Kestrel:Endpoints with its own Protocols.)
-            kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2);
-
-            // An API node multiplexes its calls: let one connection carry many at once before it opens another.
-            kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
-        });
-
         builder.AddPointsMallSilo();
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("storage", tags: ["ready"]);
 
         var app = builder.Build();
-        app.MapGrainGateway(new GrainGatewayOptions { Secret = app.Configuration["Silo:GatewaySecret"] });
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         return app;

@@ -1,32 +1,60 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using PointsMall.Actors;
-using PointsMall.Actors.Hosting;
 using PointsMall.Grains;
+using PointsMall.GroupCommit;
+using PointsMall.Storage;
 using PointsMall.Storage.PostgreSql;
 using PointsMall.Storage.Sqlite;
 
 namespace PointsMall.Hosting;
 
 /// <summary>
-/// The silo every host runs (the silo process, and the API when it co-hosts one): the product's grains over the
-/// store named by the <c>Storage</c> section, with runtime options from the <c>Silo</c> section.
+/// The Orleans silo every host runs (the silo process, and the API when it co-hosts one): the product's grains over
+/// the group-commit storage on the store named by the <c>Storage</c> section, reminders in that store, the outbox
+/// dispatcher, and localhost clustering on the ports of the <c>Orleans</c> section.
 /// </summary>
 public static class SiloStorage
 {
-    public static SiloBuilder AddPointsMallSilo(this IHostApplicationBuilder builder)
+    public const int DefaultSiloPort = 11111;
+    public const int DefaultGatewayPort = 30000;
+
+    public static IHostApplicationBuilder AddPointsMallSilo(this IHostApplicationBuilder builder, Action<ISiloBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var storage = builder.Configuration.GetSection("Storage");
+        var configuration = builder.Configuration;
+        var createStore = StoreFactory(configuration.GetSection("Storage"));
+        var orleans = configuration.GetSection("Orleans");
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(
+                orleans.GetValue("SiloPort", DefaultSiloPort),
+                orleans.GetValue("GatewayPort", DefaultGatewayPort),
+                primarySiloEndpoint: null,
+                serviceId: orleans["ServiceId"] ?? "pointsmall",
+                clusterId: orleans["ClusterId"] ?? "pointsmall");
+            silo.AddPointsMall(_ => createStore());
+            configure?.Invoke(silo);
+        });
+
+        // The store under the grain storage, for readiness checks and tools.
+        builder.Services.AddSingleton<IGrainStore>(sp =>
+            ((GroupCommitGrainStorage)sp.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(GrainStorage.Name)).Store);
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    /// <summary>The store the <c>Storage</c> section names (<c>sqlite</c> by default, <c>postgresql</c>, <c>memory</c>).</summary>
+    public static Func<IGrainStore> StoreFactory(IConfigurationSection storage)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
         var provider = storage["Provider"] ?? "sqlite";
-        var silo = builder.Services.AddSilo().AddPointsMallGrains();
-        builder.Services.Configure<SiloOptions>(builder.Configuration.GetSection("Silo"));
         switch (provider)
         {
             case "sqlite":
                 var path = storage["Sqlite:Path"] ?? "./data/pointsmall.db";
-                silo.UseStore(_ => new SqliteGrainStore(new SqliteGrainStoreOptions { DatabasePath = path }));
-                break;
+                return () => new SqliteGrainStore(new SqliteGrainStoreOptions { DatabasePath = path });
             case "postgresql":
                 var connectionString = storage["PostgreSql:ConnectionString"];
                 if (string.IsNullOrWhiteSpace(connectionString))
@@ -34,19 +62,25 @@ public static class SiloStorage
                     throw new InvalidOperationException("Storage:PostgreSql:ConnectionString is required when Storage:Provider is postgresql.");
                 }
 
-                silo.UseStore(_ => new PostgreSqlGrainStore(new PostgreSqlGrainStoreOptions
-                {
-                    ConnectionString = connectionString,
-                    Schema = storage["PostgreSql:Schema"] ?? "pointsmall",
-                }));
-                break;
+                var schema = storage["PostgreSql:Schema"] ?? "pointsmall";
+                return () => new PostgreSqlGrainStore(new PostgreSqlGrainStoreOptions { ConnectionString = connectionString, Schema = schema });
             case "memory":
-                silo.UseInMemoryStore();
-                break;
+                return () => new InMemoryGrainStore();
             default:
                 throw new InvalidOperationException($"Storage:Provider '{provider}' is not one of sqlite, postgresql, memory.");
         }
+    }
 
-        return silo;
+    /// <summary>The gateway an API node in the <c>api</c> role connects to: <c>Silo:Gateway</c> as host:port.</summary>
+    public static IPEndPoint GatewayEndpoint(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var gateway = configuration["Silo:Gateway"];
+        if (string.IsNullOrWhiteSpace(gateway) || !IPEndPoint.TryParse(gateway.Replace("localhost", "127.0.0.1", StringComparison.OrdinalIgnoreCase), out var endpoint) || endpoint.Port == 0)
+        {
+            throw new InvalidOperationException($"Role api needs Silo:Gateway, the silo's Orleans gateway as host:port (e.g. --silo:gateway 127.0.0.1:{DefaultGatewayPort}).");
+        }
+
+        return endpoint;
     }
 }

@@ -1,7 +1,10 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using PointsMall.Actors.Hosting;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using PointsMall.Contracts.Catalog;
 using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Orders;
@@ -43,17 +46,17 @@ switch (args[1])
 
 var orders = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
 var output = Console.Out;
-var services = new ServiceCollection();
+var builder = Host.CreateApplicationBuilder();
+builder.Logging.ClearProviders();
 
 // Registered before the grains so that their TryAdd of the no-op observer leaves this one in place.
-services.AddSingleton<IOrderSagaObserver>(new KillingSagaObserver($"o-crash-{orders}", killAt, output));
-services.AddSilo()
-    .UseStore(_ => new SqliteGrainStore(new SqliteGrainStoreOptions { DatabasePath = args[0] }))
-    .AddPointsMallGrains();
-await using var provider = services.BuildServiceProvider();
-var silo = provider.GetRequiredService<Silo>();
-await silo.StartAsync(CancellationToken.None);
-var grains = silo.GrainFactory;
+builder.Services.AddSingleton<IOrderSagaObserver>(new KillingSagaObserver($"o-crash-{orders}", killAt, output));
+builder.UseOrleans(silo => silo
+    .UseLocalhostClustering(FreePort(), FreePort())
+    .AddPointsMall(_ => new SqliteGrainStore(new SqliteGrainStoreOptions { DatabasePath = args[0] })));
+using var host = builder.Build();
+await host.StartAsync();
+var grains = host.Services.GetRequiredService<IGrainFactory>();
 
 var member = grains.GetGrain<IMemberGrain>("m-crash");
 var registered = await member.RegisterAsync(new RegisterMember(null, "crash@example.com", "crash-password-1", "Crash"));
@@ -77,5 +80,13 @@ for (var i = 1; i <= orders; i++)
     output.Flush();
 }
 
-await silo.StopAsync(CancellationToken.None);
+await host.StopAsync();
 return 0;
+
+// Tests start several of these at once: each silo takes ports nobody holds.
+static int FreePort()
+{
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}

@@ -9,7 +9,7 @@ public sealed class ReminderTableTests(MemoryClusterFixture cluster) : IDisposab
 {
     public void Dispose() => cluster.Store.Reset();
 
-    private StoreReminderTable Table => new(cluster.Storage);
+    private StoreReminderTable Table => new(cluster.Storage, ClusterFixture.ReminderRetry);
 
     [Fact]
     public async Task A_row_reads_back_by_grain_and_by_name_and_a_stale_etag_cannot_remove_it()

@@ -19,6 +19,7 @@ public static class CompareCommand
 {
     private const string StartedAdminPassword = "compare-admin-password";
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(6);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
     public static async Task<int> RunAsync(CliOptions options, ParseResult parse, CancellationToken cancellationToken)
     {
@@ -152,8 +153,8 @@ public static class CompareCommand
             AnsiConsole.MarkupLine($"Building {Markup.Escape(project)} (Release, artifacts in {Markup.Escape(artifacts)}) …");
             await RunToEndAsync("dotnet", ["build", projectDirectory, "-c", "Release", "--artifacts-path", artifacts, "-v", "q", "-nologo"], cancellationToken).ConfigureAwait(false);
             var dll = Path.Combine(artifacts, "bin", assembly, "release", assembly + ".dll");
-            var port = FreePort();
-            var url = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
+            var ports = FreePorts(3);
+            var url = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{ports[0]}");
             var data = Path.Combine(Path.GetTempPath(), $"pm-compare-{name}-{Guid.NewGuid():N}"[..40]);
             Directory.CreateDirectory(data);
             var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)! };
@@ -169,6 +170,11 @@ public static class CompareCommand
             start.Environment["Storage__Sqlite__Path"] = Path.Combine(data, "engine.db");
             start.Environment["DataProtection__KeysPath"] = Path.Combine(data, "keys");
             start.Environment["Logging__LogLevel__Default"] = "Warning";
+
+            // The engine co-hosts an Orleans silo with two more listening ports: free ones, so that a mall already
+            // running here on the defaults, or a second compare, does not stop it from starting. The baseline ignores them.
+            start.Environment["Orleans__SiloPort"] = ports[1].ToString(CultureInfo.InvariantCulture);
+            start.Environment["Orleans__GatewayPort"] = ports[2].ToString(CultureInfo.InvariantCulture);
             var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {dll}.");
             process.OutputDataReceived += (_, _) => { };
             process.ErrorDataReceived += (_, e) =>
@@ -196,7 +202,9 @@ public static class CompareCommand
 
         public async ValueTask DisposeAsync()
         {
-            if (!_process.HasExited)
+            // Asked to stop first: the baseline removes the throw-away PostgreSQL it started only on a clean shutdown
+            // (that server is a daemon, outside the process tree a kill reaches), and the engine flushes its silo.
+            if (!_process.HasExited && !await StopGracefullyAsync(_process).ConfigureAwait(false))
             {
                 _process.Kill(entireProcessTree: true);
                 await _process.WaitForExitAsync().ConfigureAwait(false);
@@ -210,6 +218,33 @@ public static class CompareCommand
             catch (IOException)
             {
                 // Best effort: the temp cleaner gets the rest.
+            }
+        }
+
+        /// <summary>SIGTERM (ASP.NET Core's shutdown signal), then up to <see cref="StopTimeout"/> for the process to exit.</summary>
+        private static async Task<bool> StopGracefullyAsync(Process process)
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                return false;
+            }
+
+            try
+            {
+                using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", process.Id.ToString(CultureInfo.InvariantCulture) }, UseShellExecute = false });
+                if (kill is null)
+                {
+                    return false;
+                }
+
+                await kill.WaitForExitAsync().ConfigureAwait(false);
+                using var timeout = new CancellationTokenSource(StopTimeout);
+                await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or System.ComponentModel.Win32Exception)
+            {
+                return false;
             }
         }
 
@@ -282,13 +317,26 @@ public static class CompareCommand
             throw new InvalidOperationException("Run compare from inside the PointsMall repository (or pass --engine-url and --baseline-url).");
         }
 
-        private static int FreePort()
+        /// <summary>Distinct free ports: every listener is held open until all are picked.</summary>
+        private static int[] FreePorts(int count)
         {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            return port;
+            var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+            try
+            {
+                foreach (var listener in listeners)
+                {
+                    listener.Start();
+                }
+
+                return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+            }
+            finally
+            {
+                foreach (var listener in listeners)
+                {
+                    listener.Dispose();
+                }
+            }
         }
     }
 }

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Http.HttpResults;
-using PointsMall.Actors;
 using PointsMall.Api.Infrastructure;
 using PointsMall.Contracts.Members;
 using PointsMall.Domain.Members;

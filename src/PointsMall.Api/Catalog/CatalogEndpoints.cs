@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using PointsMall.Actors;
 using PointsMall.Api.Infrastructure;
 using PointsMall.Contracts.Catalog;
 using PointsMall.Domain.Catalog;

@@ -1,4 +1,3 @@
-using PointsMall.Actors;
 using PointsMall.Contracts.Catalog;
 using PointsMall.Contracts.Lottery;
 using PointsMall.Contracts.Members;

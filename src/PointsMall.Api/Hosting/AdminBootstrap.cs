@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using PointsMall.Actors;
 using PointsMall.Api.Auth;
 using PointsMall.Contracts.Members;
 

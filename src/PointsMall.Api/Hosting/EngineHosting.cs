@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using PointsMall.Actors;
-using PointsMall.Actors.Remoting;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using PointsMall.Contracts.Common;
+using PointsMall.Contracts.Rules;
 using PointsMall.Payments;
 using PointsMall.Hosting;
 
@@ -10,7 +12,7 @@ namespace PointsMall.Api.Hosting;
 /// <summary>
 /// Where the API's grain calls go, by configuration <c>Role</c> (<c>--role</c> on the command line):
 /// <c>all</c> (the default) co-hosts a silo in this process with the store from the <c>Storage</c> section;
-/// <c>api</c> hosts no grains and no store and forwards every call to the silo at <c>Silo:Gateway</c> over HTTP/2.
+/// <c>api</c> hosts no grains and no store: it is an Orleans client of the silo gateway at <c>Silo:Gateway</c> (host:port).
 /// </summary>
 public static class EngineHosting
 {
@@ -47,28 +49,25 @@ public static class EngineHosting
 
     private static void AddRemoteSilo(WebApplicationBuilder builder)
     {
-        var silo = builder.Configuration.GetSection("Silo");
-        var gateway = silo["Gateway"];
-        if (string.IsNullOrWhiteSpace(gateway) || !Uri.TryCreate(gateway, UriKind.Absolute, out var gatewayUri))
+        var gateway = SiloStorage.GatewayEndpoint(builder.Configuration);
+        var orleans = builder.Configuration.GetSection("Orleans");
+        builder.UseOrleansClient(client =>
         {
-            throw new InvalidOperationException("Role api needs Silo:Gateway, the silo's URL (e.g. --silo:gateway http://127.0.0.1:5090).");
-        }
-
-        // The client waits a little longer than the silo does, so a timeout inside the silo arrives as its answer.
-        var timeout = silo.GetValue<TimeSpan?>("RemoteCallTimeout") ?? (silo.GetValue<TimeSpan?>("CallTimeout") ?? TimeSpan.FromSeconds(30)) + TimeSpan.FromSeconds(5);
+            client.UseStaticClustering(gateway);
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ServiceId = orleans["ServiceId"] ?? "pointsmall";
+                o.ClusterId = orleans["ClusterId"] ?? "pointsmall";
+            });
+            client.Services.AddSerializer(s => s.AddPointsMallWire());
+        });
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         // Services the API's own endpoints use that the silo setup would otherwise have registered: the payment
         // provider verifies callbacks here. (Across processes its sandbox secret must be configured, not random.)
         builder.Services.AddSandboxPayments();
-        builder.Services.AddRemoteGrainClient(o =>
-        {
-            o.Gateway = gatewayUri;
-            o.Secret = silo["GatewaySecret"];
-            o.CallTimeout = timeout;
-        });
 
-        // Readiness is the silo's (it checks its store); this node has no store of its own.
+        // Readiness is the silo's (it reaches its store through a grain); this node has no store of its own.
         builder.Services.AddHealthChecks().AddCheck<SiloGatewayHealthCheck>("silo", tags: ["ready"]);
         builder.Services.PostConfigure<HealthCheckServiceOptions>(o =>
         {
@@ -80,19 +79,21 @@ public static class EngineHosting
     }
 }
 
-/// <summary>In the api role, ready means the silo gateway answers and reaches its store.</summary>
-internal sealed class SiloGatewayHealthCheck(RemoteGrainClient client) : IHealthCheck
+/// <summary>In the api role, ready means a grain call through the gateway answers (the silo reached its store).</summary>
+internal sealed class SiloGatewayHealthCheck(IClusterClient client) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            await client.PingAsync(cancellationToken);
-            return HealthCheckResult.Healthy($"silo gateway {client.Gateway} ready");
+            await client.GetGrain<IProgramGrain>(Programs.Default).GetAsync().WaitAsync(cancellationToken);
+            return HealthCheckResult.Healthy("silo gateway ready");
         }
-        catch (SiloUnavailableException ex)
+#pragma warning disable CA1031 // Any failure means not ready.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
-            return HealthCheckResult.Unhealthy(ex.Message, ex);
+            return HealthCheckResult.Unhealthy("silo gateway unreachable", ex);
         }
     }
 }

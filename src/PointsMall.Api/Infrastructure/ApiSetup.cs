@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
-using PointsMall.Actors;
 using PointsMall.Hosting;
 
 namespace PointsMall.Api.Infrastructure;
@@ -87,7 +86,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge => (413, "payload_too_large", "The request body is too large."),
             BadHttpRequestException bad => (400, "validation_failed", bad.InnerException?.Message ?? bad.Message),
             System.Text.Json.JsonException json => (400, "validation_failed", json.Message),
-            GrainCallTimeoutException or StorageCommitException or SiloUnavailableException or VersionConflictException
+            TimeoutException or PointsMall.GroupCommit.GrainStorageCommitException or Orleans.Runtime.SiloUnavailableException or Orleans.Storage.InconsistentStateException or Orleans.Runtime.OrleansMessageRejectionException
                 => (503, "unavailable", "The engine could not complete the request; it was not applied. Retry with the same Idempotency-Key."),
             _ => (500, "internal_error", "An unexpected error occurred."),
         };

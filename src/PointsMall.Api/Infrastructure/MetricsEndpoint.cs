@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.Http.HttpResults;
-using PointsMall.Actors.Diagnostics;
 
 namespace PointsMall.Api.Infrastructure;
 

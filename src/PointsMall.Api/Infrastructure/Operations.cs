@@ -1,7 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
-using PointsMall.Actors;
-using PointsMall.Actors.Diagnostics;
 
 namespace PointsMall.Api.Infrastructure;
 
@@ -21,7 +19,8 @@ public static class Operations
     public static readonly IReadOnlyList<string> HostMeters =
     [
         ApiMetrics.MeterName,
-        SiloStatistics.MeterName,
+        PointsMall.GroupCommit.GroupCommitMetrics.MeterName,
+        "Microsoft.Orleans",
         "Microsoft.AspNetCore.Hosting",
         "Microsoft.AspNetCore.Server.Kestrel",
         "Microsoft.AspNetCore.RateLimiting",

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using PointsMall.Actors;
 using PointsMall.Api.Auth;
 using PointsMall.Api.Infrastructure;
 using PointsMall.Contracts.Catalog;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using PointsMall.Actors;
 using PointsMall.Api.Auth;
 using PointsMall.Api.Infrastructure;
 using PointsMall.Contracts.Members;

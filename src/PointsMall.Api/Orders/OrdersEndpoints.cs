@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using PointsMall.Actors;
 using PointsMall.Api.Auth;
 using PointsMall.Api.Catalog;
 using PointsMall.Api.Infrastructure;

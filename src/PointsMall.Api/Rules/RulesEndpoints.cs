@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Microsoft.AspNetCore.Http.HttpResults;
-using PointsMall.Actors;
 using PointsMall.Api.Infrastructure;
 using PointsMall.Contracts.Rules;
 using PointsMall.Domain.Rules;

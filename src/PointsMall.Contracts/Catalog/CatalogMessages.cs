@@ -3,47 +3,52 @@ using PointsMall.Domain.Catalog;
 
 namespace PointsMall.Contracts.Catalog;
 
+[GenerateSerializer, Immutable]
 public sealed record ProductView(
-    Product Product,
-    long Total,
-    long Available,
-    long Reserved,
-    long Committed,
-    long LowStockThreshold,
-    bool OnShelf,
-    DateTimeOffset UpdatedAt)
+    [property: Id(0)] Product Product,
+    [property: Id(1)] long Total,
+    [property: Id(2)] long Available,
+    [property: Id(3)] long Reserved,
+    [property: Id(4)] long Committed,
+    [property: Id(5)] long LowStockThreshold,
+    [property: Id(6)] bool OnShelf,
+    [property: Id(7)] DateTimeOffset UpdatedAt)
 {
     /// <summary>What the catalogue index holds for this product as it is now.</summary>
     public ProductSummary ToSummary() => ProductSummary.Of(Product, OnShelf, Available, UpdatedAt);
 }
 
-public sealed record ProductResult(ProductView? Product, Problem? Refusal)
+[GenerateSerializer, Immutable]
+public sealed record ProductResult([property: Id(0)] ProductView? Product, [property: Id(1)] Problem? Refusal)
 {
     public bool Succeeded => Refusal is null;
 }
 
 /// <summary>A successful reservation carries the product as it was when reserved: the order's price snapshot.</summary>
-public sealed record ReservationResult(Product? Product, long Available, bool Replayed, Problem? Refusal)
+[GenerateSerializer, Immutable]
+public sealed record ReservationResult([property: Id(0)] Product? Product, [property: Id(1)] long Available, [property: Id(2)] bool Replayed, [property: Id(3)] Problem? Refusal)
 {
     public bool Succeeded => Refusal is null;
 }
 
-public sealed record StockResult(long Available, bool Replayed, Problem? Refusal)
+[GenerateSerializer, Immutable]
+public sealed record StockResult([property: Id(0)] long Available, [property: Id(1)] bool Replayed, [property: Id(2)] Problem? Refusal)
 {
     public bool Succeeded => Refusal is null;
 }
 
+[GenerateSerializer, Immutable]
 public sealed record ProductSummary(
-    string Id,
-    string Name,
-    string Brand,
-    ProductCategory Category,
-    Price Price,
-    string? Image,
-    bool OnShelf,
-    DateTimeOffset? FlashStartsAt,
-    long Available,
-    DateTimeOffset UpdatedAt)
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string Brand,
+    [property: Id(3)] ProductCategory Category,
+    [property: Id(4)] Price Price,
+    [property: Id(5)] string? Image,
+    [property: Id(6)] bool OnShelf,
+    [property: Id(7)] DateTimeOffset? FlashStartsAt,
+    [property: Id(8)] long Available,
+    [property: Id(9)] DateTimeOffset UpdatedAt)
 {
     public static ProductSummary Of(Product product, bool onShelf, long available, DateTimeOffset at)
     {
@@ -53,16 +58,20 @@ public sealed record ProductSummary(
     }
 }
 
-public sealed record CatalogQuery(string? Category, string? Text, string? Sort, bool IncludeOffShelf, int Page, int PageSize);
+[GenerateSerializer, Immutable]
+public sealed record CatalogQuery([property: Id(0)] string? Category, [property: Id(1)] string? Text, [property: Id(2)] string? Sort, [property: Id(3)] bool IncludeOffShelf, [property: Id(4)] int Page, [property: Id(5)] int PageSize);
 
-public sealed record CatalogPage(IReadOnlyList<ProductSummary> Items, int Page, int PageSize, int Total);
+[GenerateSerializer, Immutable]
+public sealed record CatalogPage([property: Id(0)] IReadOnlyList<ProductSummary> Items, [property: Id(1)] int Page, [property: Id(2)] int PageSize, [property: Id(3)] int Total);
 
 /// <summary>Event on stream (stock, product id) when the available stock falls to or below the threshold.</summary>
-public sealed record LowStockRaised(string ProductId, long Available, long Threshold, DateTimeOffset At);
+[GenerateSerializer, Immutable]
+public sealed record LowStockRaised([property: Id(0)] string ProductId, [property: Id(1)] long Available, [property: Id(2)] long Threshold, [property: Id(3)] DateTimeOffset At);
 
 /// <summary>
 /// Event on stream (product, product id) when the details, shelf state or restocked stock change, and when
 /// stock runs low or out. Not on every reservation: the index would become the hottest grain of a drop;
 /// live counts come from the product grain itself.
 /// </summary>
-public sealed record ProductChanged(ProductSummary Summary);
+[GenerateSerializer, Immutable]
+public sealed record ProductChanged([property: Id(0)] ProductSummary Summary);

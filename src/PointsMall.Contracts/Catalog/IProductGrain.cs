@@ -1,4 +1,3 @@
-using PointsMall.Actors;
 using PointsMall.Domain.Catalog;
 using PointsMall.Domain.Stock;
 using PointsMall.Domain.Rules;
@@ -12,8 +11,8 @@ namespace PointsMall.Contracts.Catalog;
 /// are idempotent by order id. A low-stock crossing publishes one <see cref="LowStockRaised"/> on stream
 /// (<c>stock</c>, product id); detail changes publish <see cref="ProductChanged"/> on (<c>product</c>, product id).
 /// </summary>
-[GrainType("product")]
-public interface IProductGrain : IGrain
+[Alias("product")]
+public interface IProductGrain : IGrainWithStringKey
 {
     /// <summary>Creates the product with its initial stock. Refused with <c>conflict</c> when it exists.</summary>
     Task<ProductResult> CreateAsync(CreateProduct command);
@@ -53,8 +52,8 @@ public interface IProductGrain : IGrain
 /// The catalogue index (key: <c>all</c>): product summaries for browsing and search, kept up to date from the
 /// product grains' events, so browsing never touches a hot product grain.
 /// </summary>
-[GrainType("catalog")]
-public interface ICatalogGrain : IGrain
+[Alias("catalog")]
+public interface ICatalogGrain : IGrainWithStringKey
 {
     Task<CatalogPage> SearchAsync(CatalogQuery query);
 
@@ -62,8 +61,8 @@ public interface ICatalogGrain : IGrain
 }
 
 /// <summary>Low-stock alerts raised and not yet cleared by a restock (key: <c>all</c>).</summary>
-[GrainType("low-stock-alerts")]
-public interface ILowStockAlertsGrain : IGrain
+[Alias("low-stock-alerts")]
+public interface ILowStockAlertsGrain : IGrainWithStringKey
 {
     Task<IReadOnlyList<LowStockRaised>> ListAsync();
 
@@ -83,15 +82,19 @@ public static class CatalogKeys
     public const string ProductStream = "product";
 }
 
-public sealed record CreateProduct(Product Product, long InitialStock, long LowStockThreshold);
+[GenerateSerializer, Immutable]
+public sealed record CreateProduct([property: Id(0)] Product Product, [property: Id(1)] long InitialStock, [property: Id(2)] long LowStockThreshold);
 
-public sealed record Restock(string OperationId, long Quantity);
+[GenerateSerializer, Immutable]
+public sealed record Restock([property: Id(0)] string OperationId, [property: Id(1)] long Quantity);
 
 /// <summary>A reservation; <paramref name="Final"/> makes it a sale at once (a points-only order: nothing to wait for).</summary>
-public sealed record ReserveStock(string OrderId, string MemberId, Tier MemberTier, int Quantity, bool Final = false);
+[GenerateSerializer, Immutable]
+public sealed record ReserveStock([property: Id(0)] string OrderId, [property: Id(1)] string MemberId, [property: Id(2)] Tier MemberTier, [property: Id(3)] int Quantity, [property: Id(4)] bool Final = false);
 
 /// <summary>
 /// A release. <see cref="Settled"/> is set by an order that has durably recorded its commit (after which the product
 /// may have forgotten the order's line); it tells the product what to give back.
 /// </summary>
-public sealed record ReleaseStock(string OrderId, SettledSale? Settled = null);
+[GenerateSerializer, Immutable]
+public sealed record ReleaseStock([property: Id(0)] string OrderId, [property: Id(1)] SettledSale? Settled = null);

@@ -6,7 +6,8 @@ namespace PointsMall.Contracts.Common;
 /// A business refusal as it crosses a grain boundary: a stable code (the HTTP API's problem <c>code</c>) and a
 /// human-readable detail. Refusals are answers, not exceptions: a grain that refuses changes nothing.
 /// </summary>
-public sealed record Problem(string Code, string Detail)
+[GenerateSerializer, Immutable]
+public sealed record Problem([property: Id(0)] string Code, [property: Id(1)] string Detail)
 {
     public static Problem From(Refusal refusal)
     {

@@ -1,4 +1,3 @@
-using PointsMall.Actors;
 using PointsMall.Contracts.Common;
 using PointsMall.Domain.Lottery;
 
@@ -9,8 +8,8 @@ namespace PointsMall.Contracts.Lottery;
 /// never wait on another grain, so a lottery storm runs at the rate of in-memory turns; paying for a draw and
 /// issuing a prize is orchestrated by the draw's own grain (<see cref="IDrawGrain"/>).
 /// </summary>
-[GrainType("lottery")]
-public interface ILotteryGrain : IGrain
+[Alias("lottery")]
+public interface ILotteryGrain : IGrainWithStringKey
 {
     Task<LotteryResult> ConfigureAsync(ConfigureLottery command);
 
@@ -35,8 +34,8 @@ public interface ILotteryGrain : IGrain
 /// The lotteries that exist (key: <c>all</c>), for listing. A lottery registers itself here when it is first
 /// configured and updates its name on a change.
 /// </summary>
-[GrainType("lottery-directory")]
-public interface ILotteryDirectoryGrain : IGrain
+[Alias("lottery-directory")]
+public interface ILotteryDirectoryGrain : IGrainWithStringKey
 {
     Task RegisterAsync(LotteryEntry entry);
 
@@ -45,8 +44,8 @@ public interface ILotteryDirectoryGrain : IGrain
 }
 
 /// <summary>One member's draws, newest first (key: member id). Draw sagas add their outcome when they finish.</summary>
-[GrainType("member-draws")]
-public interface IMemberDrawsGrain : IGrain
+[Alias("member-draws")]
+public interface IMemberDrawsGrain : IGrainWithStringKey
 {
     /// <summary>Adds (or, for a draw id already there, keeps) a finished draw.</summary>
     Task AddAsync(DrawSummary draw);
@@ -59,54 +58,61 @@ public static class LotteryKeys
     public const string Directory = "all";
 }
 
-public sealed record PaidDraw(string DrawId, string MemberId, long PaidCost);
+[GenerateSerializer, Immutable]
+public sealed record PaidDraw([property: Id(0)] string DrawId, [property: Id(1)] string MemberId, [property: Id(2)] long PaidCost);
 
-public sealed record LotteryEntry(string Id, string Name, DateTimeOffset CreatedAt);
+[GenerateSerializer, Immutable]
+public sealed record LotteryEntry([property: Id(0)] string Id, [property: Id(1)] string Name, [property: Id(2)] DateTimeOffset CreatedAt);
 
 /// <summary>A finished draw as the member's history shows it.</summary>
+[GenerateSerializer, Immutable]
 public sealed record DrawSummary(
-    string DrawId,
-    string LotteryId,
-    string LotteryName,
-    DateTimeOffset At,
-    bool Won,
-    string? TierId,
-    int? TierRank,
-    string? TierName,
-    string? PrizeProductId,
-    string? PrizeName,
-    string? PrizeOrderId,
-    long PointsSpent,
-    long ParticipationPoints);
+    [property: Id(0)] string DrawId,
+    [property: Id(1)] string LotteryId,
+    [property: Id(2)] string LotteryName,
+    [property: Id(3)] DateTimeOffset At,
+    [property: Id(4)] bool Won,
+    [property: Id(5)] string? TierId,
+    [property: Id(6)] int? TierRank,
+    [property: Id(7)] string? TierName,
+    [property: Id(8)] string? PrizeProductId,
+    [property: Id(9)] string? PrizeName,
+    [property: Id(10)] string? PrizeOrderId,
+    [property: Id(11)] long PointsSpent,
+    [property: Id(12)] long ParticipationPoints);
 
-public sealed record DrawHistoryPage(IReadOnlyList<DrawSummary> Items, int Page, int PageSize, int Total);
+[GenerateSerializer, Immutable]
+public sealed record DrawHistoryPage([property: Id(0)] IReadOnlyList<DrawSummary> Items, [property: Id(1)] int Page, [property: Id(2)] int PageSize, [property: Id(3)] int Total);
 
 /// <summary>
 /// One draw (key: draw id, derived like order ids from member and idempotency key): spends the cost at the
 /// member, draws, creates the prize order on a win and credits participation points. A saga like an order.
 /// </summary>
-[GrainType("draw")]
-public interface IDrawGrain : IGrain
+[Alias("draw")]
+public interface IDrawGrain : IGrainWithStringKey
 {
     Task<DrawResult> DrawAsync(string lotteryId, string memberId);
 
     Task<DrawResult?> GetAsync();
 }
 
-public sealed record ConfigureLottery(string Name, PrizeTable Table, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt);
+[GenerateSerializer, Immutable]
+public sealed record ConfigureLottery([property: Id(0)] string Name, [property: Id(1)] PrizeTable Table, [property: Id(2)] DateTimeOffset? StartsAt, [property: Id(3)] DateTimeOffset? EndsAt);
 
 /// <summary>The lottery; <see cref="Remaining"/> is what is left of each tier's stock (by tier id).</summary>
+[GenerateSerializer, Immutable]
 public sealed record LotteryView(
-    string Id,
-    string Name,
-    PrizeTable Table,
-    DateTimeOffset? StartsAt,
-    DateTimeOffset? EndsAt,
-    long Draws,
-    long Wins,
-    IReadOnlyDictionary<string, int>? Remaining = null);
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] PrizeTable Table,
+    [property: Id(3)] DateTimeOffset? StartsAt,
+    [property: Id(4)] DateTimeOffset? EndsAt,
+    [property: Id(5)] long Draws,
+    [property: Id(6)] long Wins,
+    [property: Id(7)] IReadOnlyDictionary<string, int>? Remaining = null);
 
-public sealed record LotteryResult(LotteryView? Lottery, Problem? Refusal)
+[GenerateSerializer, Immutable]
+public sealed record LotteryResult([property: Id(0)] LotteryView? Lottery, [property: Id(1)] Problem? Refusal)
 {
     public bool Succeeded => Refusal is null;
 }
@@ -114,22 +120,23 @@ public sealed record LotteryResult(LotteryView? Lottery, Problem? Refusal)
 /// <summary>
 /// A draw's outcome: the record (random value, table version, tier won) and, for a win, the prize order id.
 /// </summary>
-public sealed record DrawResult(string DrawId, DrawRecord? Record, string? PrizeOrderId, long PointsSpent, long ParticipationPoints, bool Replayed, Problem? Refusal)
+[GenerateSerializer, Immutable]
+public sealed record DrawResult([property: Id(0)] string DrawId, [property: Id(1)] DrawRecord? Record, [property: Id(2)] string? PrizeOrderId, [property: Id(3)] long PointsSpent, [property: Id(4)] long ParticipationPoints, [property: Id(5)] bool Replayed, [property: Id(6)] Problem? Refusal)
 {
     public bool Succeeded => Refusal is null;
 
     public bool Won => Record?.WonTierId is not null;
 
     /// <summary>Set by the draw saga: the lottery's name when the draw began.</summary>
-    public string? LotteryName { get; init; }
+    [Id(7)] public string? LotteryName { get; init; }
 
     /// <summary>Set by the draw saga on a win: the tier as configured in the table version drawn against.</summary>
-    public int? TierRank { get; init; }
+    [Id(8)] public int? TierRank { get; init; }
 
-    public string? TierName { get; init; }
+    [Id(9)] public string? TierName { get; init; }
 
     /// <summary>Set by the draw saga on a win: the prize product's name (from the prize order).</summary>
-    public string? PrizeName { get; init; }
+    [Id(10)] public string? PrizeName { get; init; }
 }
 
 /// <summary>

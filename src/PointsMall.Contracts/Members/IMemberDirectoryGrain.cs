@@ -1,28 +1,31 @@
-using PointsMall.Actors;
 
 namespace PointsMall.Contracts.Members;
 
 /// <summary>What the operators' member search matches on: the member's identity, not its balance.</summary>
-public sealed record MemberListing(string Id, string DisplayName, string? Phone, string? Email, DateTimeOffset RegisteredAt, DateTimeOffset UpdatedAt);
+[GenerateSerializer, Immutable]
+public sealed record MemberListing([property: Id(0)] string Id, [property: Id(1)] string DisplayName, [property: Id(2)] string? Phone, [property: Id(3)] string? Email, [property: Id(4)] DateTimeOffset RegisteredAt, [property: Id(5)] DateTimeOffset UpdatedAt);
 
 /// <summary>
 /// Published on stream (<c>member</c>, member id) in the same commit as a registration or a profile change that
 /// alters the listing; the member directory is kept current from it.
 /// </summary>
-public sealed record MemberListed(MemberListing Listing);
+[GenerateSerializer, Immutable]
+public sealed record MemberListed([property: Id(0)] MemberListing Listing);
 
 /// <summary>One shard's answer: its first <c>Page × PageSize</c> matches in directory order and how many matched.</summary>
-public sealed record DirectoryShardPage(IReadOnlyList<MemberListing> Top, int Total);
+[GenerateSerializer, Immutable]
+public sealed record DirectoryShardPage([property: Id(0)] IReadOnlyList<MemberListing> Top, [property: Id(1)] int Total);
 
-public sealed record MemberSearchPage(IReadOnlyList<MemberListing> Items, int Page, int PageSize, int Total);
+[GenerateSerializer, Immutable]
+public sealed record MemberSearchPage([property: Id(0)] IReadOnlyList<MemberListing> Items, [property: Id(1)] int Page, [property: Id(2)] int PageSize, [property: Id(3)] int Total);
 
 /// <summary>
 /// One shard of the member directory (key: shard number, <c>0</c> … <c>Shards − 1</c>; a member lives in
 /// <see cref="MemberDirectory.ShardOf"/>). Fed by <see cref="MemberListed"/> events, never called on the
 /// redemption path: balances are not in it, the console reads them from the members themselves.
 /// </summary>
-[GrainType("member-directory")]
-public interface IMemberDirectoryGrain : IGrain
+[Alias("member-directory")]
+public interface IMemberDirectoryGrain : IGrainWithStringKey
 {
     Task UpsertAsync(MemberListing listing);
 

@@ -1,4 +1,3 @@
-using PointsMall.Actors;
 
 namespace PointsMall.Contracts.Members;
 
@@ -6,8 +5,8 @@ namespace PointsMall.Contracts.Members;
 /// A member (key: member id): profile, sign-in streak, task counters and points as lots with their ledger.
 /// Every points operation is idempotent by its operation id: a repeat returns the first outcome (Replayed).
 /// </summary>
-[GrainType("member")]
-public interface IMemberGrain : IGrain
+[Alias("member")]
+public interface IMemberGrain : IGrainWithStringKey
 {
     /// <summary>Creates the member. Refused with <c>conflict</c> when this id is already registered.</summary>
     Task<MemberResult> RegisterAsync(RegisterMember command);
@@ -67,8 +66,8 @@ public interface IMemberGrain : IGrain
 /// Maps a normalised login (phone in +86 form, or lower-case e-mail) to its member id (key: the login), so two
 /// registrations cannot claim the same phone or e-mail.
 /// </summary>
-[GrainType("login")]
-public interface ILoginGrain : IGrain
+[Alias("login")]
+public interface ILoginGrain : IGrainWithStringKey
 {
     /// <summary>Claims the login for <paramref name="memberId"/>; returns the owner (the caller's id when it won).</summary>
     Task<string> ClaimAsync(string memberId);

@@ -1,10 +1,9 @@
-using PointsMall.Actors;
 
 namespace PointsMall.Contracts.Members;
 
 /// <summary>An operator account of the admin console (key: operator login, e.g. <c>admin</c>).</summary>
-[GrainType("operator")]
-public interface IOperatorGrain : IGrain
+[Alias("operator")]
+public interface IOperatorGrain : IGrainWithStringKey
 {
     /// <summary>Creates the operator with this password unless it exists; true when it was created now.</summary>
     Task<bool> EnsureCreatedAsync(string password);

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using PointsMall.Actors;
 
 namespace PointsMall.Contracts.Orders;
 
@@ -10,8 +9,8 @@ namespace PointsMall.Contracts.Orders;
 /// cancelled with points refunded and stock released. Each step is recorded durably before the next begins,
 /// every step is keyed by the order id at the grain it calls, and a durable reminder resumes an interrupted saga.
 /// </summary>
-[GrainType("order")]
-public interface IOrderGrain : IGrain
+[Alias("order")]
+public interface IOrderGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Places the order and runs the saga until it rests (pending payment, pending shipment, completed or
@@ -49,16 +48,16 @@ public interface IOrderGrain : IGrain
 /// The orders of one member, newest first (key: member id), read from the order index: each order grain keeps its
 /// entry there in the same commit as its state, so the list is never behind the orders.
 /// </summary>
-[GrainType("member-orders")]
-public interface IMemberOrdersGrain : IGrain
+[Alias("member-orders")]
+public interface IMemberOrdersGrain : IGrainWithStringKey
 {
     /// <summary>Page <paramref name="page"/> (1-based, size 1–100), optionally only one status (case-insensitive).</summary>
     Task<OrderBoardPage> ListAsync(string? status, int page, int pageSize);
 }
 
 /// <summary>The operators' order board (key: <c>all</c>), read from the order index (see <see cref="IMemberOrdersGrain"/>).</summary>
-[GrainType("order-board")]
-public interface IOrderBoardGrain : IGrain
+[Alias("order-board")]
+public interface IOrderBoardGrain : IGrainWithStringKey
 {
     /// <summary>Newest first, optionally only one status (case-insensitive) and one member; page is 1-based, page size 1–100.</summary>
     Task<OrderBoardPage> ListAsync(string? status, string? memberId, int page, int pageSize);

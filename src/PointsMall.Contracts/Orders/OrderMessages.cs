@@ -3,72 +3,83 @@ using PointsMall.Contracts.Common;
 namespace PointsMall.Contracts.Orders;
 
 /// <summary>Payment mode: <c>points</c> or <c>points_cash</c>.</summary>
-public sealed record PlaceOrder(string MemberId, string ProductId, int Quantity, string Payment, string? AddressId);
+[GenerateSerializer, Immutable]
+public sealed record PlaceOrder([property: Id(0)] string MemberId, [property: Id(1)] string ProductId, [property: Id(2)] int Quantity, [property: Id(3)] string Payment, [property: Id(4)] string? AddressId);
 
-public sealed record PlacePrizeOrder(string MemberId, string ProductId, string LotteryId, string DrawId);
+[GenerateSerializer, Immutable]
+public sealed record PlacePrizeOrder([property: Id(0)] string MemberId, [property: Id(1)] string ProductId, [property: Id(2)] string LotteryId, [property: Id(3)] string DrawId);
 
 /// <summary>By the member (<paramref name="MemberId"/> must own the order) or by an operator (<c>null</c>).</summary>
-public sealed record CancelOrder(string? MemberId, string Reason);
+[GenerateSerializer, Immutable]
+public sealed record CancelOrder([property: Id(0)] string? MemberId, [property: Id(1)] string Reason);
 
-public sealed record ConfirmPayment(string PaymentReference, long AmountFen);
+[GenerateSerializer, Immutable]
+public sealed record ConfirmPayment([property: Id(0)] string PaymentReference, [property: Id(1)] long AmountFen);
 
-public sealed record ShipOrder(string Carrier, string TrackingNumber);
+[GenerateSerializer, Immutable]
+public sealed record ShipOrder([property: Id(0)] string Carrier, [property: Id(1)] string TrackingNumber);
 
+[GenerateSerializer, Immutable]
 public sealed record OrderView(
-    string Id,
-    string MemberId,
-    string ProductId,
-    string ProductName,
-    int Quantity,
-    long Points,
-    long CashFen,
-    string Status,
-    string Step,
-    DateTimeOffset PlacedAt,
-    DateTimeOffset? PaymentDeadline,
-    string? Carrier,
-    string? TrackingNumber,
-    string? Code,
-    string? CancelReason,
-    IReadOnlyList<OrderStepView> History)
+    [property: Id(0)] string Id,
+    [property: Id(1)] string MemberId,
+    [property: Id(2)] string ProductId,
+    [property: Id(3)] string ProductName,
+    [property: Id(4)] int Quantity,
+    [property: Id(5)] long Points,
+    [property: Id(6)] long CashFen,
+    [property: Id(7)] string Status,
+    [property: Id(8)] string Step,
+    [property: Id(9)] DateTimeOffset PlacedAt,
+    [property: Id(10)] DateTimeOffset? PaymentDeadline,
+    [property: Id(11)] string? Carrier,
+    [property: Id(12)] string? TrackingNumber,
+    [property: Id(13)] string? Code,
+    [property: Id(14)] string? CancelReason,
+    [property: Id(15)] IReadOnlyList<OrderStepView> History)
 {
     /// <summary>The provider's reference of the cash payment (points + cash), once the order waits for it.</summary>
-    public string? PaymentReference { get; init; }
+    [Id(16)] public string? PaymentReference { get; init; }
 
     /// <summary>Where the member pays the cash part; only while the order waits for payment.</summary>
-    public string? PayUrl { get; init; }
+    [Id(17)] public string? PayUrl { get; init; }
 
     /// <summary>The member's address as it was when the order was placed (physical goods).</summary>
-    public ShippingAddressView? ShippingAddress { get; init; }
+    [Id(18)] public ShippingAddressView? ShippingAddress { get; init; }
 
     /// <summary>A lottery prize order (zero cost).</summary>
-    public bool IsPrize { get; init; }
+    [Id(19)] public bool IsPrize { get; init; }
 
     /// <summary>When the order last changed.</summary>
-    public DateTimeOffset UpdatedAt { get; init; }
+    [Id(20)] public DateTimeOffset UpdatedAt { get; init; }
 }
 
 /// <summary>A snapshot of a shipping address, so later edits of the address book never change where an order goes.</summary>
-public sealed record ShippingAddressView(string Id, string Recipient, string Phone, string Region, string Detail);
+[GenerateSerializer, Immutable]
+public sealed record ShippingAddressView([property: Id(0)] string Id, [property: Id(1)] string Recipient, [property: Id(2)] string Phone, [property: Id(3)] string Region, [property: Id(4)] string Detail);
 
 /// <summary>What the order index holds per order, written each time the status changes.</summary>
+[GenerateSerializer, Immutable]
 public sealed record OrderSummary(
-    string Id,
-    string MemberId,
-    string ProductId,
-    string ProductName,
-    int Quantity,
-    long Points,
-    long CashFen,
-    string Status,
-    DateTimeOffset PlacedAt,
-    DateTimeOffset UpdatedAt);
+    [property: Id(0)] string Id,
+    [property: Id(1)] string MemberId,
+    [property: Id(2)] string ProductId,
+    [property: Id(3)] string ProductName,
+    [property: Id(4)] int Quantity,
+    [property: Id(5)] long Points,
+    [property: Id(6)] long CashFen,
+    [property: Id(7)] string Status,
+    [property: Id(8)] DateTimeOffset PlacedAt,
+    [property: Id(9)] DateTimeOffset UpdatedAt);
 
-public sealed record OrderBoardPage(IReadOnlyList<OrderSummary> Items, int Page, int PageSize, int Total);
+[GenerateSerializer, Immutable]
+public sealed record OrderBoardPage([property: Id(0)] IReadOnlyList<OrderSummary> Items, [property: Id(1)] int Page, [property: Id(2)] int PageSize, [property: Id(3)] int Total);
 
-public sealed record OrderStepView(string Step, DateTimeOffset At, string? Detail);
+[GenerateSerializer, Immutable]
+public sealed record OrderStepView([property: Id(0)] string Step, [property: Id(1)] DateTimeOffset At, [property: Id(2)] string? Detail);
 
-public sealed record OrderResult(OrderView? Order, Problem? Refusal)
+[GenerateSerializer, Immutable]
+public sealed record OrderResult([property: Id(0)] OrderView? Order, [property: Id(1)] Problem? Refusal)
 {
     public bool Succeeded => Refusal is null;
 }

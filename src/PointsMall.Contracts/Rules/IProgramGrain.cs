@@ -1,4 +1,3 @@
-using PointsMall.Actors;
 using PointsMall.Contracts.Common;
 using PointsMall.Domain.Rules;
 
@@ -8,8 +7,8 @@ namespace PointsMall.Contracts.Rules;
 /// The loyalty programme's rules (key: programme id, <c>default</c>): earn ratio, campaigns, sign-in ladder,
 /// tasks, tiers, expiry policy and time zone. Rules are data: operators change them here.
 /// </summary>
-[GrainType("program")]
-public interface IProgramGrain : IGrain
+[Alias("program")]
+public interface IProgramGrain : IGrainWithStringKey
 {
     Task<ProgramRules> GetAsync();
 
@@ -21,7 +20,8 @@ public interface IProgramGrain : IGrain
     Task<ProgramResult> RemoveCampaignAsync(string campaignId);
 }
 
-public sealed record ProgramResult(ProgramRules? Rules, Problem? Refusal)
+[GenerateSerializer, Immutable]
+public sealed record ProgramResult([property: Id(0)] ProgramRules? Rules, [property: Id(1)] Problem? Refusal)
 {
     public bool Succeeded => Refusal is null;
 }

@@ -1,5 +1,5 @@
+using PointsMall.GroupCommit;
 using System.Collections.Immutable;
-using PointsMall.Actors;
 using PointsMall.Contracts.Catalog;
 using PointsMall.Domain.Catalog;
 
@@ -17,7 +17,8 @@ public sealed record CatalogState
 /// The catalogue index, fed by the <c>product</c> stream. Delivery is at least once and in order per stream, so
 /// an upsert replaces by id and ignores a summary older than the one it holds.
 /// </summary>
-public sealed class CatalogGrain(IPersistentState<CatalogState> state) : Grain, ICatalogGrain
+[GrainType("catalog")]
+public sealed class CatalogGrain([PipelinedState("state", GrainStorage.Name)] IPipelinedState<CatalogState> state) : MallGrain, ICatalogGrain
 {
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;

@@ -1,5 +1,4 @@
-using PointsMall.Actors;
-using PointsMall.Actors.Hosting;
+using PointsMall.GroupCommit;
 using PointsMall.Contracts.Catalog;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,18 +11,15 @@ public static class CatalogRegistration
 
     public const string LowStockAlertsSubscription = "low-stock-alerts";
 
-    public static SiloBuilder AddCatalogGrains(this SiloBuilder silo)
+    public static ISiloBuilder AddCatalogGrains(this ISiloBuilder silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
         return silo
-            .AddGrain<IProductGrain, ProductGrain>()
-            .AddGrain<ICatalogGrain, CatalogGrain>()
-            .AddGrain<ILowStockAlertsGrain, LowStockAlertsGrain>()
-            .AddStreamSubscription(CatalogIndexSubscription, CatalogKeys.ProductStream, (services, e, _) =>
+            .AddOutboxSubscription(CatalogIndexSubscription, CatalogKeys.ProductStream, (services, e, _) =>
                 e.Is<ProductChanged>()
                     ? services.GetRequiredService<IGrainFactory>().GetGrain<ICatalogGrain>(CatalogKeys.All).UpsertAsync(e.Deserialize<ProductChanged>().Summary)
                     : Task.CompletedTask)
-            .AddStreamSubscription(LowStockAlertsSubscription, CatalogKeys.StockStream, (services, e, _) =>
+            .AddOutboxSubscription(LowStockAlertsSubscription, CatalogKeys.StockStream, (services, e, _) =>
             {
                 var alerts = services.GetRequiredService<IGrainFactory>().GetGrain<ILowStockAlertsGrain>(CatalogKeys.All);
                 if (e.Is<LowStockRaised>())

@@ -1,6 +1,5 @@
+using PointsMall.GroupCommit;
 using System.Collections.Immutable;
-using PointsMall.Actors;
-using PointsMall.Actors.Streams;
 using PointsMall.Contracts.Catalog;
 
 namespace PointsMall.Grains.Catalog;
@@ -14,7 +13,8 @@ public sealed record LowStockAlertsState
 /// Open low-stock alerts, one per product, fed by the <c>stock</c> stream. Raise is an upsert and clear a
 /// removal, so at-least-once, in-order redelivery converges to the same set.
 /// </summary>
-public sealed class LowStockAlertsGrain(IPersistentState<LowStockAlertsState> state) : Grain, ILowStockAlertsGrain
+[GrainType("low-stock-alerts")]
+public sealed class LowStockAlertsGrain([PipelinedState("state", GrainStorage.Name)] IPipelinedState<LowStockAlertsState> state) : MallGrain, ILowStockAlertsGrain
 {
     public Task<IReadOnlyList<LowStockRaised>> ListAsync()
         => Task.FromResult<IReadOnlyList<LowStockRaised>>(

@@ -1,5 +1,6 @@
-using PointsMall.Actors;
-using PointsMall.Actors.Streams;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Concurrency;
+using PointsMall.GroupCommit;
 using PointsMall.Contracts.Catalog;
 using PointsMall.Contracts.Common;
 using PointsMall.Domain.Catalog;
@@ -23,7 +24,9 @@ public sealed record ProductState
 /// this is the grain a flash drop hammers, and it only keeps serving its queue while its previous change is
 /// being committed if none of its turns wait on anything. Events go out through the outbox with the state.
 /// </summary>
-public sealed class ProductGrain(IPersistentState<ProductState> state, TimeProvider time) : Grain, IProductGrain
+[Reentrant]
+[GrainType("product")]
+public sealed class ProductGrain([PipelinedState("state", GrainStorage.Name)] IPipelinedState<ProductState> state, [FromKeyedServices(GrainClock.Key)] TimeProvider time) : MallGrain, IProductGrain
 {
     private enum StockBand
     {

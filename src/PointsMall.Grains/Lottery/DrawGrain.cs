@@ -1,6 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using PointsMall.GroupCommit;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
-using PointsMall.Actors;
 using PointsMall.Contracts.Common;
 using PointsMall.Contracts.Lottery;
 using PointsMall.Contracts.Members;
@@ -82,7 +83,8 @@ public sealed record DrawState
 /// runs in-memory turns. Every step is written before the call it leads to and every call is idempotent by a
 /// key derived from the draw id, so a retry, or the resume reminder after a crash, repeats nothing.
 /// </summary>
-public sealed partial class DrawGrain(IPersistentState<DrawState> state, TimeProvider time, ILogger<DrawGrain> logger) : Grain, IDrawGrain, IRemindable
+[GrainType("draw")]
+public sealed partial class DrawGrain([PipelinedState("state", GrainStorage.Name)] IPipelinedState<DrawState> state, [FromKeyedServices(GrainClock.Key)] TimeProvider time, ILogger<DrawGrain> logger) : MallGrain, IDrawGrain, IRemindable
 {
     /// <summary>How soon an interrupted saga is resumed, and how often it is retried while a step keeps failing.</summary>
     public static readonly TimeSpan ResumeAfter = TimeSpan.FromMinutes(1);
@@ -115,12 +117,12 @@ public sealed partial class DrawGrain(IPersistentState<DrawState> state, TimePro
             }
 
             // Interrupted earlier (a failed call or a crash): carry on from the recorded step.
-            await ContinueAsync().ConfigureAwait(false);
+            await ContinueAsync();
             return Result(replayed: false);
         }
 
         // Refuse what is certain to fail before any points move: no lottery, or outside its window.
-        var lottery = await GrainFactory.GetGrain<ILotteryGrain>(lotteryId).GetAsync().ConfigureAwait(false);
+        var lottery = await GrainFactory.GetGrain<ILotteryGrain>(lotteryId).GetAsync();
         if (lottery is null)
         {
             return Refused(RefusalCode.NotFound, "no_lottery");
@@ -142,16 +144,16 @@ public sealed partial class DrawGrain(IPersistentState<DrawState> state, TimePro
             Table = lottery.Table,
             At = now,
         };
-        RegisterOrUpdateReminder(ResumeReminder, now + ResumeAfter, ResumeAfter);
-        await state.WriteStateAsync().ConfigureAwait(false);
-        await ContinueAsync().ConfigureAwait(false);
+        SetReminder(ResumeReminder, now + ResumeAfter, ResumeAfter);
+        await state.CommitAsync();
+        await ContinueAsync();
         return Result(replayed: false);
     }
 
     public Task<DrawResult?> GetAsync()
         => Task.FromResult(state.State.Step == DrawStep.New ? null : Result(replayed: true));
 
-    public async Task ReceiveReminderAsync(string reminderName, ReminderTick tick)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != ResumeReminder)
         {
@@ -160,12 +162,12 @@ public sealed partial class DrawGrain(IPersistentState<DrawState> state, TimePro
 
         if (IsFinished(state.State.Step) || state.State.Step == DrawStep.New)
         {
-            UnregisterReminder(ResumeReminder);
+            RemoveReminder(ResumeReminder);
             return;
         }
 
         LogResuming(logger, DrawId, state.State.Step);
-        await ContinueAsync().ConfigureAwait(false);
+        await ContinueAsync();
     }
 
     /// <summary>Runs the saga from the recorded step to its end. A call that throws leaves the last durable step for the reminder.</summary>
@@ -181,7 +183,7 @@ public sealed partial class DrawGrain(IPersistentState<DrawState> state, TimePro
                 case DrawStep.Paying:
                     if (state.State.Cost > 0)
                     {
-                        var spent = await member.SpendAsync(new SpendPoints(SpendOperationId, state.State.Cost, $"lottery {lotteryId} draw {DrawId}")).ConfigureAwait(false);
+                        var spent = await member.SpendAsync(new SpendPoints(SpendOperationId, state.State.Cost, $"lottery {lotteryId} draw {DrawId}"));
                         if (spent.Refusal is { } refusal)
                         {
                             // The member refused (insufficient points): nothing was spent, nothing else happens.
@@ -190,21 +192,21 @@ public sealed partial class DrawGrain(IPersistentState<DrawState> state, TimePro
                         }
                     }
 
-                    await RecordAsync(state.State with { Step = DrawStep.Paid }).ConfigureAwait(false);
+                    await RecordAsync(state.State with { Step = DrawStep.Paid });
                     break;
 
                 case DrawStep.Paid:
                     // The paid cost goes along: a lottery whose cost changed since refuses, and the cost is refunded.
-                    var drawn = await GrainFactory.GetGrain<ILotteryGrain>(lotteryId).DrawPaidAsync(new PaidDraw(DrawId, memberId, state.State.Cost)).ConfigureAwait(false);
+                    var drawn = await GrainFactory.GetGrain<ILotteryGrain>(lotteryId).DrawPaidAsync(new PaidDraw(DrawId, memberId, state.State.Cost));
                     await RecordAsync(drawn.Refusal is { } lotteryRefusal
                         ? state.State with { Step = DrawStep.Refunding, Refusal = lotteryRefusal }
-                        : state.State with { Step = DrawStep.Drawn, Record = drawn.Record, WonTier = await WonTierAsync(lotteryId, drawn.Record).ConfigureAwait(false) }).ConfigureAwait(false);
+                        : state.State with { Step = DrawStep.Drawn, Record = drawn.Record, WonTier = await WonTierAsync(lotteryId, drawn.Record) });
                     break;
 
                 case DrawStep.Refunding:
                     if (state.State.Cost > 0)
                     {
-                        var refunded = await member.RefundAsync(new RefundPoints(SpendOperationId + ":refund", SpendOperationId, null, $"lottery {lotteryId} refused draw {DrawId}")).ConfigureAwait(false);
+                        var refunded = await member.RefundAsync(new RefundPoints(SpendOperationId + ":refund", SpendOperationId, null, $"lottery {lotteryId} refused draw {DrawId}"));
                         if (refunded.Refusal is { } refundRefusal)
                         {
                             // Not retried: a refund refusal is a business answer and will not change. Visible for an operator.
@@ -216,20 +218,20 @@ public sealed partial class DrawGrain(IPersistentState<DrawState> state, TimePro
                     return;
 
                 case DrawStep.Drawn:
-                    await RecordAsync(await PlacePrizeOrderAsync(lotteryId, memberId).ConfigureAwait(false)).ConfigureAwait(false);
+                    await RecordAsync(await PlacePrizeOrderAsync(lotteryId, memberId));
                     break;
 
                 case DrawStep.PrizeOrdered:
                     var participation = 0L;
                     if (state.State.Record is { ParticipationPoints: > 0 } record)
                     {
-                        var earned = await member.EarnAsync(new EarnPoints(SpendOperationId + ":participation", record.ParticipationPoints, "lottery", $"lottery {lotteryId} participation")).ConfigureAwait(false);
+                        var earned = await member.EarnAsync(new EarnPoints(SpendOperationId + ":participation", record.ParticipationPoints, "lottery", $"lottery {lotteryId} participation"));
                         participation = earned.Succeeded ? earned.Amount : 0;
                     }
 
                     // The history entry is idempotent by draw id, so a resumed saga may add it again.
                     var completed = state.State with { Step = DrawStep.Completed, ParticipationPoints = participation };
-                    await GrainFactory.GetGrain<IMemberDrawsGrain>(memberId).AddAsync(Summary(completed)).ConfigureAwait(false);
+                    await GrainFactory.GetGrain<IMemberDrawsGrain>(memberId).AddAsync(Summary(completed));
 
                     // The last step needs no explicit write: the reply waits for this turn's commit anyway.
                     Finish(completed);
@@ -249,7 +251,7 @@ public sealed partial class DrawGrain(IPersistentState<DrawState> state, TimePro
         }
 
         var orderId = PrizeOrderId(memberId, DrawId);
-        var order = await GrainFactory.GetGrain<IOrderGrain>(orderId).PlacePrizeAsync(new PlacePrizeOrder(memberId, productId, lotteryId, DrawId)).ConfigureAwait(false);
+        var order = await GrainFactory.GetGrain<IOrderGrain>(orderId).PlacePrizeAsync(new PlacePrizeOrder(memberId, productId, lotteryId, DrawId));
         if (order.Refusal is { } refusal)
         {
             // The win is recorded and the tier's unit is gone either way; an order refusal (say, the prize
@@ -272,7 +274,7 @@ public sealed partial class DrawGrain(IPersistentState<DrawState> state, TimePro
         var table = state.State.Table;
         if (table is null || table.Version != record.TableVersion)
         {
-            var lottery = await GrainFactory.GetGrain<ILotteryGrain>(lotteryId).GetAsync().ConfigureAwait(false);
+            var lottery = await GrainFactory.GetGrain<ILotteryGrain>(lotteryId).GetAsync();
             table = lottery?.Table;
         }
 
@@ -304,13 +306,13 @@ public sealed partial class DrawGrain(IPersistentState<DrawState> state, TimePro
     private async Task RecordAsync(DrawState next)
     {
         state.State = next;
-        await state.WriteStateAsync().ConfigureAwait(false);
+        await state.CommitAsync();
     }
 
     private void Finish(DrawState next)
     {
         state.State = next;
-        UnregisterReminder(ResumeReminder);
+        RemoveReminder(ResumeReminder);
     }
 
     private static bool IsFinished(DrawStep step) => step is DrawStep.Completed or DrawStep.Refused;

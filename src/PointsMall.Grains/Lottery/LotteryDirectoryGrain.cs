@@ -1,5 +1,5 @@
+using PointsMall.GroupCommit;
 using System.Collections.Immutable;
-using PointsMall.Actors;
 using PointsMall.Contracts.Lottery;
 
 namespace PointsMall.Grains.Lottery;
@@ -13,7 +13,8 @@ public sealed record LotteryDirectoryState
 /// The list of lotteries (key: <c>all</c>). Lotteries are few and configured rarely, so one small document is
 /// enough; draws never touch it.
 /// </summary>
-public sealed class LotteryDirectoryGrain(IPersistentState<LotteryDirectoryState> state) : Grain, ILotteryDirectoryGrain
+[GrainType("lottery-directory")]
+public sealed class LotteryDirectoryGrain([PipelinedState("state", GrainStorage.Name)] IPipelinedState<LotteryDirectoryState> state) : MallGrain, ILotteryDirectoryGrain
 {
     /// <summary>More than any programme runs at once; keeps the document (and GET /lotteries) bounded.</summary>
     public const int MaxLotteries = 500;

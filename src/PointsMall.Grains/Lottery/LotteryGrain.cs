@@ -1,5 +1,6 @@
-using PointsMall.Actors;
-using PointsMall.Actors.Streams;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Concurrency;
+using PointsMall.GroupCommit;
 using PointsMall.Contracts.Common;
 using PointsMall.Contracts.Lottery;
 using PointsMall.Domain.Common;
@@ -33,33 +34,45 @@ public static class LotteryStreams
 /// domain keeps a window of recent draws for idempotency, and every draw record goes out on the
 /// (<c>lottery</c>, id) stream, committed with the draw, as the audit trail.
 /// </summary>
-public sealed class LotteryGrain(IPersistentState<LotteryGrainState> state, TimeProvider time, ILotteryRandom random) : Grain, ILotteryGrain
+[Reentrant]
+[GrainType("lottery")]
+public sealed class LotteryGrain([PipelinedState("state", GrainStorage.Name)] IPipelinedState<LotteryGrainState> state, [FromKeyedServices(GrainClock.Key)] TimeProvider time, ILotteryRandom random) : MallGrain, ILotteryGrain
 {
     public async Task<LotteryResult> ConfigureAsync(ConfigureLottery command)
     {
-        var result = Configure(command);
-        if (result.Succeeded)
+        if (Plan(command).Refused is { } refused)
         {
-            // Configuration is rare, so this one turn may wait on another grain. Registered before the change is
-            // kept: a lottery is never missing from the list, and a listed id whose turn failed reads as null.
-            await GrainFactory.GetGrain<ILotteryDirectoryGrain>(LotteryKeys.Directory)
-                .RegisterAsync(new LotteryEntry(GrainKey, result.Lottery!.Name, time.GetUtcNow())).ConfigureAwait(false);
+            return refused;
         }
 
-        return result;
+        // Configuration is rare, so this one call may wait on another grain. The directory hears first, before
+        // anything changes here: a lottery is never missing from the list, and a listed id whose configuration
+        // failed reads as null. Draws run while this call waits (the grain is reentrant), so the change is planned
+        // again, against the state they left, and applied with no await in between.
+        await GrainFactory.GetGrain<ILotteryDirectoryGrain>(LotteryKeys.Directory)
+            .RegisterAsync(new LotteryEntry(GrainKey, command.Name.Trim(), time.GetUtcNow()));
+        var (again, next) = Plan(command);
+        if (again is not null)
+        {
+            return again;
+        }
+
+        state.State = next!;
+        return new LotteryResult(View(), null);
     }
 
-    private LotteryResult Configure(ConfigureLottery command)
+    /// <summary>The state a configuration leads to, or its refusal; changes nothing.</summary>
+    private (LotteryResult? Refused, LotteryGrainState? Next) Plan(ConfigureLottery command)
     {
         ArgumentNullException.ThrowIfNull(command);
         if (string.IsNullOrWhiteSpace(command.Name) || command.Table is null)
         {
-            return Refused(RefusalCode.ValidationFailed, "a lottery needs a name and a prize table");
+            return (Refused(RefusalCode.ValidationFailed, "a lottery needs a name and a prize table"), null);
         }
 
         if (command.StartsAt is { } starts && command.EndsAt is { } ends && ends <= starts)
         {
-            return Refused(RefusalCode.ValidationFailed, "the lottery must end after it starts");
+            return (Refused(RefusalCode.ValidationFailed, "the lottery must end after it starts"), null);
         }
 
         var current = state.State.Lottery;
@@ -69,7 +82,7 @@ public sealed class LotteryGrain(IPersistentState<LotteryGrainState> state, Time
             var table = command.Table with { Version = Math.Max(command.Table.Version, 1) };
             if (table.Validate() is { Count: > 0 } errors)
             {
-                return Refused(RefusalCode.ValidationFailed, string.Join("; ", errors));
+                return (Refused(RefusalCode.ValidationFailed, string.Join("; ", errors)), null);
             }
 
             next = LotteryState.Create(GrainKey, table);
@@ -87,14 +100,13 @@ public sealed class LotteryGrain(IPersistentState<LotteryGrainState> state, Time
             var (replaced, refusal) = current.Replace(table);
             if (refusal is not null)
             {
-                return new LotteryResult(View(), Problem.From(refusal));
+                return (new LotteryResult(View(), Problem.From(refusal)), null);
             }
 
             next = replaced;
         }
 
-        state.State = state.State with { Lottery = next, Name = command.Name.Trim(), StartsAt = command.StartsAt, EndsAt = command.EndsAt };
-        return new LotteryResult(View(), null);
+        return (null, state.State with { Lottery = next, Name = command.Name.Trim(), StartsAt = command.StartsAt, EndsAt = command.EndsAt });
     }
 
     public Task<LotteryView?> GetAsync() => Task.FromResult(View());

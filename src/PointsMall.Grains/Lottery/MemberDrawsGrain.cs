@@ -1,5 +1,5 @@
+using PointsMall.GroupCommit;
 using System.Collections.Immutable;
-using PointsMall.Actors;
 using PointsMall.Contracts.Lottery;
 
 namespace PointsMall.Grains.Lottery;
@@ -15,7 +15,8 @@ public sealed record MemberDrawsState
 /// <see cref="Capacity"/>, because the whole list is one document rewritten on each draw; the lottery's draw
 /// stream stays the complete audit trail.
 /// </summary>
-public sealed class MemberDrawsGrain(IPersistentState<MemberDrawsState> state) : Grain, IMemberDrawsGrain
+[GrainType("member-draws")]
+public sealed class MemberDrawsGrain([PipelinedState("state", GrainStorage.Name)] IPipelinedState<MemberDrawsState> state) : MallGrain, IMemberDrawsGrain
 {
     public const int Capacity = 500;
 

@@ -1,4 +1,5 @@
-using PointsMall.Actors;
+using Microsoft.Extensions.DependencyInjection;
+using PointsMall.GroupCommit;
 using PointsMall.Contracts.Members;
 
 namespace PointsMall.Grains.Members;
@@ -16,7 +17,8 @@ public sealed record LoginState
 /// durable before it is answered; the same member claiming again gets its own id back (a retried registration),
 /// anyone else gets the owner's id and must refuse.
 /// </summary>
-public sealed class LoginGrain(IPersistentState<LoginState> state, TimeProvider time) : Grain, ILoginGrain
+[GrainType("login")]
+public sealed class LoginGrain([PipelinedState("state", GrainStorage.Name)] IPipelinedState<LoginState> state, [FromKeyedServices(GrainClock.Key)] TimeProvider time) : MallGrain, ILoginGrain
 {
     /// <summary>
     /// A claim younger than this may belong to a registration still in its turn (bounded by the call timeout),

@@ -1,5 +1,5 @@
+using PointsMall.GroupCommit;
 using System.Collections.Immutable;
-using PointsMall.Actors;
 using PointsMall.Contracts.Members;
 using PointsMall.Domain.Members;
 
@@ -14,7 +14,8 @@ public sealed record MemberDirectoryState
 /// One shard of the operators' member index, fed by <see cref="MemberListed"/> events (at least once, in order
 /// per member). It holds identity only, which changes rarely, so it is never on the path of a points operation.
 /// </summary>
-public sealed class MemberDirectoryGrain(IPersistentState<MemberDirectoryState> state) : Grain, IMemberDirectoryGrain
+[GrainType("member-directory")]
+public sealed class MemberDirectoryGrain([PipelinedState("state", GrainStorage.Name)] IPipelinedState<MemberDirectoryState> state) : MallGrain, IMemberDirectoryGrain
 {
     public Task UpsertAsync(MemberListing listing)
     {

@@ -1,5 +1,5 @@
-using PointsMall.Actors;
-using PointsMall.Actors.Streams;
+using Microsoft.Extensions.DependencyInjection;
+using PointsMall.GroupCommit;
 using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Rules;
 using PointsMall.Domain.Common;
@@ -25,7 +25,8 @@ namespace PointsMall.Grains.Members;
 /// reads the clock and the rules, calls other grains, and applies what they return.
 /// </para>
 /// </remarks>
-public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvider time) : Grain, IMemberGrain, IRemindable
+[GrainType("member")]
+public sealed class MemberGrain([PipelinedState("state", GrainStorage.Name)] IPipelinedState<MemberState> state, [FromKeyedServices(GrainClock.Key)] TimeProvider time) : MallGrain, IMemberGrain, IRemindable
 {
     public const string ExpiryReminder = "expiry";
     public const string PointsStream = "points";
@@ -53,7 +54,7 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
         ArgumentNullException.ThrowIfNull(command);
         return await OpenAsync(
             command.Phone, command.Email, command.DisplayName, () => ProfileChanges.CheckPassword(command.Password),
-            (profile, _, _) => new MemberChange(ProfileChanges.Registered(state.State, GrainKey, profile, command.Password!))).ConfigureAwait(false);
+            (profile, _, _) => new MemberChange(ProfileChanges.Registered(state.State, GrainKey, profile, command.Password!)));
     }
 
     public async Task<MemberResult> ProvisionAsync(ProvisionMember command)
@@ -61,7 +62,7 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
         ArgumentNullException.ThrowIfNull(command);
         return await OpenAsync(
             command.Phone, command.Email, command.DisplayName, () => ProfileChanges.CheckStartingPoints(command.StartingPoints),
-            (profile, rules, now) => PointsOperations.OpenProvisioned(state.State, GrainKey, profile, command.StartingPoints, rules, now)).ConfigureAwait(false);
+            (profile, rules, now) => PointsOperations.OpenProvisioned(state.State, GrainKey, profile, command.StartingPoints, rules, now));
     }
 
     /// <summary>
@@ -95,11 +96,11 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
                 continue;
             }
 
-            if (!await ClaimLoginAsync(login).ConfigureAwait(false))
+            if (!await ClaimLoginAsync(login))
             {
                 foreach (var mine in claimed)
                 {
-                    await GrainFactory.GetGrain<ILoginGrain>(mine).ReleaseAsync(GrainKey).ConfigureAwait(false);
+                    await GrainFactory.GetGrain<ILoginGrain>(mine).ReleaseAsync(GrainKey);
                 }
 
                 return MemberRefusals.Member(RefusalCode.Conflict, $"{kind}_taken");
@@ -108,7 +109,7 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
             claimed.Add(login);
         }
 
-        var rules = await RulesAsync(now).ConfigureAwait(false);
+        var rules = await RulesAsync(now);
         Apply(open(profile, rules, now));
         PublishListing(now);
         return new MemberResult(MemberViews.Member(GrainKey, state.State, rules, now), null);
@@ -121,18 +122,18 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
     private async Task<bool> ClaimLoginAsync(string login)
     {
         var grain = GrainFactory.GetGrain<ILoginGrain>(login);
-        var owner = await grain.ClaimAsync(GrainKey).ConfigureAwait(false);
+        var owner = await grain.ClaimAsync(GrainKey);
         if (string.Equals(owner, GrainKey, StringComparison.Ordinal))
         {
             return true;
         }
 
-        if (await GrainFactory.GetGrain<IMemberGrain>(owner).GetAsync().ConfigureAwait(false) is not null)
+        if (await GrainFactory.GetGrain<IMemberGrain>(owner).GetAsync() is not null)
         {
             return false;
         }
 
-        return string.Equals(await grain.TakeOverAsync(owner, GrainKey).ConfigureAwait(false), GrainKey, StringComparison.Ordinal);
+        return string.Equals(await grain.TakeOverAsync(owner, GrainKey), GrainKey, StringComparison.Ordinal);
     }
 
     private void PublishListing(DateTimeOffset now) =>
@@ -179,7 +180,7 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
             PublishListing(now);
         }
 
-        var rules = await RulesAsync(now).ConfigureAwait(false);
+        var rules = await RulesAsync(now);
         return new MemberResult(MemberViews.Member(GrainKey, state.State, rules, now), null);
     }
 
@@ -188,7 +189,7 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
         ArgumentNullException.ThrowIfNull(command);
         return await WithRulesAsync(
             (account, now) => PointsOperations.CheckEarn(command, account, now),
-            (account, rules, now) => PointsOperations.Earn(state.State, GrainKey, account, command, rules, now)).ConfigureAwait(false);
+            (account, rules, now) => PointsOperations.Earn(state.State, GrainKey, account, command, rules, now));
     }
 
     public async Task<PointsResult> EarnForPurchaseAsync(EarnForPurchase command)
@@ -196,7 +197,7 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
         ArgumentNullException.ThrowIfNull(command);
         return await WithRulesAsync(
             (account, now) => PointsOperations.CheckPurchase(command, account, now),
-            (account, rules, now) => PointsOperations.EarnForPurchase(state.State, GrainKey, account, command, rules, now)).ConfigureAwait(false);
+            (account, rules, now) => PointsOperations.EarnForPurchase(state.State, GrainKey, account, command, rules, now));
     }
 
     public async Task<PointsResult> AdjustAsync(AdjustPoints command)
@@ -204,7 +205,7 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
         ArgumentNullException.ThrowIfNull(command);
         return await WithRulesAsync(
             (account, now) => PointsOperations.CheckAdjust(command, account, now),
-            (account, rules, now) => PointsOperations.Adjust(state.State, GrainKey, account, command, rules, now)).ConfigureAwait(false);
+            (account, rules, now) => PointsOperations.Adjust(state.State, GrainKey, account, command, rules, now));
     }
 
     public Task<PointsResult> SpendAsync(SpendPoints command)
@@ -233,7 +234,7 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
             return new SignInResult(0, 0, 0, 0, MemberRefusals.NotFound);
         }
 
-        var rules = await RulesAsync(now).ConfigureAwait(false);
+        var rules = await RulesAsync(now);
         return Apply(SignInAndTasks.SignIn(state.State, GrainKey, account, rules, now));
     }
 
@@ -244,7 +245,7 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
         ArgumentNullException.ThrowIfNull(command);
         return await WithRulesAsync(
             (account, now) => SignInAndTasks.CheckTask(state.State, account, command, now),
-            (account, rules, now) => SignInAndTasks.CompleteTask(state.State, GrainKey, account, command, rules, now)).ConfigureAwait(false);
+            (account, rules, now) => SignInAndTasks.CompleteTask(state.State, GrainKey, account, command, rules, now));
     }
 
     public Task<ContractLedgerPage> GetLedgerAsync(int page, int pageSize) => Task.FromResult(MemberViews.Ledger(Account, page, pageSize));
@@ -254,7 +255,7 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
 
     public Task<PointsAudit> AuditAsync() => Task.FromResult(MemberViews.Audit(Account, time.GetUtcNow()));
 
-    public Task ReceiveReminderAsync(string reminderName, ReminderTick tick)
+    public Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (string.Equals(reminderName, ExpiryReminder, StringComparison.Ordinal) && Account is { } account)
         {
@@ -265,7 +266,7 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
     }
 
     private async Task<ProgramRules> RulesAsync(DateTimeOffset now) =>
-        _rules.Fresh(now) ?? _rules.Keep(await GrainFactory.GetGrain<IProgramGrain>(Programs.Default).GetAsync().ConfigureAwait(false), now);
+        _rules.Fresh(now) ?? _rules.Keep(await GrainFactory.GetGrain<IProgramGrain>(Programs.Default).GetAsync(), now);
 
     /// <summary>A read that needs the rules; null for a member that is not registered.</summary>
     private async Task<T?> ReadAsync<T>(Func<ProgramRules, DateTimeOffset, T> read)
@@ -277,7 +278,7 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
         }
 
         var now = time.GetUtcNow();
-        var rules = await RulesAsync(now).ConfigureAwait(false);
+        var rules = await RulesAsync(now);
         return read(rules, now);
     }
 
@@ -300,7 +301,7 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
             return answered;
         }
 
-        var rules = await RulesAsync(now).ConfigureAwait(false);
+        var rules = await RulesAsync(now);
         return Apply(step(account, rules, now));
     }
 
@@ -321,11 +322,11 @@ public sealed class MemberGrain(IPersistentState<MemberState> state, TimeProvide
 
         if (change.Reminder is { Due: { } due })
         {
-            RegisterOrUpdateReminder(ExpiryReminder, due);
+            SetReminder(ExpiryReminder, due);
         }
         else if (change.Reminder is not null)
         {
-            UnregisterReminder(ExpiryReminder);
+            RemoveReminder(ExpiryReminder);
         }
     }
 }

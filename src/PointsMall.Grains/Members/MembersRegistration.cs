@@ -1,9 +1,6 @@
+using PointsMall.GroupCommit;
 using Microsoft.Extensions.DependencyInjection;
-using PointsMall.Actors;
-using PointsMall.Actors.Hosting;
 using PointsMall.Contracts.Members;
-using PointsMall.Contracts.Rules;
-using PointsMall.Grains.Rules;
 
 namespace PointsMall.Grains.Members;
 
@@ -13,16 +10,11 @@ public static class MembersRegistration
     public const string DirectorySubscription = "member-directory";
 
     /// <summary>The member, login, operator, directory and programme-rules grains, and the directory's feed.</summary>
-    public static SiloBuilder AddMemberGrains(this SiloBuilder silo)
+    public static ISiloBuilder AddMemberGrains(this ISiloBuilder silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
         return silo
-            .AddGrain<IMemberGrain, MemberGrain>()
-            .AddGrain<ILoginGrain, LoginGrain>()
-            .AddGrain<IOperatorGrain, OperatorGrain>()
-            .AddGrain<IMemberDirectoryGrain, MemberDirectoryGrain>()
-            .AddGrain<IProgramGrain, ProgramGrain>()
-            .AddStreamSubscription(DirectorySubscription, MemberDirectory.Stream, (services, e, _) =>
+            .AddOutboxSubscription(DirectorySubscription, MemberDirectory.Stream, (services, e, _) =>
             {
                 if (!e.Is<MemberListed>())
                 {

@@ -1,4 +1,4 @@
-using PointsMall.Actors;
+using PointsMall.GroupCommit;
 using PointsMall.Contracts.Members;
 using PointsMall.Domain.Members;
 
@@ -10,7 +10,8 @@ public sealed record OperatorState
 }
 
 /// <summary>An admin-console operator: a login and a salted slow password hash, nothing else.</summary>
-public sealed class OperatorGrain(IPersistentState<OperatorState> state) : Grain, IOperatorGrain
+[GrainType("operator")]
+public sealed class OperatorGrain([PipelinedState("state", GrainStorage.Name)] IPipelinedState<OperatorState> state) : MallGrain, IOperatorGrain
 {
     public const int MinPasswordLength = 8;
 

@@ -1,4 +1,4 @@
-using PointsMall.Actors;
+using PointsMall.GroupCommit;
 using PointsMall.Storage;
 using PointsMall.Contracts.Orders;
 using PointsMall.Domain.Orders;
@@ -6,14 +6,16 @@ using PointsMall.Domain.Orders;
 namespace PointsMall.Grains.Orders;
 
 /// <summary>The operators' order board: a query of the order index, which each order grain keeps with its state.</summary>
-public sealed class OrderBoardGrain(IGrainIndex index) : Grain, IOrderBoardGrain
+[GrainType("order-board")]
+public sealed class OrderBoardGrain(IGrainIndex index) : MallGrain, IOrderBoardGrain
 {
     public Task<OrderBoardPage> ListAsync(string? status, string? memberId, int page, int pageSize)
         => OrderIndex.PageAsync(index, status, string.IsNullOrWhiteSpace(memberId) ? null : memberId, page, pageSize);
 }
 
 /// <summary>One member's orders: the order index partitioned by member id.</summary>
-public sealed class MemberOrdersGrain(IGrainIndex index) : Grain, IMemberOrdersGrain
+[GrainType("member-orders")]
+public sealed class MemberOrdersGrain(IGrainIndex index) : MallGrain, IMemberOrdersGrain
 {
     public Task<OrderBoardPage> ListAsync(string? status, int page, int pageSize)
         => OrderIndex.PageAsync(index, status, GrainKey, page, pageSize);
@@ -28,7 +30,7 @@ internal static class OrderIndex
         page = Math.Max(1, page);
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         var found = await index.QueryAsync<OrderSummary>(
-            new IndexQuery(OrderKeys.Index, memberId, Tag(status), null, (page - 1) * pageSize, pageSize)).ConfigureAwait(false);
+            new IndexQuery(OrderKeys.Index, memberId, Tag(status), null, (page - 1) * pageSize, pageSize));
         return new OrderBoardPage(found.Items, page, pageSize, found.Total);
     }
 

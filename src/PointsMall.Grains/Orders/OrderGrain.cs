@@ -1,6 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using PointsMall.GroupCommit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using PointsMall.Actors;
 using PointsMall.Contracts.Catalog;
 using PointsMall.Contracts.Common;
 using PointsMall.Contracts.Members;
@@ -32,13 +33,14 @@ namespace PointsMall.Grains.Orders;
 //   classes beside it (OrderCommands, OrderViews, OrderReminderPlan, OrderSagaSteps, OrderPayments) carry over
 //   to another runtime as they are: they return values, and the saga steps call the member and the product only
 //   through the references this grain hands them.
+[GrainType("order")]
 public sealed class OrderGrain(
-    IPersistentState<OrderState> state,
-    TimeProvider time,
+    [PipelinedState("state", GrainStorage.Name)] IPipelinedState<OrderState> state,
+    [FromKeyedServices(GrainClock.Key)] TimeProvider time,
     IPaymentProvider payments,
     IOrderSagaObserver observer,
     IOptions<OrderSagaOptions> options,
-    ILogger<OrderGrain> logger) : Grain, IOrderGrain, IRemindable
+    ILogger<OrderGrain> logger) : MallGrain, IOrderGrain, IRemindable
 {
     internal const string SagaReminder = OrderReminderPlan.Saga;
     internal const string PaymentDeadlineReminder = OrderReminderPlan.PaymentDeadline;
@@ -52,7 +54,7 @@ public sealed class OrderGrain(
         ArgumentNullException.ThrowIfNull(command);
         if (state.State.Order is not null)
         {
-            return await ReplayAsync(state.State.Command == command).ConfigureAwait(false);
+            return await ReplayAsync(state.State.Command == command);
         }
 
         if (OrderCommands.Validate(command) is { } invalid)
@@ -60,13 +62,13 @@ public sealed class OrderGrain(
             return OrderViews.Refused(invalid);
         }
 
-        var member = await GrainFactory.GetGrain<IMemberGrain>(command.MemberId).GetAsync().ConfigureAwait(false);
+        var member = await GrainFactory.GetGrain<IMemberGrain>(command.MemberId).GetAsync();
         if (member is null)
         {
             return OrderViews.Refused(new Refusal(RefusalCode.NotFound, "member_not_found"));
         }
 
-        var product = await GrainFactory.GetGrain<IProductGrain>(command.ProductId).GetAsync().ConfigureAwait(false);
+        var product = await GrainFactory.GetGrain<IProductGrain>(command.ProductId).GetAsync();
         if (product is null)
         {
             return OrderViews.Refused(new Refusal(RefusalCode.NotFound, "product_not_found"));
@@ -79,8 +81,8 @@ public sealed class OrderGrain(
 
         var order = Order.Create(GrainKey, command.MemberId, product.Product, command.Quantity, Now, Policy);
         state.State = OrderCommands.Placing(state.State, command, member, product.Product);
-        await RecordAsync(order).ConfigureAwait(false);
-        await RunSagaAsync().ConfigureAwait(false);
+        await RecordAsync(order);
+        await RunSagaAsync();
         return OrderViews.Placed(state.State);
     }
 
@@ -89,7 +91,7 @@ public sealed class OrderGrain(
         ArgumentNullException.ThrowIfNull(command);
         if (state.State.Order is not null)
         {
-            return await ReplayAsync(state.State.PrizeCommand == command).ConfigureAwait(false);
+            return await ReplayAsync(state.State.PrizeCommand == command);
         }
 
         if (OrderCommands.Validate(command) is { } invalid)
@@ -97,7 +99,7 @@ public sealed class OrderGrain(
             return OrderViews.Refused(invalid);
         }
 
-        var product = await GrainFactory.GetGrain<IProductGrain>(command.ProductId).GetAsync().ConfigureAwait(false);
+        var product = await GrainFactory.GetGrain<IProductGrain>(command.ProductId).GetAsync();
         if (product is null)
         {
             return OrderViews.Refused(new Refusal(RefusalCode.NotFound, "product_not_found"));
@@ -107,8 +109,8 @@ public sealed class OrderGrain(
         // so the saga records the stock steps without calling the product grain (see OrderSagaSteps).
         var order = Order.CreatePrize(GrainKey, command.MemberId, product.Product, Now, Policy);
         state.State = state.State with { PrizeCommand = command, IsPrize = true, ProductName = product.Product.Name };
-        await RecordAsync(order).ConfigureAwait(false);
-        await RunSagaAsync().ConfigureAwait(false);
+        await RecordAsync(order);
+        await RunSagaAsync();
         return OrderViews.Placed(state.State);
     }
 
@@ -125,7 +127,7 @@ public sealed class OrderGrain(
         }
 
         // The saga runs on even for a replayed cancellation: its compensation may have been interrupted.
-        return await ApplyAsync(order.Cancel(OrderCommands.CancelReason(command), Now), runSaga: true).ConfigureAwait(false);
+        return await ApplyAsync(order.Cancel(OrderCommands.CancelReason(command), Now), runSaga: true);
     }
 
     public async Task<OrderResult> ConfirmPaymentAsync(ConfirmPayment command)
@@ -136,12 +138,12 @@ public sealed class OrderGrain(
             return OrderViews.Refused(new Refusal(RefusalCode.NotFound, "order_not_found"));
         }
 
-        var confirmed = await _payments.ConfirmAsync(order, state.State, command).ConfigureAwait(false);
+        var confirmed = await _payments.ConfirmAsync(order, state.State, command);
         state.State = confirmed.State;
         if (confirmed.Paid is { } paid)
         {
-            await RecordAsync(paid).ConfigureAwait(false);
-            await RunSagaAsync().ConfigureAwait(false);
+            await RecordAsync(paid);
+            await RunSagaAsync();
         }
 
         return new OrderResult(View(), confirmed.Problem);
@@ -155,7 +157,7 @@ public sealed class OrderGrain(
             return OrderViews.Refused(new Refusal(RefusalCode.NotFound, "order_not_found"));
         }
 
-        return await ApplyAsync(order.Ship(command.Carrier?.Trim() ?? "", command.TrackingNumber?.Trim() ?? "", Now)).ConfigureAwait(false);
+        return await ApplyAsync(order.Ship(command.Carrier?.Trim() ?? "", command.TrackingNumber?.Trim() ?? "", Now));
     }
 
     public async Task<OrderResult> ConfirmReceiptAsync(string memberId)
@@ -165,7 +167,7 @@ public sealed class OrderGrain(
             return OrderViews.Refused(new Refusal(RefusalCode.NotFound, "order_not_found"));
         }
 
-        return await ApplyAsync(order.ConfirmReceived(Now)).ConfigureAwait(false);
+        return await ApplyAsync(order.ConfirmReceived(Now));
     }
 
     public async Task<OrderResult> StartPaymentAsync(string memberId)
@@ -183,39 +185,42 @@ public sealed class OrderGrain(
         if (Now >= order.PaymentDeadline)
         {
             // The deadline passed and the reminder has not run yet: time the order out now rather than take money.
-            await RunSagaAsync().ConfigureAwait(false);
+            await RunSagaAsync();
             return new OrderResult(View(), new Problem(RefusalCodes.Name(RefusalCode.Conflict), "payment_timeout"));
         }
 
-        if (await _payments.EnsureAsync(order, state.State).ConfigureAwait(false) is { } withPayment)
+        if (await _payments.EnsureAsync(order, state.State) is { } withPayment)
         {
             state.State = withPayment;
-            await state.WriteStateAsync().ConfigureAwait(false);
+            await state.CommitAsync();
         }
 
         return new OrderResult(View(), null);
     }
 
-    public async Task ReceiveReminderAsync(string reminderName, ReminderTick tick)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (state.State.Order is not { } order)
         {
+            RemoveReminder(reminderName);
             return;
         }
 
-        // The runtime deletes the fired reminder when this turn is durable (unless it is set again with a new
-        // due time), so it no longer counts as set; SyncReminders sets it again if the saga still needs it.
-        if (state.State.Reminders.TryGetValue(reminderName, out var due) && due == tick.DueAt)
+        // A fired reminder has done its job: it is removed once this turn is durable, unless SyncReminders sets it
+        // again below because the saga still needs it (a later set of the same name in the turn wins).
+        if (state.State.Reminders.ContainsKey(reminderName))
         {
             state.State = state.State with { Reminders = state.State.Reminders.Remove(reminderName) };
         }
+
+        RemoveReminder(reminderName);
 
         if (reminderName == SagaReminder)
         {
             OrderLog.Resuming(logger, order.Id, order.Step);
         }
 
-        await RunSagaAsync().ConfigureAwait(false);
+        await RunSagaAsync();
     }
 
     private DateTimeOffset Now => time.GetUtcNow();
@@ -233,7 +238,7 @@ public sealed class OrderGrain(
         }
 
         // A retry after a crash or a failed call finds the saga mid-way: carry it on before answering.
-        await RunSagaAsync().ConfigureAwait(false);
+        await RunSagaAsync();
         return OrderViews.Placed(state.State);
     }
 
@@ -247,12 +252,12 @@ public sealed class OrderGrain(
 
         if (!transition.Replayed)
         {
-            await RecordAsync(transition.Order).ConfigureAwait(false);
+            await RecordAsync(transition.Order);
         }
 
         if (runSaga)
         {
-            await RunSagaAsync().ConfigureAwait(false);
+            await RunSagaAsync();
         }
 
         return new OrderResult(View(), null);
@@ -264,25 +269,29 @@ public sealed class OrderGrain(
         var placed = state.State.Order!;
         var steps = new OrderSagaSteps(
             GrainFactory.GetGrain<IMemberGrain>(placed.MemberId), GrainFactory.GetGrain<IProductGrain>(placed.ProductId), _payments, time, logger);
+        var moved = false;
         while (true)
         {
             var order = state.State.Order!;
-            var (next, after) = await steps.NextAsync(order, state.State).ConfigureAwait(false);
+            var (next, after) = await steps.NextAsync(order, state.State);
             state.State = after;
             if (next is null)
             {
                 break;
             }
 
-            await RecordAsync(next).ConfigureAwait(false);
+            await RecordAsync(next);
+            moved = true;
             steps.ForgetSettledLine(order, next, state.State);
         }
 
         SyncReminders();
-        if (state.State.Order!.Next().Action is SagaAction.None or SagaAction.WaitForShipment or SagaAction.WaitForReceipt)
+        if (moved && state.State.Order!.Next().Action is SagaAction.None or SagaAction.WaitForShipment or SagaAction.WaitForReceipt)
         {
-            // Resting until an operator or a reminder days away: a flash sale leaves thousands of such orders, and
-            // keeping them resident only makes every GC slower. A later call reads the order back from storage.
+            // Come to rest until an operator or a reminder days away: a flash sale leaves thousands of such orders,
+            // and keeping them resident only makes every GC slower. A later call reads the order back from storage.
+            // Only when this call moved the saga: retries queued behind it are served by the next activation, which
+            // stays (Orleans forwards queued calls a bounded number of times, so each must not deactivate again).
             DeactivateOnIdle();
         }
     }
@@ -294,7 +303,7 @@ public sealed class OrderGrain(
         state.State = state.State with { Order = order };
         SyncReminders();
         PublishStatusChange(order);
-        await state.WriteStateAsync().ConfigureAwait(false);
+        await state.CommitAsync();
         for (var i = recorded; i < order.History.Count; i++)
         {
             observer.OnStepDurable(order.Id, order.History[i].Step);
@@ -310,11 +319,11 @@ public sealed class OrderGrain(
         {
             if (change.Due is { } due)
             {
-                RegisterOrUpdateReminder(change.Name, due);
+                SetReminder(change.Name, due);
             }
             else
             {
-                UnregisterReminder(change.Name);
+                RemoveReminder(change.Name);
             }
         }
 

@@ -27,7 +27,7 @@ internal sealed class OrderPayments(IPaymentProvider payments, TimeProvider time
             return null;
         }
 
-        var session = await payments.CreatePaymentAsync(order.Id, order.CashTotalFen, order.PaymentDeadline!.Value).ConfigureAwait(false);
+        var session = await payments.CreatePaymentAsync(order.Id, order.CashTotalFen, order.PaymentDeadline!.Value);
         return state with { Payment = session };
     }
 
@@ -41,7 +41,7 @@ internal sealed class OrderPayments(IPaymentProvider payments, TimeProvider time
         // (same reference: the provider derives it from the order id) before checking the callback against it.
         if (order.Step == SagaStep.AwaitingPayment)
         {
-            state = await EnsureAsync(order, state).ConfigureAwait(false) ?? state;
+            state = await EnsureAsync(order, state) ?? state;
         }
 
         var payment = state.Payment;
@@ -51,7 +51,7 @@ internal sealed class OrderPayments(IPaymentProvider payments, TimeProvider time
             if (order.Step is SagaStep.Compensating or SagaStep.Cancelled && payment?.Reference == command.PaymentReference)
             {
                 // Paid after the deadline or a cancellation: the goods are gone back to stock, so the money goes back.
-                await payments.RefundAsync(order.Id, command.PaymentReference, command.AmountFen).ConfigureAwait(false);
+                await payments.RefundAsync(order.Id, command.PaymentReference, command.AmountFen);
                 OrderLog.LatePaymentRefunded(logger, order.Id, command.PaymentReference);
             }
 

@@ -38,7 +38,7 @@ internal sealed class OrderSagaSteps(
     /// </summary>
     public async Task<SagaStepOutcome> NextAsync(Order order, OrderState state)
     {
-        var first = await StepAsync(order, order.Next(), state).ConfigureAwait(false);
+        var first = await StepAsync(order, order.Next(), state);
         if (first.Order is not { } next)
         {
             return first;
@@ -47,7 +47,7 @@ internal sealed class OrderSagaSteps(
         state = first.State;
         while (IsLocal(state, next.Next()))
         {
-            var local = await StepAsync(next, next.Next(), state).ConfigureAwait(false);
+            var local = await StepAsync(next, next.Next(), state);
             state = local.State;
             if (local.Order is null)
             {
@@ -90,7 +90,7 @@ internal sealed class OrderSagaSteps(
     /// <summary>Performs one step: the order after it, or none when the saga rests (or must retry later).</summary>
     private async Task<SagaStepOutcome> StepAsync(Order order, SagaNext next, OrderState state)
     {
-        var (transition, after) = await TransitionAsync(order, next, state).ConfigureAwait(false);
+        var (transition, after) = await TransitionAsync(order, next, state);
         if (transition?.Refusal is { } refusal)
         {
             // The domain refused a transition the saga itself chose: a bug. The resume reminder retries it.
@@ -108,12 +108,12 @@ internal sealed class OrderSagaSteps(
         switch (next.Action)
         {
             case SagaAction.ReserveStock:
-                return await ReserveAsync(order, state).ConfigureAwait(false);
+                return await ReserveAsync(order, state);
 
             case SagaAction.SpendPoints:
                 // The member checks the per-member limit with the spend (its own turn serialises its orders).
                 var spent = await member.SpendAsync(new SpendPoints(
-                    order.Id, order.PointsTotal, SpendReason(order, state.ProductName), new Purchase(order.ProductId, order.Quantity), state.PurchaseLimit)).ConfigureAwait(false);
+                    order.Id, order.PointsTotal, SpendReason(order, state.ProductName), new Purchase(order.ProductId, order.Quantity), state.PurchaseLimit));
                 if (spent.Refusal is { } notSpent)
                 {
                     var refusal = ToRefusal(notSpent);
@@ -125,7 +125,7 @@ internal sealed class OrderSagaSteps(
             case SagaAction.CommitStock:
                 if (!state.IsPrize && !state.StockFinal)
                 {
-                    var committed = await product.CommitAsync(order.Id).ConfigureAwait(false);
+                    var committed = await product.CommitAsync(order.Id);
                     if (committed.Refusal is { } notCommitted)
                     {
                         // The reservation is gone (it should never be): undo everything rather than ship without stock.
@@ -142,7 +142,7 @@ internal sealed class OrderSagaSteps(
 
             case SagaAction.RefundPoints:
                 var refunded = await member.RefundAsync(
-                    new RefundPoints("refund:" + order.Id, order.Id, null, "cancel " + order.Id)).ConfigureAwait(false);
+                    new RefundPoints("refund:" + order.Id, order.Id, null, "cancel " + order.Id));
                 if (refunded.Refusal is { } notRefunded && notRefunded.Code != RefusalCodes.Name(RefusalCode.NotFound))
                 {
                     OrderLog.CompensationRefused(logger, order.Id, next.Action, notRefunded.Code, notRefunded.Detail);
@@ -153,7 +153,7 @@ internal sealed class OrderSagaSteps(
                 return (order.PointsRefunded(Now), state);
 
             case SagaAction.RefundCash:
-                await payments.RefundCashAsync(order).ConfigureAwait(false);
+                await payments.RefundCashAsync(order);
                 return (order.CashRefunded(Now), state);
 
             case SagaAction.ReleaseStock:
@@ -161,7 +161,7 @@ internal sealed class OrderSagaSteps(
                 {
                     // Once the commit is recorded the product may have forgotten the line: say what to give back.
                     var settled = order.HasPassed(SagaStep.StockCommitted) ? new SettledSale(order.Quantity) : null;
-                    var released = await product.ReleaseAsync(new ReleaseStock(order.Id, settled)).ConfigureAwait(false);
+                    var released = await product.ReleaseAsync(new ReleaseStock(order.Id, settled));
                     if (released.Refusal is { } notReleased && notReleased.Code != RefusalCodes.Name(RefusalCode.NotFound))
                     {
                         OrderLog.CompensationRefused(logger, order.Id, next.Action, notReleased.Code, notReleased.Detail);
@@ -177,7 +177,7 @@ internal sealed class OrderSagaSteps(
                     return (order.PaymentTimedOut(Now), state);
                 }
 
-                return (null, await payments.EnsureAsync(order, state).ConfigureAwait(false) ?? state);
+                return (null, await payments.EnsureAsync(order, state) ?? state);
 
             case SagaAction.WaitForReceipt:
                 return (Now >= next.WakeAt ? order.AutoComplete(Now) : null, state);
@@ -200,7 +200,7 @@ internal sealed class OrderSagaSteps(
         var final = order.CashTotalFen == 0;
         var reservation = await product
             .ReserveAsync(new ReserveStock(order.Id, order.MemberId, state.MemberTier, order.Quantity, final))
-            .ConfigureAwait(false);
+            ;
         if (reservation.Refusal is { } notReserved)
         {
             var refusal = ToRefusal(notReserved);

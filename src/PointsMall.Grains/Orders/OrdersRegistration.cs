@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using PointsMall.Actors.Hosting;
-using PointsMall.Contracts.Orders;
 using PointsMall.Payments;
 
 namespace PointsMall.Grains.Orders;
@@ -12,15 +10,12 @@ public static class OrdersRegistration
     /// The order saga, the order board and the per-member order lists (both read the order index), the sandbox payment provider (replace
     /// <see cref="IPaymentProvider"/> for a real one) and a no-op <see cref="IOrderSagaObserver"/>.
     /// </summary>
-    public static SiloBuilder AddOrderGrains(this SiloBuilder silo)
+    public static ISiloBuilder AddOrderGrains(this ISiloBuilder silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
         silo.Services.AddOptions<OrderSagaOptions>();
         silo.Services.AddSandboxPayments();
         silo.Services.TryAddSingleton<IOrderSagaObserver, NullOrderSagaObserver>();
-        return silo
-            .AddGrain<IOrderGrain, OrderGrain>()
-            .AddGrain<IMemberOrdersGrain, MemberOrdersGrain>()
-            .AddGrain<IOrderBoardGrain, OrderBoardGrain>();
+        return silo;
     }
 }

@@ -1,4 +1,4 @@
-using PointsMall.Actors;
+using PointsMall.GroupCommit;
 using PointsMall.Contracts.Common;
 using PointsMall.Contracts.Rules;
 using PointsMall.Domain.Common;
@@ -17,7 +17,8 @@ public sealed record ProgramState
 /// operator editing from a stale copy is refused with <c>conflict</c> instead of silently undoing someone else's edit.
 /// Member grains cache what <see cref="GetAsync"/> returns for a short while; a change reaches them within that time.
 /// </summary>
-public sealed class ProgramGrain(IPersistentState<ProgramState> state) : Grain, IProgramGrain
+[GrainType("program")]
+public sealed class ProgramGrain([PipelinedState("state", GrainStorage.Name)] IPipelinedState<ProgramState> state) : MallGrain, IProgramGrain
 {
     public const int MaxCampaigns = 100;
 

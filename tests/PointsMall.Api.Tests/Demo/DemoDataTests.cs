@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using PointsMall.Actors;
 using PointsMall.Api.Demo;
 using PointsMall.Api.Tests.Support;
 using PointsMall.Contracts.Catalog;
@@ -14,6 +13,7 @@ using PointsMall.Contracts.Rules;
 using PointsMall.Domain.Catalog;
 using Xunit;
 using static PointsMall.Api.Tests.Lottery.LotteryApiKit;
+using PointsMall.Testing;
 
 namespace PointsMall.Api.Tests.Demo;
 
@@ -22,6 +22,7 @@ internal sealed class DemoFactory(string directory) : WebApplicationFactory<Prog
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseFreeOrleansPorts();
         builder.UseSetting("Storage:Provider", "sqlite");
         builder.UseSetting("Storage:Sqlite:Path", Path.Combine(directory, "demo.db"));
         builder.UseSetting("DataProtection:KeysPath", Path.Combine(directory, "keys"));

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
+using PointsMall.Testing;
 
 namespace PointsMall.Api.Tests.Hosting;
 
@@ -50,7 +50,7 @@ internal sealed class ApiProcess : IAsyncDisposable
     /// </summary>
     public static ApiProcess Start(string dataDirectory, IReadOnlyDictionary<string, string?> environment, string? publishedAssembly = null)
     {
-        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var address = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
         var start = new ProcessStartInfo(dotnet)
         {
@@ -59,9 +59,12 @@ internal sealed class ApiProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = dataDirectory,
         };
-        string[] arguments = publishedAssembly is null
+        string[] run = publishedAssembly is null
             ? ["exec", ApiAssembly, "--urls", address.ToString().TrimEnd('/'), "--contentRoot", AppContext.BaseDirectory]
             : ["exec", publishedAssembly, "--urls", address.ToString().TrimEnd('/')];
+
+        // The co-hosted silo's ports: the defaults would collide with the other hosts the test run starts.
+        string[] arguments = [.. run, .. FreePorts.OrleansSettings().SelectMany(s => new[] { "--" + s.Key, s.Value! })];
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -182,13 +185,6 @@ internal sealed class ApiProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void OnLine(string? line)

@@ -72,13 +72,13 @@ public sealed partial class ApiProcessTests : IDisposable
             Assert.Equal("203.0.113.7", state.GetProperty("Client").GetString());
         }
 
-        // Metrics from loopback: the runtime's and ASP.NET Core's meters, in Prometheus text.
+        // Metrics from loopback: Orleans', the group-commit storage's and ASP.NET Core's meters, in Prometheus text.
         var metrics = await client.GetAsync(new Uri("/metrics", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
         Assert.Equal("text/plain", metrics.Content.Headers.ContentType?.MediaType);
         var text = await metrics.Content.ReadAsStringAsync();
-        Assert.Matches(CallsTotal(), text);
-        Assert.Contains("# TYPE pointsmall_actors_commit_duration_milliseconds histogram", text, StringComparison.Ordinal);
+        Assert.Matches(GrainCalls(), text);
+        Assert.Contains("# TYPE pointsmall_groupcommit_commit_duration_milliseconds histogram", text, StringComparison.Ordinal);
         Assert.Contains("http_server_request_duration_seconds_bucket{", text, StringComparison.Ordinal);
         Assert.Contains("kestrel_active_connections", text, StringComparison.Ordinal);
 
@@ -120,6 +120,7 @@ public sealed partial class ApiProcessTests : IDisposable
     [GeneratedRegex(@"password: (?<password>\S+)")]
     private static partial Regex GeneratedPassword();
 
-    [GeneratedRegex(@"(?m)^pointsmall_actors_calls_total [1-9]\d*$")]
-    private static partial Regex CallsTotal();
+    /// <summary>Grain calls made: the count of Orleans' request-latency histogram.</summary>
+    [GeneratedRegex(@"(?m)^orleans_app_requests_latency_milliseconds_count [1-9]\d*$")]
+    private static partial Regex GrainCalls();
 }

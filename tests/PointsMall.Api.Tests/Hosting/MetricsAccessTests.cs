@@ -38,8 +38,11 @@ public sealed class MetricsAccessTests(ApiFactory factory) : IClassFixture<ApiFa
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
         var text = await response.Content.ReadAsStringAsync();
-        Assert.Matches(@"(?m)^pointsmall_actors_calls_total [1-9]\d*$", text);
-        Assert.Matches(@"(?m)^pointsmall_actors_activations [1-9]\d*$", text);
+
+        // The grain runtime's numbers are Orleans' now: grain calls made (the request-latency histogram's count)
+        // and live grain activations by type.
+        Assert.Matches(@"(?m)^orleans_app_requests_latency_milliseconds_count [1-9]\d*$", text);
+        Assert.Matches(@"(?m)^orleans_grains\{grain_type=""[^""]+""\} [1-9]\d*$", text);
         Assert.Matches(@"(?m)^http_server_request_duration_seconds_count\{.*http_route=""/api/v1/auth/login"".*\} 1$", text);
     }
 
@@ -83,7 +86,7 @@ public sealed class MetricsAccessTests(ApiFactory factory) : IClassFixture<ApiFa
         await ApiFactory.SignInAsync(admin, "admin", ApiFactory.AdminPassword);
         var response = await SendAsync(admin, peer: "198.51.100.20");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("# TYPE pointsmall_actors_calls_total counter", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("# TYPE orleans_app_requests_latency_milliseconds histogram", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

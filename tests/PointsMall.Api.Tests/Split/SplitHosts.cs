@@ -5,24 +5,25 @@ using Microsoft.Extensions.Configuration;
 using PointsMall.Api.Tests.Support;
 using PointsMall.Hosting;
 using Xunit;
+using PointsMall.Testing;
 
 namespace PointsMall.Api.Tests.Split;
 
 /// <summary>
-/// The split deployment in one test process: a real silo (PointsMall.Silo's host on Kestrel, 127.0.0.1, a free
-/// port, SQLite in a temp folder) and the API in the <c>api</c> role pointing at it, with shopper limits off.
+/// The split deployment in one test process: a real silo (PointsMall.Silo's host: Kestrel for health on a free
+/// port, an Orleans silo with its own free silo and gateway ports, SQLite in a temp folder) and the API in the
+/// <c>api</c> role, an Orleans client of that gateway, with shopper limits off.
 /// </summary>
 #pragma warning disable CA1001 // Disposed in DisposeAsync, which xunit calls for an IAsyncLifetime fixture.
 public sealed class SplitHosts : IAsyncLifetime
 #pragma warning restore CA1001
 {
-    public const string GatewaySecret = "split-test-secret";
-
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "pointsmall-split-tests", Guid.NewGuid().ToString("n"));
     private WebApplication? _silo;
     private SplitApiFactory? _api;
 
-    public Uri Gateway { get; private set; } = null!;
+    /// <summary>The silo's Orleans gateway, as the API's <c>Silo:Gateway</c> gives it (host:port).</summary>
+    public string Gateway { get; private set; } = null!;
 
     public WebApplicationFactory<Program> Api => _api ?? throw new InvalidOperationException("The split hosts are not started.");
 
@@ -30,16 +31,14 @@ public sealed class SplitHosts : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _silo = SiloHost.Build([], configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Storage:Provider"] = "sqlite",
-            ["Storage:Sqlite:Path"] = Path.Combine(_directory, "silo.db"),
-            ["Silo:GatewaySecret"] = GatewaySecret,
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
+        var settings = FreePorts.OrleansSettings();
+        settings["Urls"] = "http://127.0.0.1:0";
+        settings["Storage:Provider"] = "sqlite";
+        settings["Storage:Sqlite:Path"] = Path.Combine(_directory, "silo.db");
+        settings["Logging:LogLevel:Default"] = "Warning";
+        _silo = SiloHost.Build([], configuration => configuration.AddInMemoryCollection(settings));
         await _silo.StartAsync();
-        Gateway = new Uri(_silo.Urls.Single());
+        Gateway = $"127.0.0.1:{settings["Orleans:GatewayPort"]}";
         _api = new SplitApiFactory(Gateway, _directory);
 
         // Starts the API host: its admin bootstrap already goes over the split.
@@ -69,13 +68,12 @@ public sealed class SplitHosts : IAsyncLifetime
         }
     }
 
-    private sealed class SplitApiFactory(Uri gateway, string directory) : WebApplicationFactory<Program>
+    private sealed class SplitApiFactory(string gateway, string directory) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseSetting("Role", "api");
-            builder.UseSetting("Silo:Gateway", gateway.ToString());
-            builder.UseSetting("Silo:GatewaySecret", GatewaySecret);
+            builder.UseSetting("Silo:Gateway", gateway);
 
             // Would be the embedded silo's store: the api role must not open it.
             builder.UseSetting("Storage:Sqlite:Path", Path.Combine(directory, "must-not-exist", "api.db"));

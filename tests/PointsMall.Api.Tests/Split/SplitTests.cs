@@ -3,8 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using PointsMall.Actors;
-using PointsMall.Actors.Remoting;
 using PointsMall.Api.Tests.Orders;
 using PointsMall.Api.Tests.Support;
 using PointsMall.Contracts.Members;
@@ -13,7 +11,7 @@ using Xunit;
 
 namespace PointsMall.Api.Tests.Split;
 
-/// <summary>The API in the <c>api</c> role, forwarding every grain call to a silo process over HTTP/2.</summary>
+/// <summary>The API in the <c>api</c> role, an Orleans client sending every grain call to the silo's gateway.</summary>
 public sealed class SplitTests(SplitHosts hosts) : IClassFixture<SplitHosts>
 {
     private const long StartingPoints = 1000;
@@ -22,9 +20,11 @@ public sealed class SplitTests(SplitHosts hosts) : IClassFixture<SplitHosts>
     [Fact]
     public async Task The_api_role_hosts_no_grains_and_no_store_and_is_ready_when_the_silo_is()
     {
-        Assert.IsType<RemoteGrainClient>(hosts.Api.Services.GetRequiredService<IGrainFactory>());
+        // Grain calls go through the Orleans client; no silo runs here (a silo has its own details, as the silo's host shows).
+        Assert.NotNull(hosts.Api.Services.GetService<IClusterClient>());
+        Assert.Null(hosts.Api.Services.GetService<ILocalSiloDetails>());
+        Assert.NotNull(hosts.Silo.Services.GetService<ILocalSiloDetails>());
         Assert.Null(hosts.Api.Services.GetService<PointsMall.Storage.IGrainStore>());
-        Assert.Null(hosts.Api.Services.GetService<PointsMall.Actors.Hosting.Silo>());
 
         using var client = hosts.Api.CreateClient();
         var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));

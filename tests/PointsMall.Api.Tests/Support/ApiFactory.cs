@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using PointsMall.Testing;
 
 namespace PointsMall.Api.Tests.Support;
 
@@ -20,6 +21,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        // Runs for each host built from this factory (WithWebHostBuilder included), so each gets its own ports.
+        builder.UseFreeOrleansPorts();
         builder.UseSetting("Storage:Provider", "sqlite");
         builder.UseSetting("Storage:Sqlite:Path", Path.Combine(_directory, "api.db"));
         builder.UseSetting("DataProtection:KeysPath", Path.Combine(_directory, "keys"));

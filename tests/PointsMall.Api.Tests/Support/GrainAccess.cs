@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using PointsMall.Actors;
 
 namespace PointsMall.Api.Tests.Support;
 

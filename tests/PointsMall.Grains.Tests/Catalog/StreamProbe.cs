@@ -1,5 +1,4 @@
-using PointsMall.Actors.Hosting;
-using PointsMall.Actors.Streams;
+using PointsMall.GroupCommit;
 
 namespace PointsMall.Grains.Tests.Catalog;
 
@@ -27,14 +26,14 @@ public sealed class StreamProbe<TEvent>
     }
 
     /// <summary>Adds the probe's subscription for events of type <typeparamref name="TEvent"/> (use inside <c>GrainsSilo.StartAsync(configure: …)</c>).</summary>
-    public void Subscribe(SiloBuilder silo, string streamNamespace)
+    public void Subscribe(ISiloBuilder silo, string streamNamespace)
         => Subscribe(silo, streamNamespace, e => e.Is<TEvent>() ? e.Deserialize<TEvent>() : null);
 
     /// <summary>Adds the probe's subscription, keeping what <paramref name="select"/> makes of each event (null: ignored).</summary>
-    public void Subscribe(SiloBuilder silo, string streamNamespace, Func<StreamEvent, TEvent?> select)
+    public void Subscribe(ISiloBuilder silo, string streamNamespace, Func<StreamEvent, TEvent?> select)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        silo.AddStreamSubscription($"test-probe-{streamNamespace}-{Guid.NewGuid():n}", streamNamespace, (_, e, _) =>
+        silo.AddOutboxSubscription($"test-probe-{streamNamespace}-{Guid.NewGuid():n}", streamNamespace, (_, e, _) =>
         {
             if (select(e) is { } selected)
             {

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.DependencyInjection;
-using PointsMall.Actors.Hosting;
 using PointsMall.Domain.Lottery;
 using PointsMall.Grains.Lottery;
 
@@ -24,7 +23,7 @@ internal sealed class ScriptedRandom(IEnumerable<double> values, double fallback
     }
 
     /// <summary>Replaces the default source (registered with TryAdd, so the last registration wins).</summary>
-    public void Install(SiloBuilder silo) => silo.Services.AddSingleton<ILotteryRandom>(this);
+    public void Install(ISiloBuilder silo) => silo.Services.AddSingleton<ILotteryRandom>(this);
 }
 
 internal static class LotteryTestData

@@ -1,5 +1,8 @@
-using PointsMall.Actors;
 using PointsMall.Contracts.Members;
+using PointsMall.Grains.Members;
+using PointsMall.Grains.Tests.Support;
+using PointsMall.GroupCommit;
+using PointsMall.Storage;
 using PointsMall.Domain.Rules;
 using Xunit;
 using static PointsMall.Grains.Tests.Members.MemberTestKit;
@@ -7,8 +10,8 @@ using static PointsMall.Grains.Tests.Members.MemberTestKit;
 namespace PointsMall.Grains.Tests.Members;
 
 /// <summary>
-/// Lots expire one day after they are earned here (RollingDays(1)). The store hides due reminders until the test
-/// lets them through, so "the balance dropped" is observed with certainty before the reminder has run.
+/// Lots expire one day after they are earned here (RollingDays(1)). Reminders run only when the test delivers them,
+/// so "the balance dropped" is observed with certainty before the reminder has run.
 /// </summary>
 public sealed class ExpiryTests
 {
@@ -18,8 +21,7 @@ public sealed class ExpiryTests
     public async Task A_lot_stops_counting_at_its_expiry_instant_and_the_reminder_then_records_it_and_moves_on()
     {
         var events = new ExpiryEvents();
-        var (silo, store) = await StartWithExpiryControlAsync(events);
-        await using var _ = silo;
+        await using var silo = await StartWithExpiryEventsAsync(events);
         await SetRulesAsync(silo, r => r with { Expiry = ExpiryPolicy.RollingDays(1) });
         var member = await RegisterAsync(silo, "x-1");
         var t0 = silo.Time.GetUtcNow();
@@ -42,8 +44,8 @@ public sealed class ExpiryTests
         Assert.False(before.Reconciles);
         Assert.Empty(events.All);
 
-        store.Hold = false;
         silo.Time.Advance(TimeSpan.FromMinutes(30));
+        await silo.FireReminderAsync(member, MemberGrain.ExpiryReminder);
         await events.WaitForAsync(1);
 
         var expired = Assert.Single(events.All);
@@ -54,7 +56,9 @@ public sealed class ExpiryTests
         Assert.True((await member.AuditAsync()).Reconciles);
 
         // The reminder moved to the next lot's expiry on its own.
+        Assert.Equal(t0 + Day + TimeSpan.FromHours(12), await ReminderDueAsync(silo, "x-1"));
         silo.Time.Advance(TimeSpan.FromHours(12));
+        await silo.FireReminderAsync(member, MemberGrain.ExpiryReminder);
         await events.WaitForAsync(2);
         var audit = await member.AuditAsync();
         Assert.Equal(0, audit.Balance);
@@ -65,7 +69,7 @@ public sealed class ExpiryTests
     public async Task An_expiry_that_fell_due_while_the_silo_was_down_counts_at_once_and_is_recorded_after_the_restart()
     {
         var events = new ExpiryEvents();
-        var (first, _) = await StartWithExpiryControlAsync(events, holdReminders: false);
+        var first = await StartWithExpiryEventsAsync(events);
         var t0 = first.Time.GetUtcNow();
         await using (first)
         {
@@ -78,16 +82,15 @@ public sealed class ExpiryTests
         }
 
         first.Time.Advance(TimeSpan.FromHours(12) + TimeSpan.FromMinutes(1));
-        var (second, store) = await StartWithExpiryControlAsync(events, first.DatabasePath, first.Time);
-        await using var __ = second;
+        await using var second = await StartWithExpiryEventsAsync(events, first.DatabasePath, first.Time);
         var reloaded = second.Grain<IMemberGrain>("x-2");
 
         Assert.Equal(50, (await reloaded.GetAsync())!.Balance);
         Assert.False((await reloaded.AuditAsync()).Reconciles);
         Assert.Empty(events.All);
 
-        store.Hold = false;
         second.Time.Advance(TimeSpan.FromMinutes(30));
+        await second.FireReminderAsync(reloaded, MemberGrain.ExpiryReminder);
         await events.WaitForAsync(1);
 
         Assert.Equal(70, Assert.Single(events.All).Points);
@@ -95,16 +98,14 @@ public sealed class ExpiryTests
         Assert.Equal(50, audit.Balance);
         Assert.True(audit.Reconciles, audit.ToString());
         Assert.Contains((await reloaded.GetLedgerAsync(1, 50)).Entries, e => e is { Kind: "expire", OperationId: "expire:e-1", Amount: -70 });
-        var reminder = Assert.Single(await store.ReadRemindersAsync(new GrainId("member", "x-2"), CancellationToken.None));
-        Assert.Equal(t0 + TimeSpan.FromHours(36), reminder.DueAt);
+        Assert.Equal(t0 + TimeSpan.FromHours(36), await ReminderDueAsync(second, "x-2"));
     }
 
     [Fact]
     public async Task An_operation_after_the_expiry_instant_records_the_expiry_itself_and_announces_it()
     {
         var events = new ExpiryEvents();
-        var (silo, _) = await StartWithExpiryControlAsync(events);
-        await using var _ = silo;
+        await using var silo = await StartWithExpiryEventsAsync(events);
         await SetRulesAsync(silo, r => r with { Expiry = ExpiryPolicy.RollingDays(1) });
         var member = await RegisterAsync(silo, "x-3");
         await member.EarnAsync(new EarnPoints("e-1", 100, "activity", "first"));
@@ -128,14 +129,24 @@ public sealed class ExpiryTests
     public async Task Points_that_never_expire_set_no_reminder()
     {
         var events = new ExpiryEvents();
-        var (silo, store) = await StartWithExpiryControlAsync(events, holdReminders: false);
-        await using var _ = silo;
+        await using var silo = await StartWithExpiryEventsAsync(events);
         await SetRulesAsync(silo, r => r with { Expiry = ExpiryPolicy.Never });
         var member = await RegisterAsync(silo, "x-4");
 
         await member.EarnAsync(new EarnPoints("e-1", 100, "activity", "x"));
 
         Assert.Empty(await member.GetExpiringAsync(TimeSpan.FromDays(3650)));
-        Assert.Empty(await store.ReadRemindersAsync(new GrainId("member", "x-4"), CancellationToken.None));
+        Assert.Empty(await silo.Store.ReadRemindersAsync(new StateKey("member", "x-4"), CancellationToken.None));
+    }
+
+    /// <summary>
+    /// When the member's expiry reminder is due in the grains' time: the reminder row must exist, and the member records
+    /// the instant it set it for (the row itself holds Orleans' start time, on the system clock).
+    /// </summary>
+    private static async Task<DateTimeOffset?> ReminderDueAsync(GrainsSilo silo, string memberId)
+    {
+        Assert.Single(await silo.Store.ReadRemindersAsync(new StateKey("member", memberId), CancellationToken.None), r => r.Name == MemberGrain.ExpiryReminder);
+        var stored = await silo.Store.ReadStateAsync(new StateKey("member", memberId), CancellationToken.None);
+        return System.Text.Json.JsonSerializer.Deserialize<MemberState>(stored!.Payload, GroupCommitJson.Options)!.ExpiryReminderAt;
     }
 }

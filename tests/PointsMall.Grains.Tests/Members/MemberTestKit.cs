@@ -1,7 +1,6 @@
+using PointsMall.GroupCommit;
 using System.Collections.Concurrent;
-using PointsMall.Actors;
 using PointsMall.Storage;
-using PointsMall.Actors.Streams;
 using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Rules;
 using PointsMall.Domain.Rules;
@@ -36,31 +35,26 @@ internal static class MemberTestKit
     }
 
     /// <summary>
-    /// Starts a silo whose store can hide due reminders from the runtime (so a test can look at a member after a
-    /// lot's expiry instant and before the reminder has run) and whose "points" events are collected.
+    /// Starts a silo whose "points" events are collected. Reminders never fire on their own in tests (Orleans would
+    /// deliver them on the system clock, days away): a test moves the grain clock and delivers the reminder with
+    /// <see cref="GrainsSilo.FireReminderAsync"/>, so it can look at a member between a lot's expiry instant and the
+    /// reminder's run.
     /// </summary>
-    public static async Task<(GrainsSilo Silo, ReminderHoldingStore Store)> StartWithExpiryControlAsync(
-        ExpiryEvents events, string? databasePath = null, ManualTimeProvider? time = null, bool holdReminders = true)
-    {
-        ReminderHoldingStore? store = null;
-        databasePath ??= Path.Combine(Path.GetTempPath(), "pointsmall-tests", Guid.NewGuid().ToString("n"), "grains.db");
-        var silo = await GrainsSilo.StartAsync(databasePath, time, builder => builder
-            .UseStore(_ => store = new ReminderHoldingStore(new SqliteGrainStore(new SqliteGrainStoreOptions { DatabasePath = databasePath }), holdReminders))
-            .AddStreamSubscription("test-points", MemberGrain.PointsStream, (_, e, _) =>
+    public static Task<GrainsSilo> StartWithExpiryEventsAsync(ExpiryEvents events, string? databasePath = null, ManualTimeProvider? time = null) =>
+        GrainsSilo.StartAsync(databasePath, time, builder => builder
+            .AddOutboxSubscription("test-points", MemberGrain.PointsStream, (_, e, _) =>
             {
                 events.Add(e);
                 return Task.CompletedTask;
             }));
-        return (silo, store!);
-    }
 
     public static async Task<MemberState> ReadStoredStateAsync(string databasePath, string memberId)
     {
         await using var store = new SqliteGrainStore(new SqliteGrainStoreOptions { DatabasePath = databasePath });
         await store.InitializeAsync(CancellationToken.None);
-        var stored = await store.ReadStateAsync(new GrainId("member", memberId), CancellationToken.None);
+        var stored = await store.ReadStateAsync(new StateKey("member", memberId), CancellationToken.None);
         Assert.NotNull(stored);
-        return System.Text.Json.JsonSerializer.Deserialize<MemberState>(stored.Payload, GrainJson.Options)!;
+        return System.Text.Json.JsonSerializer.Deserialize<MemberState>(stored.Payload, GroupCommitJson.Options)!;
     }
 }
 
@@ -105,22 +99,4 @@ internal sealed class ExpiryEvents
             return done.Task.WaitAsync(TimeSpan.FromSeconds(30));
         }
     }
-}
-
-/// <summary>
-/// A real store that, while <see cref="Hold"/> is set, reports no due reminders: the runtime then cannot load the
-/// expiry reminder, which is how a test proves the balance drops at the expiry instant on its own.
-/// </summary>
-internal sealed class ReminderHoldingStore(IGrainStore inner, bool hold) : DelegatingGrainStore(inner)
-{
-    private volatile bool _hold = hold;
-
-    public bool Hold
-    {
-        get => _hold;
-        set => _hold = value;
-    }
-
-    public override Task<IReadOnlyList<ReminderRecord>> ReadDueRemindersAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken) =>
-        _hold ? Task.FromResult<IReadOnlyList<ReminderRecord>>([]) : base.ReadDueRemindersAsync(dueBefore, cancellationToken);
 }

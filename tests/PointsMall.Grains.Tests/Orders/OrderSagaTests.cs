@@ -1,3 +1,4 @@
+using PointsMall.Grains.Orders;
 using Microsoft.Extensions.DependencyInjection;
 using PointsMall.Contracts.Orders;
 using PointsMall.Domain.Catalog;
@@ -54,9 +55,12 @@ public sealed class OrderSagaTests
         await order.ShipAsync(new ShipOrder("SF Express", "SF123"));
 
         silo.Time.Advance(OrderPolicy.Default.AutoCompleteAfter - TimeSpan.FromMinutes(1));
+        await silo.FireReminderAsync(order, OrderGrain.AutoCompleteReminder);
         Assert.Equal("Shipped", (await order.GetAsync())!.Status);
 
+        // Delivered early it changed nothing and stayed set; at the deadline it completes the order.
         silo.Time.Advance(TimeSpan.FromMinutes(1));
+        await silo.FireReminderAsync(order, OrderGrain.AutoCompleteReminder);
         await signals.WaitForAsync("o1", SagaStep.Completed);
 
         var view = await order.GetAsync();
@@ -151,6 +155,7 @@ public sealed class OrderSagaTests
         Assert.Equal(4_000, await BalanceAsync(member));
 
         silo.Time.Advance(OrderPolicy.Default.PaymentWindow);
+        await silo.FireReminderAsync(order, OrderGrain.PaymentDeadlineReminder);
         await signals.WaitForAsync("o1", SagaStep.Cancelled);
 
         var view = await order.GetAsync();

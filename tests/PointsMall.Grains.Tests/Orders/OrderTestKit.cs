@@ -21,15 +21,14 @@ internal static class OrderTestKit
     public const string PaymentSecret = "order-tests-secret";
 
     /// <summary>
-    /// A silo whose order sagas report durable steps to <paramref name="signals"/>. Calls never time out: the
-    /// manual clock is moved by whole days in some tests, and a deadlock would still show as a hung test.
+    /// A silo whose order sagas report durable steps to <paramref name="signals"/>. The manual clock is the grains'
+    /// only: moving it by days leaves Orleans' own timeouts alone.
     /// </summary>
     public static Task<GrainsSilo> StartAsync(SagaSignals signals, string? databasePath = null, ManualTimeProvider? time = null) =>
         GrainsSilo.StartAsync(databasePath, time, b =>
         {
             b.Services.Replace(ServiceDescriptor.Singleton<IOrderSagaObserver>(signals));
             b.Services.Configure<PaymentOptions>(o => o.Secret = PaymentSecret);
-            b.Configure(o => o.CallTimeout = Timeout.InfiniteTimeSpan);
         });
 
     public static async Task<IMemberGrain> MemberAsync(GrainsSilo silo, string memberId, long points)

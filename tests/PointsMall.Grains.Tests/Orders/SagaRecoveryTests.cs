@@ -11,7 +11,7 @@ using static PointsMall.Grains.Tests.Orders.OrderTestKit;
 namespace PointsMall.Grains.Tests.Orders;
 
 /// <summary>
-/// Issue 3 §9 saga recovery: a real process (tests/PointsMall.Grains.CrashHost) is SIGKILLed the moment an order's
+/// Saga recovery: a real process (tests/PointsMall.Grains.CrashHost) is SIGKILLed the moment an order's
 /// saga has durably recorded a step; a silo restarted on the same database must finish the saga from its
 /// reminder, ending confirmed or fully compensated, never half.
 /// </summary>
@@ -41,7 +41,8 @@ public sealed class SagaRecoveryTests
         }
 
         // The crash host ran on the real clock; the restarted silo's manual clock starts there, so the saga
-        // reminder (due a minute after the killed step) falls due when the test moves the clock.
+        // reminder (set before the killed step was written, due a minute later) falls due when the test moves the
+        // clock, and the test delivers it.
         var signals = new SagaSignals();
         await using var silo = await StartAsync(signals, database, new ManualTimeProvider(DateTimeOffset.UtcNow));
         var order = silo.Grain<IOrderGrain>(killedOrder);
@@ -64,6 +65,7 @@ public sealed class SagaRecoveryTests
         else
         {
             silo.Time.Advance(new OrderSagaOptions().ResumeAfter + TimeSpan.FromSeconds(5));
+            await silo.FireReminderAsync(order, OrderGrain.SagaReminder);
             rested = await signals.WaitForAsync(killedOrder, s => s is SagaStep.AwaitingShipment or SagaStep.Cancelled);
         }
 

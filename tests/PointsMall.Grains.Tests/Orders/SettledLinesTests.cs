@@ -1,6 +1,7 @@
+using PointsMall.GroupCommit;
 using System.Text.Json;
-using PointsMall.Actors;
 using PointsMall.Contracts.Orders;
+using PointsMall.Storage;
 using PointsMall.Grains.Catalog;
 using PointsMall.Storage.Sqlite;
 using Xunit;
@@ -58,8 +59,8 @@ public sealed class SettledLinesTests
     private static async Task<ProductState> StoredProductAsync(string databasePath, string productId)
     {
         await using var store = new SqliteGrainStore(new SqliteGrainStoreOptions { DatabasePath = databasePath });
-        var stored = await store.ReadStateAsync(new GrainId("product", productId), CancellationToken.None);
+        var stored = await store.ReadStateAsync(new StateKey("product", productId), CancellationToken.None);
         Assert.NotNull(stored);
-        return JsonSerializer.Deserialize<ProductState>(stored.Payload, GrainJson.Options)!;
+        return JsonSerializer.Deserialize<ProductState>(stored.Payload, GroupCommitJson.Options)!;
     }
 }

@@ -14,6 +14,9 @@ public class ClusterFixture(Func<IGrainStore> store) : IAsyncLifetime
 {
     private InProcessTestCluster? _cluster;
 
+    /// <summary>Orleans' minimum reminder period here: the retry period of a one-shot reminder, and so the delay of one already due.</summary>
+    public static readonly TimeSpan ReminderRetry = TimeSpan.FromSeconds(2);
+
     public ControlledStore Store { get; } = new(store());
 
     public Probe Probe { get; } = new();
@@ -29,8 +32,9 @@ public class ClusterFixture(Func<IGrainStore> store) : IAsyncLifetime
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSiloHost((_, host) => host.Services.AddSingleton(Probe));
         builder.ConfigureSilo((_, silo) => silo
+            .Configure<ReminderOptions>(o => o.MinimumReminderPeriod = ReminderRetry)
             .AddGroupCommitGrainStorage(GrainsUnderTest.Storage, _ => Store)
-            .UseGroupCommitReminders(GrainsUnderTest.Storage)
+            .UseGroupCommitReminders(GrainsUnderTest.Storage, refreshPeriod: TimeSpan.FromSeconds(1))
             .UseGroupCommitOutbox(GrainsUnderTest.Storage)
             .AddOutboxSubscription("test-turns", TurnGrain.Stream, (services, e, _) =>
             {

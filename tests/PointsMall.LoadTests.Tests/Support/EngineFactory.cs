@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using PointsMall.LoadTests.Scenarios;
+using PointsMall.Testing;
 
 namespace PointsMall.LoadTests.Tests.Support;
 
@@ -27,6 +28,10 @@ public sealed class EngineFactory : WebApplicationFactory<PointsMall.Api.Auth.Re
         builder.UseSetting("Demo:Seed", "false");
         builder.UseSetting("RateLimits:PerMember", "0");
         builder.UseSetting("RateLimits:PerIp", "0");
+
+        // The co-hosted Orleans silo listens on real TCP ports even under the test server: free ones, so that test
+        // projects running in parallel (or a mall running on this machine) do not collide on the defaults.
+        builder.UseFreeOrleansPorts();
     }
 
     protected override void Dispose(bool disposing)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using PointsMall.Testing;
 
 namespace PointsMall.Web.Tests.Support;
 
@@ -120,6 +121,7 @@ public sealed class WebAppFixture : IAsyncLifetime
             builder.UseSetting("DataProtection:KeysPath", Path.Combine(directory, "keys"));
             builder.UseSetting("Admin:Password", AdminPassword);
             builder.UseSetting("Demo:Seed", "false");
+            builder.UseFreeOrleansPorts();
         }
     }
 }

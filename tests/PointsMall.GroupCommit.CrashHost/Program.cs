@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using PointsMall.GroupCommit;
+using PointsMall.GroupCommit.CrashHost;
+using PointsMall.Storage.Sqlite;
+
+// Usage: PointsMall.GroupCommit.CrashHost <database-path> [callers]
+// Runs an Orleans silo whose grain storage is group commit over SQLite, and <callers> (default 64) loops that add 1
+// to counters: a quarter to the hot counter "hot" (reentrant, pipelined), the rest to ordinary counters "c-0" …
+// "c-15". Prints "ack <key> <value>" for every acknowledged change, until the test SIGKILLs it.
+if (args.Length < 1)
+{
+    Console.Error.WriteLine("usage: PointsMall.GroupCommit.CrashHost <database-path> [callers]");
+    return 2;
+}
+
+var callers = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 64;
+var builder = Host.CreateApplicationBuilder();
+builder.Logging.ClearProviders();
+builder.UseOrleans(silo => silo
+    .UseLocalhostClustering(FreePort(), FreePort())
+    .AddGroupCommitGrainStorage(Program.Storage, _ => new SqliteGrainStore(new SqliteGrainStoreOptions { DatabasePath = args[0] })));
+using var host = builder.Build();
+await host.StartAsync();
+var grains = host.Services.GetRequiredService<IGrainFactory>();
+var output = TextWriter.Synchronized(Console.Out);
+output.WriteLine("started");
+output.Flush();
+
+var loops = Enumerable.Range(0, callers).Select(i => Task.Run(async () =>
+{
+    var hot = i % 4 == 0;
+    var key = hot ? "hot" : $"c-{i % 16}";
+    while (true)
+    {
+        var value = hot ? await grains.GetGrain<ICrashHotCounterGrain>(key).AddAsync() : await grains.GetGrain<ICrashCounterGrain>(key).AddAsync();
+
+        // Printed only after the reply: what the test reads was acknowledged, hence durable.
+        output.WriteLine($"ack {(hot ? "crash-hot-counter" : "crash-counter")}/{key} {value}");
+        output.Flush();
+    }
+})).ToArray();
+await Task.WhenAll(loops);
+return 0;
+
+// Each run takes ports nobody holds: tests may run several silos at once.
+static int FreePort()
+{
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}
+
+internal static partial class Program
+{
+    public const string Storage = "crash";
+}
