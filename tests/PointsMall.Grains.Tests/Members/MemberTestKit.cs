@@ -35,8 +35,8 @@ internal static class MemberTestKit
     }
 
     /// <summary>
-    /// Starts a silo whose "points" events are collected. Reminders never fire on their own in tests (Orleans would
-    /// deliver them on the system clock, days away): a test moves the grain clock and delivers the reminder with
+    /// Starts a silo whose "points" events are collected. Reminders never fire on their own in tests (GrainsSilo gives
+    /// Orleans an hour-long retry period): a test moves the grain clock and delivers the reminder with
     /// <see cref="GrainsSilo.FireReminderAsync"/>, so it can look at a member between a lot's expiry instant and the
     /// reminder's run.
     /// </summary>

@@ -41,7 +41,7 @@ public sealed class SagaRecoveryTests
         }
 
         // The crash host ran on the real clock; the restarted silo's manual clock starts there, so the saga
-        // reminder (set before the killed step was written, due a minute later) falls due when the test moves the
+        // reminder (written with the killed step, due a minute later) falls due when the test moves the
         // clock, and the test delivers it.
         var signals = new SagaSignals();
         await using var silo = await StartAsync(signals, database, new ManualTimeProvider(DateTimeOffset.UtcNow));
