@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Storage;
+using PointsMall.OrleansAdoNet;
 using PointsMall.Storage;
 using PointsMall.Storage.PostgreSql;
 using PointsMall.Storage.Sqlite;
@@ -48,6 +49,14 @@ internal sealed class BenchSilo : IAsyncDisposable
             {
                 silo.AddMemoryGrainStorage(Stores.Name);
             }
+            else if (store == BenchmarkOptions.AdoNetSqlite)
+            {
+                silo.AddAdoNetGrainStorageWithTables(Stores.Name, AdoNetDatabase.Sqlite(Path.Combine(directory.FullName, "orleans.db")));
+            }
+            else if (store == BenchmarkOptions.AdoNetPostgreSql)
+            {
+                silo.AddAdoNetGrainStorageWithTables(Stores.Name, AdoNetDatabase.PostgreSql(postgres!, schema));
+            }
             else
             {
                 silo.AddGroupCommitGrainStorage(Stores.Name, _ => store switch
@@ -59,7 +68,7 @@ internal sealed class BenchSilo : IAsyncDisposable
                 });
             }
         });
-        var silo = new BenchSilo(builder.Build(), directory, store == "postgresql" ? postgres : null, schema);
+        var silo = new BenchSilo(builder.Build(), directory, BenchmarkOptions.NeedsPostgres(store) ? postgres : null, schema);
         await silo._host.StartAsync();
         return silo;
     }
@@ -68,6 +77,7 @@ internal sealed class BenchSilo : IAsyncDisposable
     {
         await _host.StopAsync();
         _host.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools(); // Orleans' ADO.NET storage pools its SQLite connections.
         _directory.Delete(recursive: true);
         if (_postgres is not null)
         {

@@ -7,13 +7,23 @@ internal sealed record BenchmarkOptions(TimeSpan Duration, int Callers, int Keys
     /// <summary>Orleans' own <c>AddMemoryGrainStorage</c>; the others are the group-commit storage over that project store.</summary>
     public const string OrleansMemory = "orleans-memory";
 
-    public static readonly IReadOnlyList<string> AllStores = [OrleansMemory, "memory", "sqlite", "postgresql"];
+    /// <summary>Orleans' own ADO.NET grain storage (<c>AddAdoNetGrainStorage</c>): one transaction per grain write.</summary>
+    public const string AdoNetSqlite = "adonet-sqlite";
+
+    public const string AdoNetPostgreSql = "adonet-postgresql";
+
+    public static readonly IReadOnlyList<string> AllStores = [OrleansMemory, "memory", "sqlite", "postgresql", AdoNetSqlite, AdoNetPostgreSql];
+
+    /// <summary>Stores whose grain storage is not the group-commit one, so the pipelined grain's facet is missing.</summary>
+    public static bool IsStock(string store) => store is OrleansMemory or AdoNetSqlite or AdoNetPostgreSql;
+
+    public static bool NeedsPostgres(string store) => store is "postgresql" or AdoNetPostgreSql;
 
     public static readonly IReadOnlyList<string> AllGrains = ["awaiting", "pipelined"];
 
     public const string Usage =
         "Options: --duration SECONDS (5) --callers N (1000) --keys N (100000) " +
-        "--stores orleans-memory,memory,sqlite,postgresql --grains awaiting,pipelined " +
+        "--stores orleans-memory,memory,sqlite,postgresql,adonet-sqlite,adonet-postgresql --grains awaiting,pipelined " +
         "--postgres auto|none|CONNECTION-STRING --output FILE (results/groupcommit-TIME.json)";
 
     public static BenchmarkOptions Parse(IReadOnlyList<string> args)

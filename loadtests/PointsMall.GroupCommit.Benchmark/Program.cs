@@ -19,23 +19,24 @@ catch (Exception ex) when (ex is ArgumentException or FormatException or Overflo
 
 Console.WriteLine($"PointsMall group-commit benchmark on Orleans — {Environment.ProcessorCount} cores, .NET {Environment.Version}, " +
                   $"{options.Duration.TotalSeconds:0.#}s per run, {options.Callers} callers, {options.Keys:N0} uniform keys");
-Console.WriteLine("storage: orleans-memory = Orleans' AddMemoryGrainStorage; memory, sqlite, postgresql = the group-commit storage over that store");
+Console.WriteLine("storage: orleans-memory = Orleans' AddMemoryGrainStorage; memory, sqlite, postgresql = the group-commit storage over that store; " +
+                  "adonet-sqlite, adonet-postgresql = Orleans' AddAdoNetGrainStorage on the same databases");
 
 var results = new List<ScenarioResult>();
 var skipped = new List<string>();
-await using var postgres = options.Stores.Contains("postgresql") ? await PostgresTarget.OpenAsync(options.Postgres) : null;
+await using var postgres = options.Stores.Any(BenchmarkOptions.NeedsPostgres) ? await PostgresTarget.OpenAsync(options.Postgres) : null;
 foreach (var store in options.Stores)
 {
-    if (store == "postgresql" && postgres?.ConnectionString is null)
+    if (BenchmarkOptions.NeedsPostgres(store) && postgres?.ConnectionString is null)
     {
-        skipped.Add($"postgresql: {postgres?.Why}");
-        Console.WriteLine($"postgresql: skipped ({postgres?.Why})");
+        skipped.Add($"{store}: {postgres?.Why}");
+        Console.WriteLine($"{store}: skipped ({postgres?.Why})");
         continue;
     }
 
     foreach (var grain in options.Grains)
     {
-        if (grain == "pipelined" && store == BenchmarkOptions.OrleansMemory)
+        if (grain == "pipelined" && BenchmarkOptions.IsStock(store))
         {
             continue; // [PipelinedState] needs the group-commit storage's facet registration.
         }

@@ -11,6 +11,7 @@ internal sealed record BenchmarkReport(
     IReadOnlyList<ScenarioResult> Scenarios,
     IReadOnlyDictionary<string, double> ToOrleansMemoryRatio,
     IReadOnlyDictionary<string, double> DurableToMemoryRatio,
+    IReadOnlyDictionary<string, double> ToOrleansAdoNetRatio,
     IReadOnlyList<CallCost> CallCosts,
     IReadOnlyList<ActivationMemory> ActivationMemory,
     IReadOnlyList<string> Skipped,
@@ -34,8 +35,14 @@ internal static class Report
         // Ratios within one run only: on a small shared machine absolute figures move from run to run.
         var toOrleans = new Dictionary<string, double>(StringComparer.Ordinal);
         var durable = new Dictionary<string, double>(StringComparer.Ordinal);
+        var toAdoNet = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var r in results)
         {
+            if (OrleansAdoNet(results, r) is { } stock)
+            {
+                toAdoNet[Id(r)] = r.CallsPerSecond / stock.CallsPerSecond;
+            }
+
             if (OrleansMemory(results, r) is { } reference)
             {
                 toOrleans[Id(r)] = r.CallsPerSecond / reference.CallsPerSecond;
@@ -51,6 +58,11 @@ internal static class Report
         foreach (var r in results.Where(r => durable.ContainsKey(Id(r))))
         {
             summary.Add(string.Create(CultureInfo.InvariantCulture, $"{r.Store} {r.Grain} {r.Keys}: {r.CallsPerSecond:N0} calls/s durable = {durable[Id(r)]:P0} of the group-commit in-memory store"));
+        }
+
+        foreach (var r in results.Where(r => toAdoNet.ContainsKey(Id(r))))
+        {
+            summary.Add(string.Create(CultureInfo.InvariantCulture, $"{r.Store} {r.Grain} {r.Keys}: {toAdoNet[Id(r)]:0.0}× Orleans' ADO.NET storage (awaiting grain) on the same database"));
         }
 
         // The project's targets for the hot key: a pipelined grain on SQLite at 100,000 durable calls/s, and at half its in-memory rate.
@@ -70,24 +82,27 @@ internal static class Report
 
         return new BenchmarkReport(
             DateTimeOffset.UtcNow, $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}", options,
-            results, toOrleans, durable, costs, memory, skipped, Table(results, toOrleans, durable), summary);
+            results, toOrleans, durable, toAdoNet, costs, memory, skipped, Table(results, toOrleans, durable, toAdoNet), summary);
     }
 
-    /// <summary>One Markdown row per run: rate, latency, batching (group-commit storage only), and both ratios.</summary>
-    public static string Table(IReadOnlyList<ScenarioResult> results, IReadOnlyDictionary<string, double> toOrleans, IReadOnlyDictionary<string, double> durable)
+    /// <summary>One Markdown row per run: rate, latency, batching (group-commit storage only), and the three ratios.</summary>
+    public static string Table(
+        IReadOnlyList<ScenarioResult> results, IReadOnlyDictionary<string, double> toOrleans, IReadOnlyDictionary<string, double> durable, IReadOnlyDictionary<string, double> toAdoNet)
     {
         ArgumentNullException.ThrowIfNull(results);
         ArgumentNullException.ThrowIfNull(toOrleans);
         ArgumentNullException.ThrowIfNull(durable);
+        ArgumentNullException.ThrowIfNull(toAdoNet);
         var md = new StringBuilder();
-        md.Append("| storage | grain | keys | calls/s | p50 ms | p99 ms | writes/commit | calls/commit | × Orleans memory, awaiting | durable ÷ in-memory |\n");
-        md.Append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        md.Append("| storage | grain | keys | calls/s | p50 ms | p99 ms | writes/commit | calls/commit | × Orleans memory, awaiting | durable ÷ in-memory | × Orleans ADO.NET, same database |\n");
+        md.Append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         foreach (var r in results)
         {
             md.Append(CultureInfo.InvariantCulture,
                 $"| {r.Store} | {r.Grain} | {r.Keys} | {r.CallsPerSecond:N0} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {Optional(r.WritesPerCommit)} | {Optional(r.CallsPerCommit)} | " +
                 $"{(toOrleans.TryGetValue(Id(r), out var o) ? o.ToString("0.00", CultureInfo.InvariantCulture) + "×" : "–")} | " +
-                $"{(durable.TryGetValue(Id(r), out var d) ? d.ToString("P0", CultureInfo.InvariantCulture) : "–")} |\n");
+                $"{(durable.TryGetValue(Id(r), out var d) ? d.ToString("P0", CultureInfo.InvariantCulture) : "–")} | " +
+                $"{(toAdoNet.TryGetValue(Id(r), out var a) ? a.ToString("0.0", CultureInfo.InvariantCulture) + "×" : "–")} |\n");
         }
 
         return md.ToString();
@@ -98,6 +113,12 @@ internal static class Report
     /// <summary>The usual Orleans setup on the same keys: the awaiting grain over <c>AddMemoryGrainStorage</c>.</summary>
     private static ScenarioResult? OrleansMemory(IReadOnlyList<ScenarioResult> results, ScenarioResult r) =>
         results.FirstOrDefault(b => b is { Store: BenchmarkOptions.OrleansMemory, Grain: "awaiting" } && b.Keys == r.Keys && b.CallsPerSecond > 0);
+
+    /// <summary>For the group-commit storage on a database: Orleans' ADO.NET storage on that database, awaiting grain, same keys.</summary>
+    private static ScenarioResult? OrleansAdoNet(IReadOnlyList<ScenarioResult> results, ScenarioResult r) =>
+        r.Store is "sqlite" or "postgresql"
+            ? results.FirstOrDefault(b => b.Store == "adonet-" + r.Store && b.Grain == "awaiting" && b.Keys == r.Keys && b.CallsPerSecond > 0)
+            : null;
 
     /// <summary>For a durable store: the same grain and keys over the group-commit storage's in-memory store.</summary>
     private static ScenarioResult? InMemory(IReadOnlyList<ScenarioResult> results, ScenarioResult r) =>
