@@ -11,9 +11,11 @@ using Spectre.Console;
 namespace PointsMall.LoadTests.Cli;
 
 /// <summary>
-/// Flash-sale against the engine, then against the row-lock baseline, with the same load; prints both side by
-/// side with the ratio. Servers not given by URL are built and started as their own processes (so the
-/// generator's CPU figure is its own), and stopped afterwards.
+/// The hot path measured three ways with the same load: the engine's http-floor (authenticated reads), a flash sale
+/// whose redemptions all succeed against the engine and then the row-lock baseline, and the same drop after its
+/// stock is gone (sold_out answers); prints each side by side and the ratios against the floor. Servers not given
+/// by URL are built and started as their own processes (so the generator's CPU figure is its own), and stopped
+/// afterwards.
 /// </summary>
 public static class CompareCommand
 {
@@ -62,34 +64,91 @@ public static class CompareCommand
         plan = plan with { Workload = workload };
         var noLive = parse.GetValue(options.NoLive);
         var timeout = options.Timeout(parse);
-        var results = new List<(string Name, RunReport Report, string Folder)>();
+        var runs = new List<(string Name, RunReport Report, string Folder)>();
         foreach (var (name, given, project) in new[] { ("engine", engineUrl, "src/PointsMall.Api"), ("baseline", baselineUrl, "loadtests/PointsMall.Baseline") })
         {
             await using var server = given is null ? await StartedServer.StartAsync(name, project, workload.AdminPassword, parse.GetValue(options.EngineStorage)!, cancellationToken).ConfigureAwait(false) : null;
             using var api = new ApiTargets(CliOptions.Urls([given ?? server!.Url]), timeout);
-            RunReport report;
-            ReportWriter.Written files;
-            try
+
+            // The floor first (engine only: the baseline speaks just the redemption subset), then redemptions that
+            // all succeed, then the drop after its stock is gone: a one-unit SKU that the warm-up sells.
+            var phases = new List<(string Label, RunPlan Plan)>();
+            if (name == "engine")
             {
-                (report, files) = await LiveProgress.RunAsync(plan with { Label = name + "-flash-sale" }, api, noLive, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (LoadTestRun.IsSetupFailure(ex))
-            {
-                await Console.Error.WriteLineAsync($"Could not run the flash sale against the {name} at {given ?? server!.Url}: {ex.Message}").ConfigureAwait(false);
-                return 4;
+                phases.Add((FloorRun, plan with { ScenarioName = HttpFloorScenario.Name, Label = "engine-" + HttpFloorScenario.Name }));
             }
 
-            Console.WriteLine(ReportWriter.Markdown(report));
-            results.Add((name, report, files.Folder));
+            phases.Add((name, plan with { Label = name + "-flash-sale" }));
+            phases.Add((name + SoldOutSuffix, plan with { Workload = workload with { Stock = 1 }, Label = name + "-sold-out" }));
+            foreach (var (label, phasePlan) in phases)
+            {
+                try
+                {
+                    var (report, files) = await LiveProgress.RunAsync(phasePlan, api, noLive, cancellationToken).ConfigureAwait(false);
+                    Console.WriteLine(ReportWriter.Markdown(report));
+                    runs.Add((label, report, files.Folder));
+                }
+                catch (Exception ex) when (LoadTestRun.IsSetupFailure(ex))
+                {
+                    await Console.Error.WriteLineAsync($"Could not run {phasePlan.Label} against the {name} at {given ?? server!.Url}: {ex.Message}").ConfigureAwait(false);
+                    return 4;
+                }
+            }
         }
 
-        Console.WriteLine(SideBySide(results.Select(r => (r.Name, r.Report)).ToList()));
-        foreach (var (name, _, folder) in results)
+        Console.WriteLine(SideBySide(runs.Where(r => r.Name is "engine" or "baseline").Select(r => (r.Name, r.Report)).ToList()));
+        Console.WriteLine(SideBySide(runs.Where(r => r.Name.EndsWith(SoldOutSuffix, StringComparison.Ordinal)).Select(r => (r.Name, r.Report)).ToList()));
+        Console.WriteLine(AgainstFloor(runs.Select(r => (r.Name, r.Report)).ToList()));
+        foreach (var (name, _, folder) in runs)
         {
             Console.WriteLine($"{name} reports: {folder}");
         }
 
-        return results.Select(r => r.Report.ExitCode).Aggregate(0, (a, b) => a | b);
+        return runs.Select(r => r.Report.ExitCode).Aggregate(0, (a, b) => a | b);
+    }
+
+    /// <summary>The run names <see cref="AgainstFloor"/> reads: the floor, and each server's sold-out phase.</summary>
+    public const string FloorRun = "http-floor";
+
+    public const string SoldOutSuffix = " sold-out";
+
+    /// <summary>The targets the hot path is held to, as shares of the floor measured in the same run.</summary>
+    public const double RedemptionsToFloorTarget = 0.35;
+
+    public const double SoldOutToFloorTarget = 0.7;
+
+    public const double EngineToBaselineTarget = 5;
+
+    /// <summary>
+    /// The three-way view: the floor (authenticated reads per second, the most this generator gets from this HTTP
+    /// stack), successful redemptions of engine and baseline, and the sold-out answers, each as a ratio with its target.
+    /// </summary>
+    public static string AgainstFloor(IReadOnlyList<(string Name, RunReport Report)> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        double? Rate(string name, string step) =>
+            runs.FirstOrDefault(r => r.Name == name).Report is { } report && report.Phase.Stats.Steps.FirstOrDefault(s => s.Name == step) is { } stats
+                ? stats.Ok / Math.Max(report.Phase.Elapsed.TotalSeconds, 1e-9)
+                : null;
+        var floor = Rate(FloorRun, "me");
+        var engine = Rate("engine", "redeem");
+        var baseline = Rate("baseline", "redeem");
+        var soldOut = Rate("engine" + SoldOutSuffix, "redeem");
+        var md = new System.Text.StringBuilder();
+        md.Append("| measured in this run | per second | ratio | target |\n|---|---:|---:|---:|\n");
+        Row("http-floor: GET /me (engine)", floor, null, null);
+        Row("engine: successful redemptions", engine, engine / baseline, $"≥ {EngineToBaselineTarget:0}× baseline");
+        Row("", null, engine / floor, $"≥ {RedemptionsToFloorTarget:0.00}× floor");
+        Row("baseline: successful redemptions", baseline, null, null);
+        Row("engine: sold_out answers after the drop", soldOut, soldOut / floor, $"≥ {SoldOutToFloorTarget:0.0}× floor");
+        return md.ToString();
+
+        void Row(string what, double? perSecond, double? ratio, string? target)
+        {
+            var rate = perSecond is { } r ? r.ToString("N0", CultureInfo.InvariantCulture) : "";
+            var share = ratio is { } x && double.IsFinite(x) ? x.ToString("0.00", CultureInfo.InvariantCulture) + "×" : ratio is null && target is null ? "" : "–";
+            md.Append(CultureInfo.InvariantCulture, $"| {what} | {rate} | {share} | {target} |\n");
+        }
     }
 
     private static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };

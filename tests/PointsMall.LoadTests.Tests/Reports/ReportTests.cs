@@ -121,6 +121,21 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public async Task Compare_reads_redemptions_and_sold_out_answers_against_the_floor_of_the_same_run()
+    {
+        var phase = await RunAsync();
+        var report = new RunReport("x", "t", "s", phase, new AuditReport([]), [], _clock.GetUtcNow());
+
+        var table = CompareCommand.AgainstFloor([("engine", report), ("baseline", report), ("engine" + CompareCommand.SoldOutSuffix, report)]);
+
+        // The floor run is missing here, so every share of it is unknown while engine ÷ baseline is known.
+        Assert.Contains("| engine: successful redemptions |", table, StringComparison.Ordinal);
+        Assert.Contains("| 1.00× | ≥ 5× baseline |", table, StringComparison.Ordinal);
+        Assert.Contains("| – | ≥ 0.35× floor |", table, StringComparison.Ordinal);
+        Assert.Contains("| – | ≥ 0.7× floor |", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Options_from_a_json_file_fill_in_what_the_command_line_does_not_set()
     {
         var file = Path.GetTempFileName();
