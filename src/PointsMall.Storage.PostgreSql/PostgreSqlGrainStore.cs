@@ -485,8 +485,11 @@ public sealed partial class PostgreSqlGrainStore : IGrainStore
                 + (query.Text is null ? "" : $" AND strpos(search_text, ${n++}) > 0");
             return countOnly
                 ? $"SELECT count(*) FROM {s}.grain_index WHERE {where}"
+                // The total is an uncorrelated subquery (one index scan per page, in the page's snapshot), not a
+                // window over the matches, which would materialise every matching row with its payload per page.
                 : $"""
-                    SELECT entry_key, partition_key, tag, sort_key, payload, count(*) OVER () FROM {s}.grain_index
+                    SELECT entry_key, partition_key, tag, sort_key, payload, (SELECT count(*) FROM {s}.grain_index WHERE {where})
+                    FROM {s}.grain_index
                     WHERE {where} ORDER BY sort_key DESC, entry_key COLLATE "C" LIMIT ${n++} OFFSET ${n}
                     """;
         }

@@ -225,9 +225,11 @@ public sealed class SqliteGrainStore : IGrainStore
             command.Parameters.AddWithValue("$text", query.Text.ToLowerInvariant());
         }
 
-        // The page and the total (a window over all matches) from one snapshot.
+        // The page and the total from one statement, so one snapshot. The total is an uncorrelated subquery (run
+        // once, over the index alone), not a window over the matches: a window materialises every matching row with
+        // its payload for each page, which made reading a long list page by page quadratic.
         command.CommandText = $"""
-            SELECT entry_key, partition_key, tag, sort_key, payload, count(*) OVER () FROM grain_index
+            SELECT entry_key, partition_key, tag, sort_key, payload, (SELECT count(*) FROM grain_index WHERE {where}) FROM grain_index
             WHERE {where} ORDER BY sort_key DESC, entry_key LIMIT $limit OFFSET $offset
             """;
         command.Parameters.AddWithValue("$limit", Math.Max(0, query.Limit));
