@@ -55,6 +55,7 @@ public static class ApiSetup
         services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(keys)).SetApplicationName("PointsMall");
         services.AddMetrics();
         services.AddSingleton<ApiMetrics>();
+        services.AddSingleton<Orders.SoldOutHints>();
         services.AddSingleton<Members.MemberTokens>();
         services.AddShopperRateLimits(builder.Configuration);
         services.AddOpenApi();

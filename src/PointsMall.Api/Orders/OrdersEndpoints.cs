@@ -100,7 +100,7 @@ public static class OrdersEndpoints
     // ---- members ----
 
     private static async Task<Results<Created<OrderDto>, ProblemHttpResult>> RedeemAsync(
-        RedemptionRequest? request, HttpRequest http, ClaimsPrincipal user, IGrainFactory grains, ApiMetrics metrics)
+        RedemptionRequest? request, HttpRequest http, ClaimsPrincipal user, IGrainFactory grains, ApiMetrics metrics, SoldOutHints soldOut)
     {
         var errors = new Dictionary<string, string[]>();
         if (!IdempotencyKeys.TryRead(http, out var key, out _))
@@ -151,7 +151,16 @@ public static class OrdersEndpoints
 
         var orderId = OrderIds.For(memberId, key);
         var command = new PlaceOrder(memberId, request.ProductId!, request.Quantity ?? 1, request.Payment ?? "points", request.AddressId);
+
+        // Most requests of a drop arrive after it has sold out: those are answered by the product alone.
+        if (await soldOut.AdmitAsync(grains, command.ProductId, orderId, command.Quantity) is { } notAdmitted)
+        {
+            metrics.Refused(Operation, notAdmitted.Code);
+            return Problem(notAdmitted, null);
+        }
+
         var result = await grains.GetGrain<IOrderGrain>(orderId).PlaceAsync(command);
+        soldOut.Saw(command.ProductId, result.Refusal);
         if (result.Refusal is { } refusal)
         {
             metrics.Refused(Operation, refusal.Code);

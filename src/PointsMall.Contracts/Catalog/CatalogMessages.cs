@@ -24,6 +24,10 @@ public sealed record ProductResult([property: Id(0)] ProductView? Product, [prop
     public bool Succeeded => Refusal is null;
 }
 
+/// <summary>An admission: no refusal means the order may go on to its reservation.</summary>
+[GenerateSerializer, Immutable]
+public sealed record AdmissionResult([property: Id(0)] long Available, [property: Id(1)] Problem? Refusal);
+
 /// <summary>A successful reservation carries the product as it was when reserved: the order's price snapshot.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ReservationResult([property: Id(0)] Product? Product, [property: Id(1)] long Available, [property: Id(2)] bool Replayed, [property: Id(3)] Problem? Refusal)

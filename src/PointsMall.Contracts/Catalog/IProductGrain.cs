@@ -35,6 +35,13 @@ public interface IProductGrain : IGrainWithStringKey
     /// </summary>
     Task<ReservationResult> ReserveAsync(ReserveStock command);
 
+    /// <summary>
+    /// A redemption's admission before its order exists: <c>sold_out</c> when the stock cannot serve it and the order
+    /// has never reached this product (so no outcome of it is lost); otherwise no refusal, and the order goes on.
+    /// Changes nothing and writes nothing: what a drop answers once it has sold out. <c>not_found</c> for no product.
+    /// </summary>
+    Task<AdmissionResult> AdmitAsync(AdmitOrder command);
+
     /// <summary>Turns the order's reservation into a sale.</summary>
     Task<StockResult> CommitAsync(string orderId);
 
@@ -88,9 +95,23 @@ public sealed record CreateProduct([property: Id(0)] Product Product, [property:
 [GenerateSerializer, Immutable]
 public sealed record Restock([property: Id(0)] string OperationId, [property: Id(1)] long Quantity);
 
-/// <summary>A reservation; <paramref name="Final"/> makes it a sale at once (a points-only order: nothing to wait for).</summary>
+/// <summary>
+/// A reservation; <paramref name="Final"/> makes it a sale at once (a points-only order: nothing to wait for).
+/// <paramref name="PlacedAt"/> is when the order was created: a late first reserve of an order placed before the
+/// stock last came back is refused as its admission may have been (see <see cref="IProductGrain.AdmitAsync"/>).
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record ReserveStock([property: Id(0)] string OrderId, [property: Id(1)] string MemberId, [property: Id(2)] Tier MemberTier, [property: Id(3)] int Quantity, [property: Id(4)] bool Final = false);
+public sealed record ReserveStock(
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] string MemberId,
+    [property: Id(2)] Tier MemberTier,
+    [property: Id(3)] int Quantity,
+    [property: Id(4)] bool Final = false,
+    [property: Id(5)] DateTimeOffset? PlacedAt = null);
+
+/// <summary>The order a redemption would create (its id is derived from the member and the idempotency key) and how many.</summary>
+[GenerateSerializer, Immutable]
+public sealed record AdmitOrder([property: Id(0)] string OrderId, [property: Id(1)] int Quantity);
 
 /// <summary>
 /// A release. <see cref="Settled"/> is set by an order that has durably recorded its commit (after which the product

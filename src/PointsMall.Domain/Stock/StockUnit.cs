@@ -52,8 +52,13 @@ public sealed record StockUnit(
     long LowStockThreshold,
     bool LowStockAlerted,
     bool OnShelf,
-    ImmutableList<string> RestockIds)
+    ImmutableList<string> RestockIds,
+    OrderFilter? Seen = null,
+    DateTimeOffset? RefilledAt = null)
 {
+    /// <summary>The most one order may take (the API's bound), so below this the admission may refuse some order.</summary>
+    public const int MaxOrderQuantity = 99;
+
     /// <summary>How long a settled line whose order never said <see cref="Forget"/> (a crash in between) is kept.</summary>
     public static readonly TimeSpan SettledLineRetention = TimeSpan.FromHours(1);
 
@@ -75,7 +80,13 @@ public sealed record StockUnit(
     /// Takes <paramref name="quantity"/> for the order. A <paramref name="final"/> reservation is a sale at once (a
     /// points-only order has nothing to wait for before it is paid), so its order needs no separate commit.
     /// </summary>
-    public StockOutcome Reserve(string orderId, string memberId, int quantity, DateTimeOffset now, bool final = false)
+    /// <remarks>
+    /// Every reservation asked for, granted or refused, marks the order as seen (<see cref="Admit"/>). An order placed
+    /// before stock last came back (<see cref="RefilledAt"/>) that was never seen here may have been refused at
+    /// admission while its request was retried, so it is refused the same way now: a shopper told <c>sold_out</c>
+    /// is never charged later by an order that was only delayed (a crash before its first reserve).
+    /// </remarks>
+    public StockOutcome Reserve(string orderId, string memberId, int quantity, DateTimeOffset now, bool final = false, DateTimeOffset? placedAt = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(orderId);
         ArgumentException.ThrowIfNullOrWhiteSpace(memberId);
@@ -92,23 +103,48 @@ public sealed record StockUnit(
                 : Refuse(RefusalCode.Conflict, "order_id_reused");
         }
 
+        // Refusals below carry the unit with the order marked: the grain keeps that change too.
+        var wasSeen = Seen?.MayContain(orderId) == true;
+        var seen = Saw(orderId);
         if (!OnShelf)
         {
-            return Refuse(RefusalCode.NotOnSale, "off_shelf");
+            return seen.Refuse(RefusalCode.NotOnSale, "off_shelf");
         }
 
-        if (quantity > Available)
+        if (quantity > Available || (!wasSeen && placedAt < RefilledAt))
         {
-            return Refuse(RefusalCode.SoldOut, "sold_out");
+            return seen.Refuse(RefusalCode.SoldOut, "sold_out");
         }
 
         var lines = Lines.Count > PruneAbove ? Pruned(Lines, now) : Lines;
-        return Changed(this with
+        return Changed(seen with
         {
             Reserved = Reserved + (final ? 0 : quantity),
             Committed = Committed + (final ? quantity : 0),
             Lines = lines.Add(orderId, new StockLine(orderId, memberId, quantity, final ? StockLineStatus.Committed : StockLineStatus.Reserved, now)),
         }, now);
+    }
+
+    /// <summary>
+    /// The admission of a redemption before its order exists: <c>sold_out</c> when less than
+    /// <paramref name="quantity"/> is left and the order has never reached this unit (so it has no outcome here that
+    /// a retry must get back); otherwise null, and the order goes on to <see cref="Reserve"/>. Changes nothing.
+    /// </summary>
+    public Refusal? Admit(string orderId, int quantity)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(orderId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
+        return quantity > Available && !Lines.ContainsKey(orderId) && Seen?.MayContain(orderId) != true
+            ? new Refusal(RefusalCode.SoldOut, "sold_out")
+            : null;
+    }
+
+    /// <summary>This unit with the order marked as seen (this same instance when it already was).</summary>
+    public StockUnit Saw(string orderId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(orderId);
+        var seen = (Seen ?? OrderFilter.Empty).With(orderId);
+        return ReferenceEquals(seen, Seen) ? this : this with { Seen = seen };
     }
 
     /// <summary>Turns a reservation into a sale. Committing twice is a replay.</summary>
@@ -218,12 +254,20 @@ public sealed record StockUnit(
 
     private StockOutcome Refuse(RefusalCode code, string detail) => new(this, new Refusal(code, detail), false, null);
 
-    /// <summary>One alert per downward crossing: the flag is re-armed only when stock rises above the threshold.</summary>
-    private static StockOutcome Changed(StockUnit next, DateTimeOffset now)
+    /// <summary>
+    /// One alert per downward crossing: the flag is re-armed only when stock rises above the threshold. A rise from
+    /// a level where the admission could refuse some order is recorded (<see cref="RefilledAt"/>).
+    /// </summary>
+    private StockOutcome Changed(StockUnit next, DateTimeOffset now)
     {
         if (next.Reserved < 0 || next.Committed < 0 || next.Available < 0)
         {
             throw new InvalidOperationException("Stock invariant broken.");
+        }
+
+        if (next.Available > Available && Available < MaxOrderQuantity)
+        {
+            next = next with { RefilledAt = now };
         }
 
         if (next.Available <= next.LowStockThreshold && !next.LowStockAlerted)

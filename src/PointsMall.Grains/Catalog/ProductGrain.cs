@@ -28,13 +28,6 @@ public sealed record ProductState
 [GrainType("product")]
 public sealed class ProductGrain([PipelinedState("state", GrainStorage.Name)] IPipelinedState<ProductState> state, [FromKeyedServices(GrainClock.Key)] TimeProvider time) : MallGrain, IProductGrain
 {
-    private enum StockBand
-    {
-        Normal,
-        Low,
-        Out,
-    }
-
     public Task<ProductResult> CreateAsync(CreateProduct command)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -145,14 +138,17 @@ public sealed class ProductGrain([PipelinedState("state", GrainStorage.Name)] IP
 
         // A retry of an order this unit already knows is answered from its line (replay, or conflict for a
         // released or reused id) even if the product has gone off sale since the first attempt.
+        // Refused or not, the order has now reached this product: it is marked seen (see AdmitAsync).
         if (!stock.Lines.ContainsKey(command.OrderId) && product.CheckRedeemable(command.MemberTier, command.Quantity, now) is { } refusal)
         {
+            KeepSeen(stock, stock.Saw(command.OrderId));
             return Task.FromResult(new ReservationResult(null, stock.Available, false, Problem.From(refusal)));
         }
 
-        var outcome = stock.Reserve(command.OrderId, command.MemberId, command.Quantity, now, command.Final);
+        var outcome = stock.Reserve(command.OrderId, command.MemberId, command.Quantity, now, command.Final, command.PlacedAt);
         if (outcome.Refusal is { } stockRefusal)
         {
+            KeepSeen(stock, outcome.Unit);
             return Task.FromResult(new ReservationResult(null, stock.Available, false, Problem.From(stockRefusal)));
         }
 
@@ -164,6 +160,27 @@ public sealed class ProductGrain([PipelinedState("state", GrainStorage.Name)] IP
         // A replay answers with the current details: the first reply carried the snapshot, and a caller that
         // lost it has charged nothing yet, so the price it now sees is the one it will charge.
         return Task.FromResult(new ReservationResult(product, outcome.Unit.Available, outcome.Replayed, null));
+    }
+
+    /// <summary>
+    /// What a drop answers once it has sold out: a read of the stock, no change and no write. The reply still waits
+    /// for whatever write is in flight (a read here never reveals state that is not durable), but a sold-out product
+    /// has none.
+    /// </summary>
+    public Task<AdmissionResult> AdmitAsync(AdmitOrder command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (state.State.Stock is not { } stock)
+        {
+            return Task.FromResult(new AdmissionResult(0, new Problem(RefusalCodes.Name(RefusalCode.NotFound), "no_product")));
+        }
+
+        if (string.IsNullOrWhiteSpace(command.OrderId) || command.Quantity <= 0)
+        {
+            return Task.FromResult(new AdmissionResult(stock.Available, new Problem(RefusalCodes.Name(RefusalCode.ValidationFailed), "admission needs an order id and a positive quantity")));
+        }
+
+        return Task.FromResult(new AdmissionResult(stock.Available, stock.Admit(command.OrderId, command.Quantity) is { } refusal ? Problem.From(refusal) : null));
     }
 
     public Task<StockResult> CommitAsync(string orderId) => StockStepAsync(orderId, (stock, now) => stock.Commit(orderId, now));
@@ -216,10 +233,10 @@ public sealed class ProductGrain([PipelinedState("state", GrainStorage.Name)] IP
     {
         state.State = state.State with { Stock = outcome.Unit };
         PublishStockEvents(before, outcome, now);
-        if (Band(before) != Band(outcome.Unit))
+        if (StockBands.Of(before) != StockBands.Of(outcome.Unit))
         {
             state.State = state.State with { UpdatedAt = now };
-            Publish(new StreamId(CatalogKeys.ProductStream, GrainKey), new ProductChanged(Summary(product, outcome.Unit, now)));
+            Publish(new StreamId(CatalogKeys.ProductStream, GrainKey), new ProductChanged(StockBands.Summary(product, outcome.Unit, now)));
         }
     }
 
@@ -238,13 +255,22 @@ public sealed class ProductGrain([PipelinedState("state", GrainStorage.Name)] IP
         }
     }
 
+    /// <summary>A refused reservation changes only the seen-orders filter, and only for an order not seen before.</summary>
+    private void KeepSeen(StockUnit before, StockUnit marked)
+    {
+        if (!ReferenceEquals(before, marked))
+        {
+            state.State = state.State with { Stock = marked };
+        }
+    }
+
     private void Apply(Product product, StockUnit stock, DateTimeOffset now)
         => state.State = state.State with { Product = product, Stock = stock, UpdatedAt = now };
 
     private void PublishChanged()
     {
         var current = state.State;
-        Publish(new StreamId(CatalogKeys.ProductStream, GrainKey), new ProductChanged(Summary(current.Product!, current.Stock!, current.UpdatedAt)));
+        Publish(new StreamId(CatalogKeys.ProductStream, GrainKey), new ProductChanged(StockBands.Summary(current.Product!, current.Stock!, current.UpdatedAt)));
     }
 
     private Problem? ValidateDetails(Product? product)
@@ -275,10 +301,4 @@ public sealed class ProductGrain([PipelinedState("state", GrainStorage.Name)] IP
 
     private static ReservationResult RefusedReservation(long available, RefusalCode code, string detail)
         => new(null, available, false, new Problem(RefusalCodes.Name(code), detail));
-
-    private static StockBand Band(StockUnit stock)
-        => stock.Available == 0 ? StockBand.Out : stock.Available <= stock.LowStockThreshold ? StockBand.Low : StockBand.Normal;
-
-    internal static ProductSummary Summary(Product product, StockUnit stock, DateTimeOffset at)
-        => ProductSummary.Of(product, stock.OnShelf, stock.Available, at);
 }

@@ -199,7 +199,7 @@ internal sealed class OrderSagaSteps(
         // resumed saga asks the same way.
         var final = order.CashTotalFen == 0;
         var reservation = await product
-            .ReserveAsync(new ReserveStock(order.Id, order.MemberId, state.MemberTier, order.Quantity, final))
+            .ReserveAsync(new ReserveStock(order.Id, order.MemberId, state.MemberTier, order.Quantity, final, order.CreatedAt))
             ;
         if (reservation.Refusal is { } notReserved)
         {

@@ -110,6 +110,38 @@ public sealed class RedemptionApiTests(ApiFactory api) : IClassFixture<ApiFactor
     }
 
     [Fact]
+    public async Task Once_a_drop_has_sold_out_later_requests_are_refused_without_an_order_and_retries_keep_their_first_outcome()
+    {
+        var admin = await api.AdminClientAsync();
+        var product = await ShopKit.CreateProductAsync(admin, new { name = "Drop", pointsPrice = 100, stock = 1 });
+        var (_, winner) = await api.MemberWithPointsAsync(1000);
+        var (_, late) = await api.MemberWithPointsAsync(1000);
+        var (latecomerId, latecomer) = await api.MemberWithPointsAsync(1000);
+        var won = await ShopKit.RedeemOkAsync(winner, product, key: "won");
+        var lost = await ShopKit.AssertProblemAsync(await ShopKit.RedeemAsync(late, product, key: "lost"), HttpStatusCode.Conflict, "sold_out");
+        Assert.Equal("Cancelled", lost.GetProperty("status").GetString());
+
+        // Refused by the product before any order exists: the problem names no order, and none is listed.
+        var refused = await ShopKit.AssertProblemAsync(await ShopKit.RedeemAsync(latecomer, product, key: "after"), HttpStatusCode.Conflict, "sold_out");
+        Assert.False(refused.TryGetProperty("orderId", out _));
+        Assert.Equal(0, (await ShopKit.GetJsonAsync(latecomer, "/api/v1/me/orders")).GetProperty("total").GetInt32());
+        Assert.Equal(1000, await api.BalanceAsync(latecomerId));
+
+        // Orders that reached the product answer their retries themselves: the sale, and the refusal with its order.
+        var again = await ShopKit.RedeemOkAsync(winner, product, key: "won");
+        Assert.Equal(won.GetProperty("orderId").GetString(), again.GetProperty("orderId").GetString());
+        var lostAgain = await ShopKit.AssertProblemAsync(await ShopKit.RedeemAsync(late, product, key: "lost"), HttpStatusCode.Conflict, "sold_out");
+        Assert.Equal(lost.GetProperty("orderId").GetString(), lostAgain.GetProperty("orderId").GetString());
+
+        // A restock lets the next request through to a real order.
+        using var restock = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/admin/products/{product}/restock") { Content = JsonContent.Create(new { quantity = 1 }) };
+        restock.Headers.Add("Idempotency-Key", "restock-drop");
+        await ApiFactory.EnsureAsync(await admin.SendAsync(restock), "restock");
+        await ShopKit.RedeemOkAsync(latecomer, product, key: "after-restock");
+        Assert.Equal(900, await api.BalanceAsync(latecomerId));
+    }
+
+    [Fact]
     public async Task Too_few_points_is_refused_and_the_stock_goes_back()
     {
         var admin = await api.AdminClientAsync();

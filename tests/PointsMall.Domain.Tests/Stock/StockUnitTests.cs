@@ -110,6 +110,7 @@ public sealed class StockUnitTests
 
         Assert.Equal(unit.Available, back.Available);
         Assert.True(back.Reserve("o2", "m2", 1, Now).Replayed);
+        Assert.True(back.Seen!.MayContain("o1"));
     }
 
     [Fact]
@@ -123,7 +124,87 @@ public sealed class StockUnitTests
 
         Assert.Empty(unit.Lines);
         Assert.Equal((95_000L, 5_000L), (unit.Available, unit.Committed));
-        Assert.True(System.Text.Json.JsonSerializer.Serialize(unit).Length < 500, "the stored unit holds aggregates, not one line or count per order or buyer");
+
+        // Aggregates and the fixed-size seen-orders filter: one more order does not make the stored unit longer.
+        var stored = System.Text.Json.JsonSerializer.Serialize(unit).Length;
+        var next = unit.Reserve("o-next", "m1", 1, Now).Unit.Commit("o-next", Now).Unit.Forget("o-next", Now).Unit;
+        Assert.Equal(stored, System.Text.Json.JsonSerializer.Serialize(next).Length);
+        Assert.True(stored < 6_000, $"the stored unit holds aggregates and a 4 KiB filter, not one line or count per order or buyer ({stored} characters)");
+    }
+
+    [Fact]
+    public void A_sold_out_unit_refuses_at_admission_only_orders_that_never_reached_it()
+    {
+        var unit = StockUnit.Create("p1", 2, 0)
+            .Reserve("sold", "m1", 2, Now, final: true).Unit
+            .Reserve("refused", "m2", 1, Now).Unit;
+
+        Assert.Equal(0, unit.Available);
+        Assert.Equal(new Refusal(RefusalCode.SoldOut, "sold_out"), unit.Admit("never-seen", 1));
+
+        // Both have an outcome here (a sale, a sold_out refusal) that a retry must get back through the order.
+        Assert.Null(unit.Admit("sold", 2));
+        Assert.Null(unit.Admit("refused", 1));
+        Assert.Null(StockUnit.Create("p1", 5, 0).Admit("anything", 5));
+    }
+
+    [Fact]
+    public void A_refused_reservation_still_marks_the_order_seen_and_a_seen_order_changes_nothing_more()
+    {
+        var soldOut = StockUnit.Create("p1", 0, 0);
+
+        var refused = soldOut.Reserve("o1", "m1", 1, Now);
+        Assert.Equal(RefusalCode.SoldOut, refused.Refusal?.Code);
+        Assert.NotSame(soldOut, refused.Unit);
+        Assert.True(refused.Unit.Seen!.MayContain("o1"));
+
+        Assert.Same(refused.Unit, refused.Unit.Reserve("o1", "m1", 1, Now).Unit);
+        Assert.Same(refused.Unit, refused.Unit.Saw("o1"));
+        Assert.True(soldOut.WithOnShelf(false).Reserve("o2", "m1", 1, Now).Unit.Seen!.MayContain("o2"));
+    }
+
+    [Fact]
+    public void An_order_placed_before_stock_came_back_that_never_reached_the_unit_is_refused_as_its_admission_may_have_been()
+    {
+        var later = Now.AddMinutes(5);
+        var unit = StockUnit.Create("p1", 1, 0).Reserve("first", "m1", 1, Now, final: true).Unit;
+        Assert.Null(unit.RefilledAt);
+
+        // Sold out; restocked five minutes later.
+        unit = unit.Restock("r1", 10, later).Unit;
+        Assert.Equal(later, unit.RefilledAt);
+
+        // Placed before the refill, never seen (its first reserve was lost to a crash): refused.
+        Assert.Equal(RefusalCode.SoldOut, unit.Reserve("delayed", "m2", 1, later, placedAt: Now).Refusal?.Code);
+
+        // Placed after it, or seen before it: reserved.
+        Assert.True(unit.Reserve("new", "m3", 1, later, placedAt: later.AddSeconds(1)).Succeeded);
+        var seenEarly = StockUnit.Create("p1", 1, 0).Reserve("first", "m1", 1, Now, final: true).Unit.Reserve("seen", "m2", 1, Now).Unit.Restock("r1", 10, later).Unit;
+        Assert.True(seenEarly.Reserve("seen", "m2", 1, later, placedAt: Now).Succeeded);
+    }
+
+    [Fact]
+    public void Stock_rising_while_plenty_is_left_is_not_a_refill()
+    {
+        var unit = StockUnit.Create("p1", 1_000, 0).Restock("r1", 10, Now).Unit;
+
+        Assert.Null(unit.RefilledAt);
+        Assert.True(unit.Reserve("o1", "m1", 1, Now, placedAt: Now.AddDays(-1)).Succeeded);
+    }
+
+    [Fact]
+    public void The_order_filter_never_forgets_an_id_and_rarely_claims_one_it_never_saw()
+    {
+        var filter = OrderFilter.Empty;
+        for (var i = 0; i < 5_000; i++)
+        {
+            filter = filter.With($"order-{i}");
+        }
+
+        Assert.All(Enumerable.Range(0, 5_000), i => Assert.True(filter.MayContain($"order-{i}")));
+        var falsePositives = Enumerable.Range(0, 10_000).Count(i => filter.MayContain($"other-{i}"));
+        Assert.InRange(falsePositives, 0, 800); // about 5 % expected at 5,000 ids in 32,768 bits with 3 hashes
+        Assert.Equal(filter, Json.AssertRoundTrips(filter));
     }
 
     [Fact]

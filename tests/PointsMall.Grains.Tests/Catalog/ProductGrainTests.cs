@@ -54,6 +54,27 @@ public sealed class ProductGrainTests
     }
 
     [Fact]
+    public async Task A_sold_out_product_refuses_admission_without_writing_except_for_orders_that_reached_it()
+    {
+        await using var silo = await GrainsSilo.StartAsync();
+        var product = await CreateAsync(silo, Product("drop-admit"), 2);
+        Assert.True((await product.ReserveAsync(Reserve("o-won", "m-1", quantity: 2))).Succeeded);
+        Assert.Equal("sold_out", (await product.ReserveAsync(Reserve("o-late", "m-2"))).Refusal?.Code);
+        var row = new Storage.StateKey("product", "drop-admit");
+        var versionBefore = (await silo.Store.ReadStateAsync(row, CancellationToken.None))!.Version;
+
+        var refused = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => product.AdmitAsync(new AdmitOrder($"o-new-{i}", 1))));
+
+        Assert.All(refused, a => Assert.Equal(("sold_out", 0L), (a.Refusal?.Code, a.Available)));
+        Assert.Equal(versionBefore, (await silo.Store.ReadStateAsync(row, CancellationToken.None))!.Version);
+
+        // Orders with an outcome here go on, so their retries get that outcome from the order.
+        Assert.Null((await product.AdmitAsync(new AdmitOrder("o-won", 2))).Refusal);
+        Assert.Null((await product.AdmitAsync(new AdmitOrder("o-late", 1))).Refusal);
+        Assert.Equal("not_found", (await silo.Grain<IProductGrain>("no-such").AdmitAsync(new AdmitOrder("o-1", 1))).Refusal?.Code);
+    }
+
+    [Fact]
     public async Task One_order_id_reserved_concurrently_takes_stock_once()
     {
         await using var silo = await GrainsSilo.StartAsync();

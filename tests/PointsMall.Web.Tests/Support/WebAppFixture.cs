@@ -76,7 +76,10 @@ public sealed class WebAppFixture : IAsyncLifetime
             Locale = "zh-CN",
             TimezoneId = "Asia/Shanghai",
         });
+        // The test run shares two cores with the other test assemblies: actions and expectations wait for the same
+        // bound (Playwright's expectations default to 5 s, which a busy machine exceeded).
         context.SetDefaultTimeout(15_000);
+        Assertions.SetDefaultExpectTimeout(15_000);
         return await context.NewPageAsync();
     }
 
