@@ -25,6 +25,11 @@ public static class AdoNetSchema
                 "Orleans' ADO.NET reminder table is provided for PostgreSQL only; on SQLite the group-commit storage's reminder table (UseGroupCommitReminders) keeps reminders durable.");
         }
 
+        if (tables.HasFlag(AdoNetTables.Clustering) && database.Dialect != AdoNetDialect.PostgreSql)
+        {
+            throw new NotSupportedException("Orleans' ADO.NET membership table is provided for PostgreSQL only; a single SQLite silo uses localhost clustering.");
+        }
+
         await using DbConnection connection = database.Dialect == AdoNetDialect.Sqlite
             ? new SqliteConnection(database.ConnectionString)
             : new NpgsqlConnection(database.ConnectionString);
@@ -48,7 +53,7 @@ public static class AdoNetSchema
 
         var dialect = database.Dialect.ToString();
         await ExecuteAsync(connection, transaction, Script($"{dialect}/Main.tables.sql"), cancellationToken);
-        foreach (var feature in new[] { AdoNetTables.Persistence, AdoNetTables.Reminders }.Where(f => tables.HasFlag(f)))
+        foreach (var feature in new[] { AdoNetTables.Persistence, AdoNetTables.Reminders, AdoNetTables.Clustering }.Where(f => tables.HasFlag(f)))
         {
             await ExecuteAsync(connection, transaction, Script($"{dialect}/{feature}.tables.sql"), cancellationToken);
             foreach (var (key, text) in Queries($"{dialect}/{feature}/"))

@@ -3,9 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace PointsMall.OrleansAdoNet;
 
 /// <summary>
-/// Orleans' own ADO.NET providers, each with its tables created before it starts: the stock alternative to the
-/// group-commit storage (one transaction per grain write), for grains that commit nothing beside their state, and
-/// for measuring what group commit buys.
+/// Orleans' own ADO.NET providers, each with its tables created before it starts: membership for a cluster of
+/// silos on PostgreSQL; and the stock alternative to the group-commit storage (one transaction per grain write),
+/// for grains that commit nothing beside their state, and for measuring what group commit buys.
 /// </summary>
 public static class AdoNetSiloBuilderExtensions
 {
@@ -37,6 +37,43 @@ public static class AdoNetSiloBuilderExtensions
 
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new AdoNetSchemaParticipant(database, AdoNetTables.Reminders));
         return silo.UseAdoNetReminderService(options =>
+        {
+            options.Invariant = database.Invariant;
+            options.ConnectionString = database.ConnectionString;
+        });
+    }
+
+    /// <summary>
+    /// Orleans' <c>UseAdoNetClustering</c> over a PostgreSQL <paramref name="database"/>, after creating the membership
+    /// tables and queries: the silos of one cluster (Orleans' <c>ClusterId</c>) find each other there, and clients
+    /// find the gateways (<see cref="UseAdoNetClusteringWithTables(IClientBuilder, AdoNetDatabase)"/>).
+    /// </summary>
+    public static ISiloBuilder UseAdoNetClusteringWithTables(this ISiloBuilder silo, AdoNetDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(database);
+        if (database.Dialect != AdoNetDialect.PostgreSql)
+        {
+            throw new NotSupportedException("Orleans' ADO.NET membership table is provided for PostgreSQL only.");
+        }
+
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new AdoNetSchemaParticipant(database, AdoNetTables.Clustering));
+        return silo.UseAdoNetClustering(options =>
+        {
+            options.Invariant = database.Invariant;
+            options.ConnectionString = database.ConnectionString;
+        });
+    }
+
+    /// <summary>
+    /// A client that finds the gateways in the membership table the silos keep in <paramref name="database"/>.
+    /// The silos create the tables; a client started before any silo retries until one has joined.
+    /// </summary>
+    public static IClientBuilder UseAdoNetClusteringWithTables(this IClientBuilder client, AdoNetDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(database);
+        return client.UseAdoNetClustering(options =>
         {
             options.Invariant = database.Invariant;
             options.ConnectionString = database.ConnectionString;

@@ -11,4 +11,7 @@ public enum AdoNetTables
 
     /// <summary><c>Microsoft.Orleans.Reminders.AdoNet</c>: the <c>OrleansRemindersTable</c> table (PostgreSQL).</summary>
     Reminders = 2,
+
+    /// <summary><c>Microsoft.Orleans.Clustering.AdoNet</c>: the membership and membership-version tables (PostgreSQL).</summary>
+    Clustering = 4,
 }

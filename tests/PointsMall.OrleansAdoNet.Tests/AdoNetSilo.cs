@@ -1,3 +1,5 @@
+using System.Net;
+using Orleans.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,15 +20,29 @@ internal sealed class AdoNetSilo : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<AdoNetSilo> StartAsync(Action<ISiloBuilder> configure)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Error);
-        builder.UseOrleans(silo =>
+    /// <summary>A silo of its own one-silo cluster (localhost clustering).</summary>
+    public static Task<AdoNetSilo> StartAsync(Action<ISiloBuilder> configure)
+        => StartHostAsync(silo =>
         {
             silo.UseLocalhostClustering(FreePorts.Next(), FreePorts.Next());
             configure(silo);
         });
+
+    /// <summary>A silo that joins <paramref name="clusterId"/> through the membership table in <paramref name="database"/>.</summary>
+    public static Task<AdoNetSilo> JoinAsync(AdoNetDatabase database, string clusterId)
+        => StartHostAsync(silo =>
+        {
+            silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, clusterId));
+            silo.ConfigureEndpoints(IPAddress.Loopback, FreePorts.Next(), FreePorts.Next());
+            silo.UseAdoNetClusteringWithTables(database);
+            silo.AddMemoryGrainStorage(StorageName);
+        });
+
+    private static async Task<AdoNetSilo> StartHostAsync(Action<ISiloBuilder> configure)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Error);
+        builder.UseOrleans(configure);
         var silo = new AdoNetSilo(builder.Build());
         await silo._host.StartAsync();
         return silo;
