@@ -54,7 +54,7 @@ public static class ReportWriter
         Line(md, $"- data: {report.Setup}");
         Line(md, $"- dropped (generator could not start on time): {p.Stats.DroppedTotal}{(p.Stats.DroppedTotal == 0 ? "" : " — " + string.Join(", ", p.Stats.Dropped.Select(d => $"{d.Key} {d.Value}")))}");
         Line(md, $"- generator CPU: {p.Cpu.CoresUsed:0.00} cores ({p.Cpu.MachinePercent:0.#} % of {p.Cpu.ProcessorCount} cores){(p.Cpu.MachinePercent > 70 ? " — the generator may be the bottleneck" : "")}");
-        Line(md, $"- latency histogram: log-bucketed (HdrHistogram design), 3 significant digits (≤ 0.1 % error), in ms");
+        Line(md, $"- latency: {p.Stats.Iterations.Latency.Describe()}, in ms (min, mean and max exact); per-interval charts and timeseries.csv: {StepStats.IntervalPrecision}");
         Line(md, $"");
         Line(md, $"| step | requests | OK | failed | RPS | min | mean | p50 | p75 | p95 | p99 | p99.9 | max |");
         Line(md, $"|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

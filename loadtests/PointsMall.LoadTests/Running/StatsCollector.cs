@@ -5,7 +5,8 @@ namespace PointsMall.LoadTests.Running;
 
 /// <summary>
 /// Thread-safe statistics of one phase: per step (and per whole iteration) the outcome mix, a cumulative
-/// latency histogram in microseconds (3 significant digits) and per-interval histograms for the charts.
+/// latency histogram in microseconds (HdrHistogram, 3 significant digits, up to 1 h) and per-interval histograms
+/// for the charts.
 /// </summary>
 public sealed class StatsCollector(TimeProvider time, long startTimestamp, TimeSpan interval)
 {
@@ -64,8 +65,10 @@ public sealed class StatsCollector(TimeProvider time, long startTimestamp, TimeS
 /// <summary>Counters and histograms of one step.</summary>
 public sealed class StepStats(string name, int order = -1)
 {
-    /// <summary>Per-interval histograms: 2 digits and a 60 s ceiling keep each one small (a few KB).</summary>
+    /// <summary>Per-interval histograms: 2 digits and a 60 s ceiling keep each one small (about 20 KB).</summary>
     private const long IntervalHighest = 60_000_000;
+
+    private const int IntervalDigits = 2;
 
     private readonly ConcurrentDictionary<string, OutcomeCounter> _outcomes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, IntervalStats> _intervals = new();
@@ -76,7 +79,10 @@ public sealed class StepStats(string name, int order = -1)
 
     internal int Order { get; } = order;
 
-    public LogHistogram Latency { get; } = new();
+    /// <summary>The precision of every step's per-interval histograms, for the report.</summary>
+    public static string IntervalPrecision { get; } = LatencyHistogram.Describe(IntervalHighest, IntervalDigits);
+
+    public LatencyHistogram Latency { get; } = new();
 
     public long Ok => Interlocked.Read(ref _ok);
 
@@ -120,7 +126,7 @@ public sealed class StepStats(string name, int order = -1)
         internal long OkCount;
         internal long FailedCount;
 
-        public LogHistogram Latency { get; } = new(IntervalHighest, 2);
+        public LatencyHistogram Latency { get; } = new(IntervalHighest, IntervalDigits);
 
         public long Ok => Interlocked.Read(ref OkCount);
 

@@ -91,12 +91,14 @@ public sealed class ReportTests
             Assert.Contains("503 unavailable", markdown, StringComparison.Ordinal);
             Assert.Contains("❌ `p99 < 50ms`", markdown, StringComparison.Ordinal);
             Assert.Contains("✅ no oversell", markdown, StringComparison.Ordinal);
+            Assert.Contains("- latency: HdrHistogram, 3 significant digits (≤ 0.1 % error), 1 µs to 1 h, in ms", markdown, StringComparison.Ordinal);
             var csv = (await File.ReadAllLinesAsync(files.Csv)).Single(l => l.StartsWith("redeem,", StringComparison.Ordinal));
             Assert.StartsWith("redeem,10,9,1,", csv, StringComparison.Ordinal);
             Assert.Contains(",500,", csv, StringComparison.Ordinal); // max ms
             var html = await File.ReadAllTextAsync(files.Html);
             Assert.Contains("<svg", html, StringComparison.Ordinal);
             Assert.Contains("<polyline", html, StringComparison.Ordinal);
+            Assert.Contains("<li>latency: HdrHistogram, 3 significant digits", html, StringComparison.Ordinal);
             Assert.DoesNotContain("<script", html, StringComparison.Ordinal);
             Assert.DoesNotContain("src=\"http", html, StringComparison.Ordinal);
             Assert.True((await File.ReadAllLinesAsync(files.TimeSeriesCsv)).Length > 1);
