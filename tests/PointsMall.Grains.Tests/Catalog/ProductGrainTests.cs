@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using PointsMall.Contracts.Catalog;
 using PointsMall.Domain.Catalog;
 using PointsMall.Domain.Rules;
@@ -16,7 +17,7 @@ public sealed class ProductGrainTests
     {
         ReservationResult[] results;
         string databasePath;
-        Testing.ManualTimeProvider time;
+        FakeTimeProvider time;
         await using (var silo = await GrainsSilo.StartAsync())
         {
             databasePath = silo.DatabasePath;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using PointsMall.Contracts.Lottery;
 using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Orders;
@@ -108,7 +109,7 @@ public sealed class DrawGrainTests
         var random = new ScriptedRandom([0.05]);
         DrawResult first;
         string databasePath;
-        Testing.ManualTimeProvider time;
+        FakeTimeProvider time;
         await using (var silo = await StartAsync(random))
         {
             (databasePath, time) = (silo.DatabasePath, silo.Time);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using PointsMall.Contracts.Lottery;
 using PointsMall.Domain.Lottery;
 using PointsMall.Grains.Lottery;
@@ -100,7 +101,7 @@ public sealed class LotteryGrainTests
     {
         var random = new ScriptedRandom([0.05, 0.05]);
         string databasePath;
-        Testing.ManualTimeProvider time;
+        FakeTimeProvider time;
         DrawResult first;
         await using (var silo = await StartAsync(random))
         {

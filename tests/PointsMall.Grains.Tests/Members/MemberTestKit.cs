@@ -1,5 +1,6 @@
 using PointsMall.GroupCommit;
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Time.Testing;
 using PointsMall.Storage;
 using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Rules;
@@ -7,7 +8,6 @@ using PointsMall.Domain.Rules;
 using PointsMall.Grains.Members;
 using PointsMall.Grains.Tests.Support;
 using PointsMall.Storage.Sqlite;
-using PointsMall.Testing;
 using Xunit;
 
 namespace PointsMall.Grains.Tests.Members;
@@ -40,7 +40,7 @@ internal static class MemberTestKit
     /// <see cref="GrainsSilo.FireReminderAsync"/>, so it can look at a member between a lot's expiry instant and the
     /// reminder's run.
     /// </summary>
-    public static Task<GrainsSilo> StartWithExpiryEventsAsync(ExpiryEvents events, string? databasePath = null, ManualTimeProvider? time = null) =>
+    public static Task<GrainsSilo> StartWithExpiryEventsAsync(ExpiryEvents events, string? databasePath = null, FakeTimeProvider? time = null) =>
         GrainsSilo.StartAsync(databasePath, time, builder => builder
             .AddOutboxSubscription("test-points", MemberGrain.PointsStream, (_, e, _) =>
             {

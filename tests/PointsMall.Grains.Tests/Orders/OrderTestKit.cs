@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 using PointsMall.Contracts.Catalog;
 using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Orders;
@@ -10,7 +11,6 @@ using PointsMall.Domain.Rules;
 using PointsMall.Grains.Orders;
 using PointsMall.Payments;
 using PointsMall.Grains.Tests.Support;
-using PointsMall.Testing;
 using Xunit;
 
 namespace PointsMall.Grains.Tests.Orders;
@@ -24,7 +24,7 @@ internal static class OrderTestKit
     /// A silo whose order sagas report durable steps to <paramref name="signals"/>. The manual clock is the grains'
     /// only: moving it by days leaves Orleans' own timeouts alone.
     /// </summary>
-    public static Task<GrainsSilo> StartAsync(SagaSignals signals, string? databasePath = null, ManualTimeProvider? time = null) =>
+    public static Task<GrainsSilo> StartAsync(SagaSignals signals, string? databasePath = null, FakeTimeProvider? time = null) =>
         GrainsSilo.StartAsync(databasePath, time, b =>
         {
             b.Services.Replace(ServiceDescriptor.Singleton<IOrderSagaObserver>(signals));
@@ -95,7 +95,7 @@ internal static class OrderTestKit
 
 /// <summary>
 /// Records every durable saga step and lets a test wait for one: the signal that a reminder-driven step (which
-/// runs on its own after <see cref="ManualTimeProvider.Advance"/>) has happened, without sleeping.
+/// runs on its own after <see cref="FakeTimeProvider.Advance"/>) has happened, without sleeping.
 /// </summary>
 internal sealed class SagaSignals : IOrderSagaObserver
 {

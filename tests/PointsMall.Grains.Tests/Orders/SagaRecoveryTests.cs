@@ -1,10 +1,10 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using PointsMall.Contracts.Catalog;
 using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Orders;
 using PointsMall.Domain.Orders;
 using PointsMall.Grains.Orders;
-using PointsMall.Testing;
 using Xunit;
 using static PointsMall.Grains.Tests.Orders.OrderTestKit;
 
@@ -44,7 +44,7 @@ public sealed class SagaRecoveryTests
         // reminder (written with the killed step, due a minute later) falls due when the test moves the
         // clock, and the test delivers it.
         var signals = new SagaSignals();
-        await using var silo = await StartAsync(signals, database, new ManualTimeProvider(DateTimeOffset.UtcNow));
+        await using var silo = await StartAsync(signals, database, new FakeTimeProvider(DateTimeOffset.UtcNow));
         var order = silo.Grain<IOrderGrain>(killedOrder);
 
         // A points-only order records its spend together with the commit (a sale at reservation needs no call to

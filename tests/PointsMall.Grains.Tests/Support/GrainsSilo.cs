@@ -1,11 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Orleans.Serialization;
 using Orleans.TestingHost;
 using PointsMall.Contracts.Common;
 using PointsMall.GroupCommit;
 using PointsMall.Storage;
 using PointsMall.Storage.Sqlite;
-using PointsMall.Testing;
 
 namespace PointsMall.Grains.Tests.Support;
 
@@ -18,7 +18,7 @@ public sealed class GrainsSilo : IAsyncDisposable
     private readonly InProcessTestCluster _cluster;
     private bool _stopped;
 
-    private GrainsSilo(InProcessTestCluster cluster, string databasePath, ManualTimeProvider time)
+    private GrainsSilo(InProcessTestCluster cluster, string databasePath, FakeTimeProvider time)
     {
         _cluster = cluster;
         DatabasePath = databasePath;
@@ -29,7 +29,7 @@ public sealed class GrainsSilo : IAsyncDisposable
     public IGrainFactory Grains => _cluster.Client;
 
     /// <summary>The grains' clock (Orleans itself runs on the system clock).</summary>
-    public ManualTimeProvider Time { get; }
+    public FakeTimeProvider Time { get; }
 
     public string DatabasePath { get; }
 
@@ -45,12 +45,12 @@ public sealed class GrainsSilo : IAsyncDisposable
     /// </summary>
     public static async Task<GrainsSilo> StartAsync(
         string? databasePath = null,
-        ManualTimeProvider? time = null,
+        FakeTimeProvider? time = null,
         Action<ISiloBuilder>? configure = null,
         Func<IGrainStore, IGrainStore>? store = null)
     {
         databasePath ??= Path.Combine(Path.GetTempPath(), "pointsmall-tests", Guid.NewGuid().ToString("n"), "grains.db");
-        time ??= new ManualTimeProvider(new DateTimeOffset(2026, 11, 21, 2, 0, 0, TimeSpan.Zero));
+        time ??= new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 2, 0, 0, TimeSpan.Zero));
         var path = databasePath;
         var clock = time;
         var builder = new InProcessTestClusterBuilder(1);

@@ -1,14 +1,14 @@
+using Microsoft.Extensions.Time.Testing;
 using PointsMall.LoadTests.Cli;
 using PointsMall.LoadTests.Reports;
 using PointsMall.LoadTests.Running;
 using PointsMall.LoadTests.Scenarios;
-using PointsMall.Testing;
 
 namespace PointsMall.LoadTests.Tests.Reports;
 
 public sealed class ReportTests
 {
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero));
 
     /// <summary>A run on the manual clock: 10 redemptions of 2 ms each (two sold out) and one 500 ms outlier.</summary>
     private async Task<PhaseResult> RunAsync()

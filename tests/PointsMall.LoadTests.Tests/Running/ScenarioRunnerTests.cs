@@ -1,5 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
 using PointsMall.LoadTests.Running;
-using PointsMall.Testing;
 
 namespace PointsMall.LoadTests.Tests.Running;
 
@@ -11,7 +11,7 @@ public sealed class ScenarioRunnerTests
 {
     private static readonly TimeSpan Awaited = TimeSpan.FromSeconds(10);
 
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero));
 
     private ScenarioRunner Runner() => new(_clock, (d, _) =>
     {
