@@ -13,7 +13,7 @@ namespace PointsMall.Hosting;
 /// <summary>
 /// The Orleans silo every host runs (the silo process, and the API when it co-hosts one): the product's grains over
 /// the group-commit storage on the store named by the <c>Storage</c> section, reminders in that store, the outbox
-/// dispatcher, and localhost clustering on the ports of the <c>Orleans</c> section.
+/// dispatcher, and the clustering the <c>Orleans</c> section names (<see cref="Clustering"/>) on its ports.
 /// </summary>
 public static class SiloStorage
 {
@@ -25,15 +25,9 @@ public static class SiloStorage
         ArgumentNullException.ThrowIfNull(builder);
         var configuration = builder.Configuration;
         var createStore = StoreFactory(configuration.GetSection("Storage"));
-        var orleans = configuration.GetSection("Orleans");
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(
-                orleans.GetValue("SiloPort", DefaultSiloPort),
-                orleans.GetValue("GatewayPort", DefaultGatewayPort),
-                primarySiloEndpoint: null,
-                serviceId: orleans["ServiceId"] ?? "pointsmall",
-                clusterId: orleans["ClusterId"] ?? "pointsmall");
+            Clustering.Configure(silo, configuration);
             silo.AddPointsMall(_ => createStore());
             configure?.Invoke(silo);
         });

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Orleans.Configuration;
 using Orleans.Serialization;
 using PointsMall.Contracts.Common;
 using PointsMall.Contracts.Rules;
@@ -49,16 +48,19 @@ public static class EngineHosting
 
     private static void AddRemoteSilo(WebApplicationBuilder builder)
     {
-        var gateway = SiloStorage.GatewayEndpoint(builder.Configuration);
-        var orleans = builder.Configuration.GetSection("Orleans");
+        // Checked now, so a missing setting stops the process at start with its name, not at the first request.
+        if (Clustering.Mode(builder.Configuration) == Clustering.AdoNet)
+        {
+            _ = Clustering.MembershipDatabase(builder.Configuration);
+        }
+        else
+        {
+            _ = SiloStorage.GatewayEndpoint(builder.Configuration);
+        }
+
         builder.UseOrleansClient(client =>
         {
-            client.UseStaticClustering(gateway);
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ServiceId = orleans["ServiceId"] ?? "pointsmall";
-                o.ClusterId = orleans["ClusterId"] ?? "pointsmall";
-            });
+            Clustering.Configure(client, builder.Configuration);
             client.Services.AddSerializer(s => s.AddPointsMallWire());
         });
         builder.Services.TryAddSingleton(TimeProvider.System);

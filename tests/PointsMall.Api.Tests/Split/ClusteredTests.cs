@@ -1,0 +1,48 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using PointsMall.Api.Tests.Orders;
+using PointsMall.Api.Tests.Support;
+using PointsMall.Contracts.Members;
+using PointsMall.Testing;
+using Xunit;
+
+namespace PointsMall.Api.Tests.Split;
+
+/// <summary>Silos that find each other, and an API node that finds them, through the membership table in PostgreSQL.</summary>
+[Collection(PostgresServerFixture.CollectionName)]
+public sealed class ClusteredTests(PostgresServerFixture postgres)
+{
+    [Fact]
+    public async Task Two_silos_and_an_api_node_given_no_silo_address_sell_a_drop_exactly()
+    {
+        const int shoppers = 60;
+        const int stock = 20;
+        await using var cluster = await ClusteredHosts.StartAsync(await postgres.DatabaseForAsync(GetType()), silos: 2);
+
+        // Both silos see the cluster of two.
+        foreach (var silo in cluster.Silos)
+        {
+            var management = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+            Assert.Equal(2, (await management.GetHosts(onlyActive: true)).Count);
+        }
+
+        var admin = cluster.Api.CreateClient();
+        await ApiFactory.SignInAsync(admin, "admin", ApiFactory.AdminPassword);
+        var product = await ShopKit.CreateProductAsync(admin, new { name = "集群秒杀 Cluster drop", pointsPrice = 100, stock, perMemberLimit = 1 });
+        var grains = cluster.Api.Grains();
+        var run = Guid.NewGuid().ToString("n")[..8];
+        var members = Enumerable.Range(0, shoppers).Select(i => $"m-cluster-{run}-{i}").ToArray();
+        var provisioned = await Task.WhenAll(members.Select((id, i) => grains.GetGrain<IMemberGrain>(id)
+            .ProvisionAsync(new ProvisionMember(null, $"cluster-{run}-{i}@example.test", $"Shopper {i}", 1000))));
+        Assert.All(provisioned, r => Assert.Null(r.Refusal));
+
+        var clients = members.Select(cluster.Api.ClientFor).ToArray();
+        var responses = await ShopKit.AllAtOnceAsync(shoppers, i => ShopKit.RedeemAsync(clients[i], product, key: "cluster-drop"));
+
+        var byStatus = responses.GroupBy(r => r.StatusCode).ToDictionary(g => g.Key, g => g.Count());
+        Assert.True(byStatus.GetValueOrDefault(HttpStatusCode.Created) == stock, $"statuses: {string.Join(", ", byStatus.Select(s => $"{s.Key}={s.Value}"))}");
+        Assert.Equal(shoppers - stock, byStatus.GetValueOrDefault(HttpStatusCode.Conflict));
+        var sold = await grains.GetGrain<PointsMall.Contracts.Catalog.IProductGrain>(product).GetAsync();
+        Assert.Equal((0L, (long)stock), (sold!.Available, sold.Committed));
+    }
+}
