@@ -22,7 +22,7 @@ public static class AuthEndpoints
     {
         var auth = routes.MapGroup("/auth").WithTags("Auth");
         auth.MapPost("/register", RegisterAsync);
-        auth.MapPost("/login", LoginAsync);
+        auth.MapPost("/login", LoginAsync).RequireShopperRateLimit(RateLimits.SignIns);
         return routes;
     }
 

@@ -18,7 +18,7 @@ public static class ApiProblems
         "unauthorized" => StatusCodes.Status401Unauthorized,
         "rate_limited" => StatusCodes.Status429TooManyRequests,
         "sold_out" or "insufficient_points" or "conflict" => StatusCodes.Status409Conflict,
-        "unavailable" => StatusCodes.Status503ServiceUnavailable,
+        "unavailable" or "rate_limiter_unavailable" => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status422UnprocessableEntity,
     };
 
@@ -54,6 +54,7 @@ public static class ApiProblems
         "unauthorized" => "Unauthorized",
         "rate_limited" => "Too many requests",
         "unavailable" => "Temporarily unavailable",
+        "rate_limiter_unavailable" => "Request limiter unavailable",
         _ => "Refused",
     };
 }
