@@ -19,16 +19,7 @@ public static class AdoNetSchema
     public static async Task EnsureCreatedAsync(AdoNetDatabase database, AdoNetTables tables, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(database);
-        if (tables.HasFlag(AdoNetTables.Reminders) && database.Dialect != AdoNetDialect.PostgreSql)
-        {
-            throw new NotSupportedException(
-                "Orleans' ADO.NET reminder table is provided for PostgreSQL only; on SQLite the group-commit storage's reminder table (UseGroupCommitReminders) keeps reminders durable.");
-        }
-
-        if (tables.HasFlag(AdoNetTables.Clustering) && database.Dialect != AdoNetDialect.PostgreSql)
-        {
-            throw new NotSupportedException("Orleans' ADO.NET membership table is provided for PostgreSQL only; a single SQLite silo uses localhost clustering.");
-        }
+        CheckDialect(database, tables);
 
         await using DbConnection connection = database.Dialect == AdoNetDialect.Sqlite
             ? new SqliteConnection(database.ConnectionString)
@@ -70,6 +61,21 @@ public static class AdoNetSchema
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Throws when the database's dialect does not provide one of <paramref name="tables"/>.</summary>
+    internal static void CheckDialect(AdoNetDatabase database, AdoNetTables tables)
+    {
+        if (tables.HasFlag(AdoNetTables.Reminders) && database.Dialect != AdoNetDialect.PostgreSql)
+        {
+            throw new NotSupportedException(
+                "Orleans' ADO.NET reminder table is provided for PostgreSQL only; on SQLite the group-commit storage's reminder table (UseGroupCommitReminders) keeps reminders durable.");
+        }
+
+        if (tables.HasFlag(AdoNetTables.Clustering) && database.Dialect != AdoNetDialect.PostgreSql)
+        {
+            throw new NotSupportedException("Orleans' ADO.NET membership table is provided for PostgreSQL only; a single SQLite silo uses localhost clustering.");
+        }
     }
 
     /// <summary>The stored queries of one dialect and feature, by the key Orleans reads them by.</summary>

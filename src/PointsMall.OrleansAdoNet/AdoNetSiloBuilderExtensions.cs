@@ -14,34 +14,19 @@ public static class AdoNetSiloBuilderExtensions
     /// creating its table and queries. Orleans' default grain-storage serializer applies.
     /// </summary>
     public static ISiloBuilder AddAdoNetGrainStorageWithTables(this ISiloBuilder silo, string name, AdoNetDatabase database)
-    {
-        ArgumentNullException.ThrowIfNull(silo);
-        ArgumentNullException.ThrowIfNull(database);
-        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new AdoNetSchemaParticipant(database, AdoNetTables.Persistence));
-        return silo.AddAdoNetGrainStorage(name, options =>
+        => WithTables(silo, database, AdoNetTables.Persistence).AddAdoNetGrainStorage(name, options =>
         {
             options.Invariant = database.Invariant;
             options.ConnectionString = database.ConnectionString;
         });
-    }
 
     /// <summary>Orleans' <c>UseAdoNetReminderService</c> over a PostgreSQL <paramref name="database"/>, after creating its table and queries.</summary>
     public static ISiloBuilder UseAdoNetRemindersWithTables(this ISiloBuilder silo, AdoNetDatabase database)
-    {
-        ArgumentNullException.ThrowIfNull(silo);
-        ArgumentNullException.ThrowIfNull(database);
-        if (database.Dialect != AdoNetDialect.PostgreSql)
-        {
-            throw new NotSupportedException("Orleans' ADO.NET reminder table is provided for PostgreSQL only.");
-        }
-
-        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new AdoNetSchemaParticipant(database, AdoNetTables.Reminders));
-        return silo.UseAdoNetReminderService(options =>
+        => WithTables(silo, database, AdoNetTables.Reminders).UseAdoNetReminderService(options =>
         {
             options.Invariant = database.Invariant;
             options.ConnectionString = database.ConnectionString;
         });
-    }
 
     /// <summary>
     /// Orleans' <c>UseAdoNetClustering</c> over a PostgreSQL <paramref name="database"/>, after creating the membership
@@ -49,21 +34,11 @@ public static class AdoNetSiloBuilderExtensions
     /// find the gateways (<see cref="UseAdoNetClusteringWithTables(IClientBuilder, AdoNetDatabase)"/>).
     /// </summary>
     public static ISiloBuilder UseAdoNetClusteringWithTables(this ISiloBuilder silo, AdoNetDatabase database)
-    {
-        ArgumentNullException.ThrowIfNull(silo);
-        ArgumentNullException.ThrowIfNull(database);
-        if (database.Dialect != AdoNetDialect.PostgreSql)
-        {
-            throw new NotSupportedException("Orleans' ADO.NET membership table is provided for PostgreSQL only.");
-        }
-
-        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new AdoNetSchemaParticipant(database, AdoNetTables.Clustering));
-        return silo.UseAdoNetClustering(options =>
+        => WithTables(silo, database, AdoNetTables.Clustering).UseAdoNetClustering(options =>
         {
             options.Invariant = database.Invariant;
             options.ConnectionString = database.ConnectionString;
         });
-    }
 
     /// <summary>
     /// A client that finds the gateways in the membership table the silos keep in <paramref name="database"/>.
@@ -78,6 +53,19 @@ public static class AdoNetSiloBuilderExtensions
             options.Invariant = database.Invariant;
             options.ConnectionString = database.ConnectionString;
         });
+    }
+
+    /// <summary>
+    /// Has the silo create <paramref name="tables"/> at its very start, after checking the dialect provides them
+    /// (the same check <see cref="AdoNetSchema"/> makes, here at configuration time rather than at start).
+    /// </summary>
+    private static ISiloBuilder WithTables(ISiloBuilder silo, AdoNetDatabase database, AdoNetTables tables)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(database);
+        AdoNetSchema.CheckDialect(database, tables);
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new AdoNetSchemaParticipant(database, tables));
+        return silo;
     }
 
     /// <summary>Creates the tables at the very start of the silo, before any provider reads its queries.</summary>
