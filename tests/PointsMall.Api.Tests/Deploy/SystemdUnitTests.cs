@@ -56,6 +56,44 @@ public sealed class SystemdUnitTests : IDisposable
         Assert.DoesNotContain(output.Split('\n'), line => line.Contains("pointsmall.service", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("pointsmall-silo@.service", "PointsMall.Silo.dll")]
+    [InlineData("pointsmall-api@.service", "PointsMall.Api.dll --role api")]
+    public async Task The_cluster_templates_run_each_instance_with_the_shared_and_its_own_settings(string template, string runs)
+    {
+        var unit = Parse(File.ReadAllLines(DeployFiles.PathOf("systemd/" + template)));
+
+        Assert.Equal("pointsmall", Single(unit, "Service", "User"));
+        Assert.EndsWith(runs, Single(unit, "Service", "ExecStart"), StringComparison.Ordinal);
+        var files = unit["Service"].Where(kv => kv.Key == "EnvironmentFile").Select(kv => kv.Value).ToList();
+        Assert.Contains("/etc/pointsmall/cluster.env", files);
+        Assert.Contains(files, f => f.Contains("-%i.env", StringComparison.Ordinal));
+        Assert.Contains(unit["Service"], kv => kv is { Key: "Environment", Value: "Orleans__Membership=adonet" });
+        Assert.Contains(unit["Service"], kv => kv is { Key: "Environment", Value: "Storage__Provider=postgresql" });
+        Assert.Equal("strict", Single(unit, "Service", "ProtectSystem"));
+        Assert.Equal("on-failure", Single(unit, "Service", "Restart"));
+
+        var analyze = DeployFiles.FindTool("systemd-analyze", "/usr/bin/systemd-analyze", "/bin/systemd-analyze");
+        if (analyze is null)
+        {
+            return; // No systemd here: the key checks above are what can run.
+        }
+
+        // An instance of the template, with this machine's dotnet host in ExecStart (it must exist).
+        var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host
+            : DeployFiles.FindTool("dotnet", "/usr/bin/dotnet", "/usr/share/dotnet/dotnet", "/usr/lib/dotnet/dotnet")
+            ?? throw new InvalidOperationException("No dotnet host found to put in ExecStart.");
+        var text = File.ReadAllText(DeployFiles.PathOf("systemd/" + template)).Replace("/usr/bin/dotnet", dotnet, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(Path.Combine(_directory, template), text);
+        var instance = Path.Combine(_directory, template.Replace("@.", "@1.", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(instance, text);
+
+        var (exitCode, output) = await DeployFiles.RunAsync(analyze, ["verify", instance], TimeSpan.FromSeconds(60));
+
+        Assert.True(exitCode == 0, $"systemd-analyze verify failed ({exitCode}):\n{output}");
+        Assert.DoesNotContain(output.Split('\n'), line => line.Contains(Path.GetFileName(instance), StringComparison.Ordinal));
+    }
+
     private static Dictionary<string, List<KeyValuePair<string, string>>> Parse(string[] lines)
     {
         var sections = new Dictionary<string, List<KeyValuePair<string, string>>>();

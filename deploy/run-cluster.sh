@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Runs a whole PointsMall cluster on this machine, for trying it out: a throw-away PostgreSQL (grain state and the
+# Orleans membership table), a Redis (shared shopper limits), three silos, two API nodes that find the silos in
+# the membership table, and nginx in front of the API nodes. Builds once, waits for everything to be ready, prints
+# the URLs, and stops it all on Ctrl+C or SIGTERM (the data under ./data/cluster stays; delete it to start afresh).
+#   BASE_PORT (7000): nginx on BASE_PORT, API nodes on +1 and +2, silo health on +11..+13, silo ports on +21..+23,
+#   gateways on +31..+33, PostgreSQL on +41, Redis on +42. CONFIGURATION (Release). ADMIN_PASSWORD (cluster-admin-1).
+#   DATA_DIR (./data/cluster), ARTIFACTS_DIR (./artifacts/cluster).
+# Needs Debian's postgresql, redis-server and nginx packages (apt-get install -y postgresql redis-server nginx).
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+base="${BASE_PORT:-7000}"
+configuration="${CONFIGURATION:-Release}"
+admin_password="${ADMIN_PASSWORD:-cluster-admin-1}"
+data="$(mkdir -p "${DATA_DIR:-$root/data/cluster}" && cd "${DATA_DIR:-$root/data/cluster}" && pwd)"
+out="${ARTIFACTS_DIR:-$root/artifacts/cluster}"
+pg_bin="${POINTSMALL_PG_BIN:-/usr/lib/postgresql/15/bin}"
+pg_port=$((base + 41)); redis_port=$((base + 42)); nginx_port=$base
+mkdir -p "$data"
+
+for tool in "$pg_bin/initdb" "$pg_bin/pg_ctl" /usr/bin/redis-server /usr/sbin/nginx; do
+  [ -x "$tool" ] || { echo "Missing $tool: apt-get install -y postgresql redis-server nginx" >&2; exit 1; }
+done
+
+echo "Building ($configuration) ..."
+dotnet build "$root/src/PointsMall.Api/PointsMall.Api.csproj" -c "$configuration" --artifacts-path "$out" -v quiet -nologo
+dotnet build "$root/src/PointsMall.Silo/PointsMall.Silo.csproj" -c "$configuration" --artifacts-path "$out" -v quiet -nologo
+config="$(echo "$configuration" | tr '[:upper:]' '[:lower:]')"
+
+# PostgreSQL refuses to run as root: as root the data folder goes to the postgres user.
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+pg_data="$data/pg"
+if [ ! -f "$pg_data/PG_VERSION" ]; then
+  mkdir -p "$pg_data"
+  [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$pg_data"
+  as_pg "$pg_bin/initdb" -D "$pg_data" -U pm --auth=trust -E UTF8 >/dev/null
+fi
+as_pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_data/server.log" -w \
+  -o "-p $pg_port -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+connection="Host=127.0.0.1;Port=$pg_port;Username=pm;Database=postgres;Maximum Pool Size=40"
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo; echo "Stopping ..."
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  as_pg "$pg_bin/pg_ctl" -D "$pg_data" -m fast stop >/dev/null 2>&1 || true
+}
+trap stop INT TERM EXIT
+
+wait_ready() { # name url
+  for _ in $(seq 1 240); do
+    if curl -fsS "$2" >/dev/null 2>&1; then echo "$1 ready: $2"; return 0; fi
+    sleep 0.5
+  done
+  echo "$1 did not become ready at $2" >&2; return 1
+}
+
+/usr/bin/redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$data/redis.log" 2>&1 &
+pids+=($!)
+
+# What every node shares: the database, the membership, the cluster's ids, the limits' Redis, the token keys.
+shared=(
+  --Storage:Provider postgresql --Storage:PostgreSql:ConnectionString "$connection"
+  --Orleans:Membership adonet --Orleans:ClusterId pointsmall --Orleans:ServiceId pointsmall
+)
+
+for i in 1 2 3; do
+  (cd "$root/src/PointsMall.Silo" && exec dotnet "$out/bin/PointsMall.Silo/$config/PointsMall.Silo.dll" "${shared[@]}" \
+    --urls "http://127.0.0.1:$((base + 10 + i))" \
+    --Orleans:SiloPort "$((base + 20 + i))" --Orleans:GatewayPort "$((base + 30 + i))" \
+    >"$data/silo-$i.log" 2>&1) &
+  pids+=($!)
+done
+for i in 1 2 3; do wait_ready "silo $i" "http://127.0.0.1:$((base + 10 + i))/health/ready"; done
+
+for i in 1 2; do
+  (cd "$root/src/PointsMall.Api" && POINTSMALL_ADMIN_PASSWORD="$admin_password" exec dotnet "$out/bin/PointsMall.Api/$config/PointsMall.Api.dll" \
+    --role api "${shared[@]}" \
+    --urls "http://127.0.0.1:$((base + i))" \
+    --RateLimits:Redis "127.0.0.1:$redis_port" \
+    --DataProtection:KeysPath "$data/keys" \
+    >"$data/api-$i.log" 2>&1) &
+  pids+=($!)
+done
+for i in 1 2; do wait_ready "api $i" "http://127.0.0.1:$((base + i))/health/ready"; done
+
+# nginx with the deploy site, its upstream pointed at the two API nodes and listening on BASE_PORT.
+mkdir -p "$data/nginx/logs"
+sed -e "s|server 127.0.0.1:5080 |server 127.0.0.1:$((base + 1)) |; s|server 127.0.0.1:5081 |server 127.0.0.1:$((base + 2)) |" \
+    -e "s|listen 80;|listen 127.0.0.1:$nginx_port;|; /listen \[::\]:80;/d" \
+    "$root/deploy/nginx/pointsmall.conf" >"$data/nginx/site.conf"
+cat >"$data/nginx/nginx.conf" <<NGINX
+worker_processes 1;
+pid $data/nginx/nginx.pid;
+error_log $data/nginx/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $data/nginx/body;
+  proxy_temp_path $data/nginx/proxy;
+  include $data/nginx/site.conf;
+}
+NGINX
+/usr/sbin/nginx -p "$data/nginx" -c "$data/nginx/nginx.conf" -g 'daemon off;' &
+pids+=($!)
+wait_ready "nginx" "http://127.0.0.1:$nginx_port/health/ready"
+
+cat <<INFO
+
+PointsMall cluster is running (logs in $data).
+  Shop and admin console (nginx):  http://127.0.0.1:$nginx_port/   admin password: $admin_password
+  API nodes:                       http://127.0.0.1:$((base + 1))/  http://127.0.0.1:$((base + 2))/
+  Silo health:                     http://127.0.0.1:$((base + 11))/health/ready (and +12, +13)
+  PostgreSQL:                      $connection
+  Redis:                           127.0.0.1:$redis_port
+Stop it all with Ctrl+C.
+INFO
+wait -n "${pids[@]}"
