@@ -1,4 +1,4 @@
-using PointsMall.Testing;
+using PointsMall.LocalServers;
 
 namespace PointsMall.Baseline;
 

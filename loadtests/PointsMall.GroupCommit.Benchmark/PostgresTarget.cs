@@ -1,5 +1,5 @@
 using Npgsql;
-using PointsMall.Testing;
+using PointsMall.LocalServers;
 
 namespace PointsMall.GroupCommit.Benchmark;
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using PointsMall.LocalServers;
 using Xunit;
 
 namespace PointsMall.Testing;

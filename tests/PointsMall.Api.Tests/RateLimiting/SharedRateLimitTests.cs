@@ -6,9 +6,9 @@ namespace PointsMall.Api.Tests.RateLimiting;
 public sealed class SharedRateLimitTests : IAsyncLifetime
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "pointsmall-limits-tests", Guid.NewGuid().ToString("n"));
-    private PointsMall.Testing.RedisServer _redis = null!;
+    private PointsMall.LocalServers.RedisServer _redis = null!;
 
-    public async Task InitializeAsync() => _redis = await PointsMall.Testing.RedisServer.StartAsync();
+    public async Task InitializeAsync() => _redis = await PointsMall.LocalServers.RedisServer.StartAsync();
 
     public async Task DisposeAsync()
     {

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 
-namespace PointsMall.Testing;
+namespace PointsMall.LocalServers;
 
 /// <summary>
 /// A throw-away Redis from Debian's <c>redis-server</c>: 127.0.0.1 on a free port, nothing saved to disk, stopped
@@ -36,7 +36,7 @@ public sealed class RedisServer : IAsyncDisposable
                 "install it with `apt-get update && apt-get install -y redis-server` (as root).");
         }
 
-        var port = FreePorts.Next();
+        var port = FreePort();
         var start = new ProcessStartInfo(Binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes" })
         {
@@ -51,6 +51,13 @@ public sealed class RedisServer : IAsyncDisposable
         var server = new RedisServer(process, port);
         await server.WaitListeningAsync();
         return server;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Kills the server now: clients see the connection go, as when Redis crashes.</summary>

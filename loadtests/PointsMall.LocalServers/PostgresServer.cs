@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace PointsMall.Testing;
+namespace PointsMall.LocalServers;
 
 /// <summary>
 /// A throw-away PostgreSQL 15 server from Debian's binaries: its own data directory in a temp folder, trust
