@@ -72,6 +72,9 @@ public static class Clustering
         }
 
         client.Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (ServiceId(configuration), ClusterId(configuration)));
+
+        // The API node's grain calls carry the HTTP request's trace to the silo.
+        client.AddActivityPropagation();
     }
 
     private static string ServiceId(IConfiguration configuration) => configuration["Orleans:ServiceId"] ?? "pointsmall";

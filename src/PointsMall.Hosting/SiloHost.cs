@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using PointsMall.GroupCommit;
 using PointsMall.Storage;
 
 namespace PointsMall.Hosting;
@@ -28,6 +29,9 @@ public static class SiloHost
         }
 
         builder.AddPointsMallSilo();
+
+        // No scrape endpoint here: the silo's telemetry leaves only by OTLP, when configured.
+        builder.AddPointsMallTelemetry("pointsmall-silo", [GroupCommitMetrics.MeterName, "Microsoft.Orleans"]);
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("storage", tags: ["ready"]);
 
         var app = builder.Build();

@@ -28,6 +28,9 @@ public static class SiloStorage
         builder.UseOrleans(silo =>
         {
             Clustering.Configure(silo, configuration);
+
+            // Grain calls join the caller's trace (the HTTP request's, or a remote client's) and start their own activities.
+            silo.AddActivityPropagation();
             silo.AddPointsMall(_ => createStore());
             configure?.Invoke(silo);
         });

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace PointsMall.Api.Infrastructure;
 
@@ -25,7 +24,8 @@ public sealed class MetricsEndpointOptions
 }
 
 /// <summary>
-/// <c>GET /metrics</c>: the Prometheus text exposition of the API, runtime and ASP.NET Core meters. Open to loopback
+/// <c>GET /metrics</c>: OpenTelemetry's Prometheus exporter over the API, Orleans, runtime and ASP.NET Core meters
+/// (<see cref="Operations.HostMeters"/>). Open to loopback
 /// clients by default (the client address is the forwarded one behind a trusted proxy, so a public request relayed
 /// by nginx is refused); <c>Metrics:Access=Admin</c> requires an admin token, <c>Anyone</c> opens it.
 /// </summary>
@@ -49,12 +49,22 @@ public static class MetricsEndpoint
                 : throw new InvalidOperationException($"Metrics:AllowedNetworks entry '{n}' is not a CIDR network such as 10.0.0.0/8."))
             .ToList();
 
-        // Resolved now, before the hosted services (the silo) start, so counters are complete from the first call.
-        var collector = app.Services.GetRequiredService<PrometheusCollector>();
-        var endpoint = app.MapGet(Path, Results<ContentHttpResult, ProblemHttpResult> (HttpContext context) =>
-            options.Access == MetricsAccess.Loopback && !IsAllowed(context.Connection.RemoteIpAddress, allowed)
-                ? ApiProblems.Of("forbidden", "Metrics are served to local clients only (see Metrics:Access and Metrics:AllowedNetworks).")
-                : TypedResults.Text(collector.Scrape(), PrometheusCollector.ContentType))
+        // The exporter answers in a branch of its own; the address check runs first in that branch.
+        var endpoint = app.MapPrometheusScrapingEndpoint(
+                Path,
+                meterProvider: null,
+                configureBranchedPipeline: branch => branch.Use(async (context, next) =>
+                {
+                    if (options.Access == MetricsAccess.Loopback && !IsAllowed(context.Connection.RemoteIpAddress, allowed))
+                    {
+                        await ApiProblems.Of("forbidden", "Metrics are served to local clients only (see Metrics:Access and Metrics:AllowedNetworks).")
+                            .ExecuteAsync(context).ConfigureAwait(false);
+                        return;
+                    }
+
+                    await next(context).ConfigureAwait(false);
+                }),
+                optionsName: null)
             .ExcludeFromDescription();
         if (options.Access == MetricsAccess.Admin)
         {

@@ -1,11 +1,13 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using OpenTelemetry.Metrics;
+using PointsMall.Hosting;
 
 namespace PointsMall.Api.Infrastructure;
 
 /// <summary>
 /// What an operator needs around the API: client addresses behind a reverse proxy, request logs of refusals and
-/// faults, and the metrics collector behind <c>GET /metrics</c>.
+/// faults, and OpenTelemetry (traces, and the metrics behind <c>GET /metrics</c>).
 /// </summary>
 /// <remarks>
 /// Forwarded headers (section <c>ForwardedHeaders</c>): <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are
@@ -15,7 +17,11 @@ namespace PointsMall.Api.Infrastructure;
 /// </remarks>
 public static class Operations
 {
-    /// <summary>Meters of this host exposed on /metrics (only this host's instances, by meter-factory scope).</summary>
+    /// <summary>
+    /// Meters of this host exposed on /metrics and to OTLP, besides the .NET runtime's: only this host's instances, by
+    /// meter-factory scope. ASP.NET Core's are listed here, not added by OpenTelemetry's ASP.NET Core instrumentation,
+    /// whose subscription by name would also read other hosts' instances in the process.
+    /// </summary>
     public static readonly IReadOnlyList<string> HostMeters =
     [
         ApiMetrics.MeterName,
@@ -23,12 +29,12 @@ public static class Operations
         "Microsoft.Orleans",
         "Microsoft.AspNetCore.Hosting",
         "Microsoft.AspNetCore.Server.Kestrel",
+        "Microsoft.AspNetCore.Routing",
+        "Microsoft.AspNetCore.Authentication",
+        "Microsoft.AspNetCore.Authorization",
         "Microsoft.AspNetCore.RateLimiting",
         "Microsoft.AspNetCore.Diagnostics",
     ];
-
-    /// <summary>Meters that exist once per process.</summary>
-    public static readonly IReadOnlyList<string> ProcessMeters = ["System.Runtime"];
 
     public static WebApplicationBuilder AddPointsMallOperations(this WebApplicationBuilder builder)
     {
@@ -54,10 +60,15 @@ public static class Operations
         });
 
         var extraMeters = ListOf(builder.Configuration.GetSection("Metrics:Meters"));
-        builder.Services.AddSingleton(sp => new PrometheusCollector(
-            HostMeters.Concat(extraMeters),
-            sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
-            ProcessMeters));
+        var scraped = builder.Configuration.GetValue("Metrics:Enabled", true);
+        builder.AddPointsMallTelemetry("pointsmall-api", HostMeters, sharedMeters: extraMeters, configureMetrics: metrics =>
+        {
+            if (scraped)
+            {
+                // Every scrape reads the current numbers: a cached answer would hide what a test or operator just did.
+                metrics.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
+            }
+        });
         builder.Services.AddProblemCodeCapture();
         return builder;
     }

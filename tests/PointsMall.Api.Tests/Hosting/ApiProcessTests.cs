@@ -121,6 +121,6 @@ public sealed partial class ApiProcessTests : IDisposable
     private static partial Regex GeneratedPassword();
 
     /// <summary>Grain calls made: the count of Orleans' request-latency histogram.</summary>
-    [GeneratedRegex(@"(?m)^orleans_app_requests_latency_milliseconds_count [1-9]\d*$")]
+    [GeneratedRegex(@"(?m)^orleans_app_requests_latency_milliseconds_count\{otel_scope_name=""Microsoft.Orleans""\} [1-9]\d*$")]
     private static partial Regex GrainCalls();
 }
