@@ -16,6 +16,7 @@ namespace PointsMall.Hosting;
 /// its grain calls, across processes too); metrics of the given meters (ASP.NET Core's among them) and the .NET runtime.
 /// </summary>
 /// <remarks>
+/// Spans are recorded only when an OTLP endpoint is configured or <c>OpenTelemetry:Tracing:Enabled</c> is true.
 /// Nothing leaves the process unless an OTLP endpoint is configured: <c>OpenTelemetry:Otlp:Endpoint</c> or the
 /// standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (then both metrics and traces go there; <c>OpenTelemetry:Otlp:Protocol</c>
 /// is <c>grpc</c>, the default, or <c>http/protobuf</c>). The API adds its Prometheus scrape endpoint on top.
@@ -64,6 +65,14 @@ public static class Telemetry
             .ConfigureResource(r => r.AddService(serviceName))
             .WithTracing(t =>
             {
+                // Spans cost CPU on every request and grain call even with nowhere to send them, so they are recorded
+                // only when something takes them: an OTLP collector, or OpenTelemetry:Tracing:Enabled (a processor of
+                // the host's own, as in tests).
+                if (otlp is null && !builder.Configuration.GetValue("OpenTelemetry:Tracing:Enabled", false))
+                {
+                    return;
+                }
+
                 t.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddSource([.. OrleansActivitySources]);
                 if (otlp is not null)
                 {

@@ -56,6 +56,7 @@ public sealed class TelemetryTests(ApiFactory factory) : IClassFixture<ApiFactor
             b.UseSetting("Storage:Sqlite:Path", Path.Combine(directory, "api.db"));
             b.UseSetting("DataProtection:KeysPath", Path.Combine(directory, "keys"));
             b.UseSetting("Metrics:Access", "Anyone");
+            b.UseSetting("OpenTelemetry:Tracing:Enabled", "true");
             b.ConfigureServices(s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddProcessor(new Capture(finished))));
         });
 
