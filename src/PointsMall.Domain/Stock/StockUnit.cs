@@ -104,8 +104,8 @@ public sealed record StockUnit(
         }
 
         // Refusals below carry the unit with the order marked: the grain keeps that change too.
-        var wasSeen = Seen?.MayContain(orderId) == true;
         var seen = Saw(orderId);
+        var wasSeen = ReferenceEquals(seen, this);
         if (!OnShelf)
         {
             return seen.Refuse(RefusalCode.NotOnSale, "off_shelf");

@@ -11,14 +11,14 @@ public sealed class ReportTests
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero));
 
     /// <summary>A run on the manual clock: 10 redemptions of 2 ms each (two sold out) and one 500 ms outlier.</summary>
-    private async Task<PhaseResult> RunAsync()
+    private async Task<PhaseResult> RunAsync(string step = "redeem")
     {
         var runner = new ScenarioRunner(_clock, (d, _) =>
         {
             _clock.Advance(d);
             return Task.CompletedTask;
         });
-        var scenario = new Scenario("flash-sale", ctx => ctx.StepAsync("redeem", _ =>
+        var scenario = new Scenario("flash-sale", ctx => ctx.StepAsync(step, _ =>
         {
             _clock.Advance(ctx.Iteration == 5 ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromMilliseconds(2));
             return Task.FromResult(ctx.Iteration switch
@@ -125,16 +125,22 @@ public sealed class ReportTests
     [Fact]
     public async Task Compare_reads_redemptions_and_sold_out_answers_against_the_floor_of_the_same_run()
     {
-        var phase = await RunAsync();
-        var report = new RunReport("x", "t", "s", phase, new AuditReport([]), [], _clock.GetUtcNow());
+        var report = new RunReport("x", "t", "s", await RunAsync(), new AuditReport([]), [], _clock.GetUtcNow());
+        var floor = new RunReport("floor", "t", "s", await RunAsync("me"), new AuditReport([]), [], _clock.GetUtcNow());
+        var runs = new List<(string, RunReport)> { ("engine", report), ("baseline", report), ("engine" + CompareCommand.SoldOutSuffix, report) };
 
-        var table = CompareCommand.AgainstFloor([("engine", report), ("baseline", report), ("engine" + CompareCommand.SoldOutSuffix, report)]);
+        // Without the floor run, every share of it is unknown while engine ÷ baseline is known.
+        var withoutFloor = CompareCommand.AgainstFloor(runs);
+        Assert.Contains("| 1.00× | ≥ 5× baseline |", withoutFloor, StringComparison.Ordinal);
+        Assert.Contains("| – | ≥ 0.35× floor |", withoutFloor, StringComparison.Ordinal);
+        Assert.Contains("| – | ≥ 0.7× floor |", withoutFloor, StringComparison.Ordinal);
 
-        // The floor run is missing here, so every share of it is unknown while engine ÷ baseline is known.
-        Assert.Contains("| engine: successful redemptions |", table, StringComparison.Ordinal);
-        Assert.Contains("| 1.00× | ≥ 5× baseline |", table, StringComparison.Ordinal);
-        Assert.Contains("| – | ≥ 0.35× floor |", table, StringComparison.Ordinal);
-        Assert.Contains("| – | ≥ 0.7× floor |", table, StringComparison.Ordinal);
+        // With it: both runs answered the same 9 of 10 requests, so each share of the floor is 1.00.
+        runs.Add((CompareCommand.FloorRun, floor));
+        var withFloor = CompareCommand.AgainstFloor(runs);
+        Assert.Contains("| 1.00× | ≥ 0.35× floor |", withFloor, StringComparison.Ordinal);
+        Assert.Contains("| engine: sold_out answers after the drop |", withFloor, StringComparison.Ordinal);
+        Assert.Contains("| 1.00× | ≥ 0.7× floor |", withFloor, StringComparison.Ordinal);
     }
 
     [Fact]
