@@ -45,6 +45,10 @@ public static class Clustering
         var orleans = configuration.GetSection("Orleans");
         var siloPort = orleans.GetValue("SiloPort", SiloStorage.DefaultSiloPort);
         var gatewayPort = orleans.GetValue("GatewayPort", SiloStorage.DefaultGatewayPort);
+
+        // How fast a lost silo is declared dead (Orleans' names: ProbeTimeout, NumMissedProbesLimit, …); Orleans'
+        // defaults unless set. Shorter times fail over sooner but risk declaring a silo dead that is only starved.
+        silo.Configure<ClusterMembershipOptions>(orleans.GetSection("FailureDetection"));
         if (Mode(configuration) == Localhost)
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort, primarySiloEndpoint: null, serviceId: ServiceId(configuration), clusterId: ClusterId(configuration));

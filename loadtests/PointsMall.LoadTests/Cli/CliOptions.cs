@@ -62,6 +62,10 @@ public sealed class CliOptions
 
     public Option<bool> NoAudit { get; } = new("--no-audit") { Description = "Skip the invariant audit (not recommended)." };
 
+    public Option<int?> KillPid { get; } = new("--kill-pid") { Description = "Failover drill: SIGKILL this process (a silo or an API node of the cluster under load) during the measured phase; the report gives the failures and the time until requests succeed again." };
+
+    public Option<string> KillAt { get; } = new("--kill-at") { Description = "When --kill-pid strikes, from the start of the measured phase (default: a third of --duration).", DefaultValueFactory = _ => "" };
+
     public Option<string> Config { get; } = new("--config") { Description = "JSON file of options: {\"rate\": 500, \"duration\": \"30s\", \"target\": [\"http://…\"], \"threshold\": [\"p99 < 50ms\"]}; the command line wins." };
 
     public Option<string> EngineUrl { get; } = new("--engine-url") { Description = "compare: the engine's base URL; without it the API is started from src/PointsMall.Api (in-memory store unless --engine-storage)." };
@@ -70,7 +74,7 @@ public sealed class CliOptions
 
     public Option<string> BaselineUrl { get; } = new("--baseline-url") { Description = "compare: the baseline's base URL; without it the baseline starts with a throw-away PostgreSQL." };
 
-    private IEnumerable<Option> Common => [Target, AdminPassword, Simulation, Rate, Duration, WarmUp, Ramp, StartRate, Concurrency, Iterations, MaxVus, MaxLag, RequestTimeout, Interval, Thresholds, Results, Seed, Members, StartingPoints, Stock, Skus, PointsPrice, PerMemberLimit, Retries, NoLive, NoAudit, Config];
+    private IEnumerable<Option> Common => [Target, AdminPassword, Simulation, Rate, Duration, WarmUp, Ramp, StartRate, Concurrency, Iterations, MaxVus, MaxLag, RequestTimeout, Interval, Thresholds, Results, Seed, Members, StartingPoints, Stock, Skus, PointsPrice, PerMemberLimit, Retries, NoLive, NoAudit, KillPid, KillAt, Config];
 
     public void AddTo(Command command)
     {
@@ -115,6 +119,7 @@ public sealed class CliOptions
             MaxLag = Durations.Parse(parse.GetValue(MaxLag)!),
             Interval = Durations.Parse(parse.GetValue(Interval)!),
             Seed = parse.GetValue(Seed),
+            Fault = Kill(parse, duration),
         };
         var workload = new WorkloadOptions
         {
@@ -129,6 +134,22 @@ public sealed class CliOptions
         };
         var thresholds = (parse.GetValue(Thresholds) ?? []).Select(Threshold.Parse).ToList();
         return new RunPlan(scenario, workload, settings, thresholds, parse.GetValue(Results)!) { Audit = !parse.GetValue(NoAudit) };
+    }
+
+    private FaultPlan? Kill(ParseResult parse, TimeSpan duration)
+    {
+        if (parse.GetValue(KillPid) is not { } pid)
+        {
+            return null;
+        }
+
+        var at = parse.GetValue(KillAt) is { Length: > 0 } text ? Durations.Parse(text) : duration / 3;
+        return new FaultPlan(string.Create(CultureInfo.InvariantCulture, $"SIGKILL of process {pid}"), at, _ =>
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            process.Kill(); // SIGKILL on Linux: no graceful shutdown, as when a machine is lost
+            return Task.CompletedTask;
+        });
     }
 
     /// <summary>

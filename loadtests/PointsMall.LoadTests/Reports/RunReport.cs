@@ -77,6 +77,14 @@ public static class ReportWriter
             }
         }
 
+        if (report.Phase.Stats.Faults is { Description: not null } fault)
+        {
+            Line(md, $"");
+            Line(md, $"## Fault");
+            Line(md, $"");
+            Line(md, $"- {FaultSummary(fault)}");
+        }
+
         if (report.Thresholds.Count > 0)
         {
             Line(md, $"");
@@ -104,6 +112,18 @@ public static class ReportWriter
         }
 
         return md.ToString();
+    }
+
+    /// <summary>One line: the fault, what failed after it, and how soon requests succeeded again.</summary>
+    public static string FaultSummary(FaultLog fault)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        static string S(TimeSpan? t) => t is { } v ? v.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s" : "never";
+        var recovery = fault.LastFailureSentAfter is { } last
+            ? $"the last failed request was sent {S(last)} after it and every later one succeeded"
+            : "no request failed";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{fault.Description} at {S(fault.InjectedAt)}: {fault.FailedRequests} requests failed after it (in {fault.FailedIterations} iterations); {recovery}; the first success sent after it was sent {S(fault.FirstSuccessSentAfter)} after it");
     }
 
     public static string Csv(RunReport report)

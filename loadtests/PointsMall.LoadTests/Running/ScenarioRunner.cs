@@ -15,6 +15,9 @@ public sealed record RunSettings(LoadSimulation Simulation)
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
 
     public int Seed { get; init; } = 42;
+
+    /// <summary>A fault injected into the measured phase (never into the warm-up).</summary>
+    public FaultPlan? Fault { get; init; }
 }
 
 /// <summary>What a measured phase produced.</summary>
@@ -68,7 +71,18 @@ public sealed class ScenarioRunner(TimeProvider time, Func<TimeSpan, Cancellatio
             var stats = NewCollector(settings);
             MeasuredPhaseStarted?.Invoke(stats);
             var cpuBefore = ProcessorTime();
-            await RunPhaseAsync(scenario, settings.Simulation, settings, stats, cancellationToken).ConfigureAwait(false);
+            using var phaseOver = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var fault = settings.Fault is { } plan ? InjectAsync(plan, stats, phaseOver.Token) : Task.CompletedTask;
+            try
+            {
+                await RunPhaseAsync(scenario, settings.Simulation, settings, stats, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await phaseOver.CancelAsync().ConfigureAwait(false);
+                await fault.ConfigureAwait(false);
+            }
+
             stats.Complete(time.GetTimestamp());
             var cpu = new GeneratorCpu(ProcessorTime() - cpuBefore, stats.Elapsed, Environment.ProcessorCount);
             return new PhaseResult(scenario.Name, settings.Simulation, stats, stats.Elapsed, cpu);
@@ -80,6 +94,22 @@ public sealed class ScenarioRunner(TimeProvider time, Func<TimeSpan, Cancellatio
                 await scenario.Clean(CancellationToken.None).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Waits until the fault's time in the phase, then injects it once; a phase that ends first skips it.</summary>
+    private async Task InjectAsync(FaultPlan plan, StatsCollector stats, CancellationToken phaseOver)
+    {
+        try
+        {
+            await Task.Delay(plan.At, time, phaseOver).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        stats.Faults.Injected(plan.Description, stats.Elapsed);
+        await plan.InjectAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
     private StatsCollector NewCollector(RunSettings settings) => new(time, time.GetTimestamp(), settings.Interval);

@@ -25,6 +25,9 @@ public sealed class StatsCollector(TimeProvider time, long startTimestamp, TimeS
 
     public StepStats Iterations => _iterations;
 
+    /// <summary>Failures and recovery around the phase's fault, if it has one.</summary>
+    public FaultLog Faults { get; } = new();
+
     public IReadOnlyCollection<StepStats> Steps => _steps.Values.OrderBy(s => s.Order).ToList();
 
     public long DroppedTotal => _dropped.Values.Sum();
@@ -32,10 +35,18 @@ public sealed class StatsCollector(TimeProvider time, long startTimestamp, TimeS
     public IReadOnlyDictionary<string, long> Dropped => new SortedDictionary<string, long>(_dropped, StringComparer.Ordinal);
 
     public void RecordStep(string step, StepOutcome outcome, TimeSpan latency, long endTimestamp)
-        => _steps.GetOrAdd(step, n => new StepStats(n, _steps.Count)).Record(outcome, latency, IntervalOf(endTimestamp));
+    {
+        _steps.GetOrAdd(step, n => new StepStats(n, _steps.Count)).Record(outcome, latency, IntervalOf(endTimestamp));
+        var ended = time.GetElapsedTime(StartTimestamp, endTimestamp);
+        Faults.Observe(ended - latency, ended, outcome.IsOk, iteration: false);
+    }
 
     public void RecordIteration(bool ok, TimeSpan latency, long endTimestamp)
-        => _iterations.Record(ok ? StepOutcome.Ok() : StepOutcome.Fail(0, "failed"), latency, IntervalOf(endTimestamp));
+    {
+        _iterations.Record(ok ? StepOutcome.Ok() : StepOutcome.Fail(0, "failed"), latency, IntervalOf(endTimestamp));
+        var ended = time.GetElapsedTime(StartTimestamp, endTimestamp);
+        Faults.Observe(ended - latency, ended, ok, iteration: true);
+    }
 
     /// <summary>An iteration the schedule called for but the generator could not start on time.</summary>
     public void RecordDropped(string reason, long atTimestamp)

@@ -25,16 +25,24 @@ public sealed record ApiResponse(int Status, JsonElement Body, string? Code)
 
 /// <summary>
 /// The target deployment: one or several base URLs (API nodes) used round-robin, one pooled connection handler
-/// each. Tests pass a handler factory (an in-memory test server).
+/// each. A node that fails to answer (refused, reset, cut off) is passed over for <see cref="EjectionTime"/> (as a load balancer's
+/// passive health check does), so a lost node costs its in-flight requests and a retry, not every other request.
+/// Tests pass a handler factory (an in-memory test server).
 /// </summary>
 public sealed class ApiTargets : IDisposable
 {
+    /// <summary>How long a node whose connection failed is passed over (unless every node is).</summary>
+    public static readonly TimeSpan EjectionTime = TimeSpan.FromSeconds(2);
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly HttpClient[] _clients;
+    private readonly long[] _ejectedUntil;
+    private readonly TimeProvider _time;
     private long _next;
 
-    public ApiTargets(IReadOnlyList<Uri> baseUrls, TimeSpan requestTimeout, Func<HttpMessageHandler>? handlerFactory = null)
+    public ApiTargets(IReadOnlyList<Uri> baseUrls, TimeSpan requestTimeout, Func<HttpMessageHandler>? handlerFactory = null, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         ArgumentNullException.ThrowIfNull(baseUrls);
         if (baseUrls.Count == 0)
         {
@@ -54,12 +62,27 @@ public sealed class ApiTargets : IDisposable
             BaseAddress = url,
             Timeout = requestTimeout,
         }).ToArray();
+        _ejectedUntil = new long[_clients.Length];
     }
 
     public IReadOnlyList<Uri> BaseUrls { get; }
 
-    /// <summary>The next node, round-robin.</summary>
-    public HttpClient Next() => _clients[(int)((ulong)Interlocked.Increment(ref _next) % (ulong)_clients.Length)];
+    /// <summary>The next node, round-robin, passing over ejected ones while any other is left.</summary>
+    private int NextIndex()
+    {
+        var now = _time.GetTimestamp();
+        var first = (int)((ulong)Interlocked.Increment(ref _next) % (ulong)_clients.Length);
+        for (var i = 0; i < _clients.Length; i++)
+        {
+            var index = (first + i) % _clients.Length;
+            if (Interlocked.Read(ref _ejectedUntil[index]) <= now)
+            {
+                return index;
+            }
+        }
+
+        return first;
+    }
 
     public Task<ApiResponse> GetAsync(string path, string? token, CancellationToken cancellationToken)
         => SendAsync(HttpMethod.Get, path, null, token, null, cancellationToken);
@@ -85,7 +108,20 @@ public sealed class ApiTargets : IDisposable
             request.Content = JsonContent.Create(body, body.GetType(), options: Json);
         }
 
-        using var response = await Next().SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var index = NextIndex();
+        HttpResponseMessage sent;
+        try
+        {
+            sent = await _clients[index].SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+            // Refused, reset or cut off: the node did not answer at all (a timeout is not counted against it).
+            Interlocked.Exchange(ref _ejectedUntil[index], _time.GetTimestamp() + (long)(EjectionTime.TotalSeconds * _time.TimestampFrequency));
+            throw;
+        }
+
+        using var response = sent;
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         var json = default(JsonElement);
         if (bytes.Length > 0 && response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)

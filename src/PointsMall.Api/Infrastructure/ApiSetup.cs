@@ -87,8 +87,11 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge => (413, "payload_too_large", "The request body is too large."),
             BadHttpRequestException bad => (400, "validation_failed", bad.InnerException?.Message ?? bad.Message),
             System.Text.Json.JsonException json => (400, "validation_failed", json.Message),
-            TimeoutException or PointsMall.GroupCommit.GrainStorageCommitException or Orleans.Runtime.SiloUnavailableException or Orleans.Storage.InconsistentStateException or Orleans.Runtime.OrleansMessageRejectionException
-                => (503, "unavailable", "The engine could not complete the request; it was not applied. Retry with the same Idempotency-Key."),
+            // The engine's own faults: a silo lost or unreachable, its store failing or fencing a write, an error it
+            // could not even carry back to this node. Grains answer refusals as values, so these are never the
+            // client's fault; a retry with the same Idempotency-Key gives the first outcome if it was applied.
+            TimeoutException or PointsMall.GroupCommit.GrainStorageCommitException or Orleans.Runtime.OrleansException or Orleans.Serialization.CodecNotFoundException
+                => (503, "unavailable", "The engine could not complete the request. Retry it: with the same Idempotency-Key a retry gives the first outcome if this one was applied."),
             _ => (500, "internal_error", "An unexpected error occurred."),
         };
         if (status >= 500)

@@ -229,4 +229,59 @@ public sealed class ScenarioRunnerTests
     [InlineData("3", 3)]
     public void Durations_parse_with_units(string text, double seconds)
         => Assert.Equal(seconds, Durations.Parse(text).TotalSeconds, 6);
+
+    [Fact]
+    public async Task A_fault_in_the_measured_phase_reports_the_failures_after_it_and_when_requests_succeeded_again()
+    {
+        // Arrivals every 100 ms; the fault strikes at 500 ms and the "server" fails what is sent from then until 800 ms.
+        var begin = _clock.GetTimestamp();
+        var down = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var injected = 0;
+        var scenario = new Scenario("failover", ctx => ctx.StepAsync("redeem", _ =>
+            Task.FromResult(down.Task.IsCompleted && _clock.GetElapsedTime(begin) < TimeSpan.FromMilliseconds(800) ? StepOutcome.Fail(503, "unavailable") : StepOutcome.Ok(201))));
+        var fault = new FaultPlan("test fault", TimeSpan.FromMilliseconds(500), _ =>
+        {
+            Interlocked.Increment(ref injected);
+            down.SetResult();
+            return Task.CompletedTask;
+        });
+
+        // The fault's timer fires on the clock's advance but injects on the thread pool: the scheduler's wait for
+        // the 500 ms arrival also waits for the injection, so that arrival is the first to find the server down.
+        var runner = new ScenarioRunner(_clock, async (d, cancellationToken) =>
+        {
+            _clock.Advance(d);
+            if (_clock.GetElapsedTime(begin) >= fault.At)
+            {
+                await down.Task.WaitAsync(Awaited, cancellationToken);
+            }
+        });
+        var result = await runner.RunAsync(scenario, new RunSettings(new ConstantArrivalRate(10, TimeSpan.FromSeconds(1), 5)) { Fault = fault }).WaitAsync(Awaited);
+
+        var faults = result.Stats.Faults;
+        Assert.Equal(1, injected);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), faults.InjectedAt);
+        Assert.Equal((3L, 3L), (faults.FailedRequests, faults.FailedIterations)); // sent at 500, 600 and 700 ms
+        Assert.Equal(TimeSpan.FromMilliseconds(200), faults.LastFailureSentAfter);
+        Assert.Equal(TimeSpan.FromMilliseconds(300), faults.FirstSuccessSentAfter);
+        Assert.Contains("test fault at 0.5 s: 3 requests failed after it", PointsMall.LoadTests.Reports.ReportWriter.FaultSummary(faults), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_fault_due_after_the_measured_phase_is_never_injected()
+    {
+        var injected = false;
+        var scenario = new Scenario("short", ctx => ctx.StepAsync("step", _ => Task.FromResult(StepOutcome.Ok())));
+        var fault = new FaultPlan("late fault", TimeSpan.FromSeconds(5), _ =>
+        {
+            injected = true;
+            return Task.CompletedTask;
+        });
+
+        var result = await Runner().RunAsync(scenario, new RunSettings(new ConstantArrivalRate(10, TimeSpan.FromSeconds(1), 5)) { Fault = fault }).WaitAsync(Awaited);
+
+        Assert.False(injected);
+        Assert.Null(result.Stats.Faults.InjectedAt);
+        Assert.Equal(0, result.Stats.Faults.FailedRequests);
+    }
 }
