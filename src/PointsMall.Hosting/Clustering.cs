@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using PointsMall.OrleansAdoNet;
 
@@ -9,21 +10,24 @@ namespace PointsMall.Hosting;
 /// How silos find each other and API nodes find the silos, from the <c>Orleans</c> section. <c>Membership</c> is
 /// <c>localhost</c> (the default: one silo, and API nodes given <c>Silo:Gateway</c>) or <c>adonet</c>: Orleans'
 /// ADO.NET membership table in the PostgreSQL database that holds the grain state (schema <c>Orleans:MembershipSchema</c>,
-/// default <c>orleans</c>), where every silo of the cluster registers and every API node reads the gateways.
+/// default <c>orleans</c>), where every silo of the cluster registers and every API node reads the gateways; or
+/// <c>redis</c>: Orleans' Redis membership in the Redis at <c>Orleans:MembershipRedis</c> (a StackExchange.Redis
+/// configuration string), for a cluster that keeps the membership out of the grain state's database.
 /// (Not <c>Orleans:Clustering</c>: Orleans reads that section itself as its own provider configuration.)
 /// </summary>
 public static class Clustering
 {
     public const string Localhost = "localhost";
     public const string AdoNet = "adonet";
+    public const string Redis = "redis";
 
     public static string Mode(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var mode = (configuration["Orleans:Membership"] ?? Localhost).Trim().ToLowerInvariant();
-        return mode is Localhost or AdoNet
+        return mode is Localhost or AdoNet or Redis
             ? mode
-            : throw new InvalidOperationException($"Orleans:Membership '{configuration["Orleans:Membership"]}' is not one of localhost or adonet.");
+            : throw new InvalidOperationException($"Orleans:Membership '{configuration["Orleans:Membership"]}' is not one of localhost, adonet or redis.");
     }
 
     /// <summary>The membership database: the grain state's PostgreSQL database, in a schema of its own.</summary>
@@ -38,6 +42,34 @@ public static class Clustering
         }
 
         return AdoNetDatabase.PostgreSql(connectionString, configuration["Orleans:MembershipSchema"] ?? "orleans");
+    }
+
+    /// <summary>The membership Redis: <c>Orleans:MembershipRedis</c>, a StackExchange.Redis configuration string.</summary>
+    public static string MembershipRedis(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var redis = configuration["Orleans:MembershipRedis"];
+        if (string.IsNullOrWhiteSpace(redis))
+        {
+            throw new InvalidOperationException(
+                "Orleans:Membership redis keeps the membership in Redis: set Orleans:MembershipRedis to its StackExchange.Redis configuration string, e.g. 127.0.0.1:6379 (on silos and API nodes alike).");
+        }
+
+        return redis;
+    }
+
+    /// <summary>Fails now, naming the missing setting, rather than when the first silo or client tries to join.</summary>
+    public static void Validate(IConfiguration configuration)
+    {
+        switch (Mode(configuration))
+        {
+            case AdoNet:
+                _ = MembershipDatabase(configuration);
+                break;
+            case Redis:
+                _ = MembershipRedis(configuration);
+                break;
+        }
     }
 
     internal static void Configure(ISiloBuilder silo, IConfiguration configuration)
@@ -58,21 +90,32 @@ public static class Clustering
         // Other silos and the API nodes reach this one at the advertised address (this machine's, as they see it).
         silo.ConfigureEndpoints(AdvertisedAddress(configuration), siloPort, gatewayPort, listenOnAnyHostAddress: true);
         silo.Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (ServiceId(configuration), ClusterId(configuration)));
-        silo.UseAdoNetClusteringWithTables(MembershipDatabase(configuration));
+        if (Mode(configuration) == Redis)
+        {
+            silo.UseRedisClustering(MembershipRedis(configuration));
+        }
+        else
+        {
+            silo.UseAdoNetClusteringWithTables(MembershipDatabase(configuration));
+        }
     }
 
-    /// <summary>An API node's client: the silos' gateways from the membership table, or <c>Silo:Gateway</c>.</summary>
+    /// <summary>An API node's client: the silos' gateways from the membership (table or Redis), or <c>Silo:Gateway</c>.</summary>
     public static void Configure(IClientBuilder client, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(configuration);
-        if (Mode(configuration) == AdoNet)
+        switch (Mode(configuration))
         {
-            client.UseAdoNetClusteringWithTables(MembershipDatabase(configuration));
-        }
-        else
-        {
-            client.UseStaticClustering(SiloStorage.GatewayEndpoint(configuration));
+            case AdoNet:
+                client.UseAdoNetClusteringWithTables(MembershipDatabase(configuration));
+                break;
+            case Redis:
+                client.UseRedisClustering(MembershipRedis(configuration));
+                break;
+            default:
+                client.UseStaticClustering(SiloStorage.GatewayEndpoint(configuration));
+                break;
         }
 
         client.Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (ServiceId(configuration), ClusterId(configuration)));

@@ -49,13 +49,13 @@ public static class EngineHosting
     private static void AddRemoteSilo(WebApplicationBuilder builder)
     {
         // Checked now, so a missing setting stops the process at start with its name, not at the first request.
-        if (Clustering.Mode(builder.Configuration) == Clustering.AdoNet)
+        if (Clustering.Mode(builder.Configuration) == Clustering.Localhost)
         {
-            _ = Clustering.MembershipDatabase(builder.Configuration);
+            _ = SiloStorage.GatewayEndpoint(builder.Configuration);
         }
         else
         {
-            _ = SiloStorage.GatewayEndpoint(builder.Configuration);
+            Clustering.Validate(builder.Configuration);
         }
 
         builder.UseOrleansClient(client =>

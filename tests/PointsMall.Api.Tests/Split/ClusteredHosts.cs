@@ -13,9 +13,10 @@ namespace PointsMall.Api.Tests.Split;
 public sealed class PostgresServerDefinition : ICollectionFixture<PostgresServerFixture>;
 
 /// <summary>
-/// A cluster in one test process: two silos (PointsMall.Silo's host) over one PostgreSQL database that holds the
-/// grain state and Orleans' membership table (<c>Orleans:Membership adonet</c>), and an API node in the <c>api</c>
-/// role that is given no silo address: it finds the gateways in that table.
+/// A cluster in one test process: silos (PointsMall.Silo's host) over one PostgreSQL database that holds the grain
+/// state, with the membership either in that database (<c>Orleans:Membership adonet</c>) or in a Redis
+/// (<c>redis</c>), and an API node in the <c>api</c> role that is given no silo address: it finds the gateways in
+/// the membership.
 /// </summary>
 public sealed class ClusteredHosts : IAsyncDisposable
 {
@@ -23,10 +24,13 @@ public sealed class ClusteredHosts : IAsyncDisposable
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "pointsmall-cluster-tests", Guid.NewGuid().ToString("n"));
     private ClusteredApiFactory? _api;
 
-    private ClusteredHosts(string connectionString, string clusterId)
+    private readonly Dictionary<string, string?> _settings;
+
+    private ClusteredHosts(string connectionString, string clusterId, Dictionary<string, string?> settings)
     {
         ConnectionString = connectionString;
         ClusterId = clusterId;
+        _settings = settings;
     }
 
     public string ConnectionString { get; }
@@ -37,9 +41,18 @@ public sealed class ClusteredHosts : IAsyncDisposable
 
     public WebApplicationFactory<Program> Api => _api ?? throw new InvalidOperationException("The API node is not started.");
 
-    public static async Task<ClusteredHosts> StartAsync(string connectionString, int silos)
+    /// <param name="membershipRedis">With it, the membership lives in this Redis (a StackExchange.Redis configuration string) instead of PostgreSQL.</param>
+    /// <param name="more">More settings every node is given.</param>
+    public static async Task<ClusteredHosts> StartAsync(string connectionString, int silos, string? membershipRedis = null, IReadOnlyDictionary<string, string?>? more = null)
     {
-        var hosts = new ClusteredHosts(connectionString, $"c{Guid.NewGuid():n}"[..12]);
+        var shared = new Dictionary<string, string?>(more ?? new Dictionary<string, string?>());
+        if (membershipRedis is not null)
+        {
+            shared["Orleans:Membership"] = Clustering.Redis;
+            shared["Orleans:MembershipRedis"] = membershipRedis;
+        }
+
+        var hosts = new ClusteredHosts(connectionString, $"c{Guid.NewGuid():n}"[..12], shared);
         try
         {
             for (var i = 0; i < silos; i++)
@@ -69,16 +82,25 @@ public sealed class ClusteredHosts : IAsyncDisposable
     }
 
     /// <summary>What every node of the cluster is given: the database, the clustering, one cluster id.</summary>
-    private Dictionary<string, string?> Shared() => new()
+    private Dictionary<string, string?> Shared()
     {
-        ["Storage:Provider"] = "postgresql",
-        ["Storage:PostgreSql:ConnectionString"] = ConnectionString,
-        ["Storage:PostgreSql:Schema"] = ClusterId,
-        ["Orleans:Membership"] = Clustering.AdoNet,
-        ["Orleans:MembershipSchema"] = ClusterId + "_orleans",
-        ["Orleans:ClusterId"] = ClusterId,
-        ["Orleans:ServiceId"] = ClusterId,
-    };
+        var shared = new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "postgresql",
+            ["Storage:PostgreSql:ConnectionString"] = ConnectionString,
+            ["Storage:PostgreSql:Schema"] = ClusterId,
+            ["Orleans:Membership"] = Clustering.AdoNet,
+            ["Orleans:MembershipSchema"] = ClusterId + "_orleans",
+            ["Orleans:ClusterId"] = ClusterId,
+            ["Orleans:ServiceId"] = ClusterId,
+        };
+        foreach (var (key, value) in _settings)
+        {
+            shared[key] = value;
+        }
+
+        return shared;
+    }
 
     public async ValueTask DisposeAsync()
     {

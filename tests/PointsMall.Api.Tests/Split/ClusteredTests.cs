@@ -8,16 +8,40 @@ using Xunit;
 
 namespace PointsMall.Api.Tests.Split;
 
-/// <summary>Silos that find each other, and an API node that finds them, through the membership table in PostgreSQL.</summary>
+/// <summary>
+/// Silos that find each other, and an API node that finds them, through the membership: Orleans' table in PostgreSQL,
+/// or Orleans' Redis membership in a real (throw-away) Redis.
+/// </summary>
 [Collection(PostgresServerFixture.CollectionName)]
 public sealed class ClusteredTests(PostgresServerFixture postgres)
 {
     [Fact]
     public async Task Two_silos_and_an_api_node_given_no_silo_address_sell_a_drop_exactly()
     {
+        await using var cluster = await ClusteredHosts.StartAsync(await postgres.DatabaseForAsync(GetType()), silos: 2);
+        await SellsADropExactlyAsync(cluster);
+    }
+
+    [Fact]
+    public async Task With_the_membership_in_redis_two_silos_and_an_api_node_given_no_silo_address_sell_a_drop_exactly()
+    {
+        await using var redis = await PointsMall.LocalServers.RedisServer.StartAsync();
+        await using var cluster = await ClusteredHosts.StartAsync(await postgres.DatabaseForAsync(GetType()), silos: 2, membershipRedis: redis.Configuration);
+
+        // The silos registered in Redis (under keys named after the cluster), not in a PostgreSQL table.
+        await using (var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration))
+        {
+            var keys = connection.GetServer(connection.GetEndPoints()[0]).Keys(pattern: $"*{cluster.ClusterId}*").ToList();
+            Assert.NotEmpty(keys);
+        }
+
+        await SellsADropExactlyAsync(cluster);
+    }
+
+    private static async Task SellsADropExactlyAsync(ClusteredHosts cluster)
+    {
         const int shoppers = 60;
         const int stock = 20;
-        await using var cluster = await ClusteredHosts.StartAsync(await postgres.DatabaseForAsync(GetType()), silos: 2);
 
         // Both silos see the cluster of two.
         foreach (var silo in cluster.Silos)
