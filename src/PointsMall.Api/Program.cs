@@ -29,6 +29,7 @@ api.MapRules();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
 app.MapMetrics();
+app.MapDashboard();
 app.MapOpenApi();
 app.UseSwaggerUI(o =>
 {

@@ -13,7 +13,8 @@ namespace PointsMall.Hosting;
 /// <summary>
 /// The Orleans silo every host runs (the silo process, and the API when it co-hosts one): the product's grains over
 /// the group-commit storage on the store named by the <c>Storage</c> section, reminders in that store, the outbox
-/// dispatcher, and the clustering the <c>Orleans</c> section names (<see cref="Clustering"/>) on its ports.
+/// dispatcher, the clustering the <c>Orleans</c> section names (<see cref="Clustering"/>) on its ports, and the
+/// dashboard's statistics when <c>Dashboard:Enabled</c> (<see cref="OperatorDashboard"/>).
 /// </summary>
 public static class SiloStorage
 {
@@ -32,6 +33,7 @@ public static class SiloStorage
             // Grain calls join the caller's trace (the HTTP request's, or a remote client's) and start their own activities.
             silo.AddActivityPropagation();
             silo.AddPointsMall(_ => createStore());
+            OperatorDashboard.Configure(silo, configuration);
             configure?.Invoke(silo);
         });
 

@@ -61,6 +61,7 @@ public static class EngineHosting
         builder.UseOrleansClient(client =>
         {
             Clustering.Configure(client, builder.Configuration);
+            OperatorDashboard.Configure(client, builder.Configuration);
             client.Services.AddSerializer(s => s.AddPointsMallWire());
         });
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -43,11 +43,15 @@ public static class ApiSetup
         });
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme)
-            .AddBearerToken(o => o.BearerTokenExpiration = TimeSpan.FromHours(12));
+            .AddBearerToken(o => o.BearerTokenExpiration = TimeSpan.FromHours(12))
+            .AddDashboardCookie();
         services.AddSingleton<IPostConfigureOptions<BearerTokenOptions>, Auth.CachedTicketFormatSetup>();
         services.AddAuthorizationBuilder()
             .AddPolicy(MemberPolicy, p => p.RequireRole("member"))
-            .AddPolicy(AdminPolicy, p => p.RequireRole("admin"));
+            .AddPolicy(AdminPolicy, p => p.RequireRole("admin"))
+            .AddPolicy(DashboardEndpoint.Policy, p => p
+                .AddAuthenticationSchemes(BearerTokenDefaults.AuthenticationScheme, DashboardEndpoint.CookieScheme)
+                .RequireRole("admin"));
 
         // Tokens are protected by data-protection keys; keeping them on disk lets tokens survive a restart and
         // lets several API nodes that share the folder accept each other's tokens.

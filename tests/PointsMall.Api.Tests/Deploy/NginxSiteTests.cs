@@ -36,6 +36,7 @@ public sealed class NginxSiteTests : IDisposable
         Assert.Contains("proxy_set_header X-Forwarded-Proto $scheme;", site, StringComparison.Ordinal);
         Assert.Matches(@"client_max_body_size \d+[km];", site);
         Assert.Matches(@"proxy_read_timeout \d+s;", site);
+        Assert.Matches(@"location = /dashboard/Trace \{\s+proxy_pass http://pointsmall_api;\s+proxy_buffering off;", site);
 
         // And the checker itself is not a rubber stamp: a broken site fails it.
         var nginx = DeployFiles.FindTool("nginx", "/usr/sbin/nginx");

@@ -124,6 +124,8 @@ public sealed class WebAppFixture : IAsyncLifetime
             builder.UseSetting("DataProtection:KeysPath", Path.Combine(directory, "keys"));
             builder.UseSetting("Admin:Password", AdminPassword);
             builder.UseSetting("Demo:Seed", "false");
+            // The console links to the Orleans Dashboard; the browser tests open it as an operator would.
+            builder.UseSetting("Dashboard:Enabled", "true");
             builder.UseFreeOrleansPorts();
         }
     }

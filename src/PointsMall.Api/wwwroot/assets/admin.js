@@ -518,5 +518,24 @@ document.addEventListener('click', (e) => {
   go(a.getAttribute('href'));
 });
 window.addEventListener('popstate', render);
-document.getElementById('logout').addEventListener('click', () => { api.logout(); go('/admin/login'); });
+// The Orleans Dashboard cannot send the console's bearer token, so the token buys a cookie that only /dashboard
+// accepts; the dashboard opens in this tab and Back returns to the console.
+document.getElementById('cluster-dashboard').addEventListener('click', async (e) => {
+  if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+  e.preventDefault();
+  try {
+    await api.post('/admin/dashboard/session');
+    location.assign('/dashboard/');
+  } catch (error) {
+    const off = error instanceof ApiError && error.status === 404;
+    toast(off ? '集群看板未开启 The dashboard is off (Dashboard:Enabled)' : `集群看板 Dashboard: ${error instanceof ApiError ? error.friendly : error}`, 'error');
+  }
+});
+document.getElementById('logout').addEventListener('click', async () => {
+  if (api.signedIn) {
+    try { await api.del('/admin/dashboard/session'); } catch { /* the dashboard may be off; signing out goes on */ }
+  }
+  api.logout();
+  go('/admin/login');
+});
 render();
