@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # Runs a whole PointsMall cluster on this machine, for trying it out: a throw-away PostgreSQL (grain state and the
-# Orleans membership table), a Redis (shared shopper limits), three silos, two API nodes that find the silos in
+# Orleans membership table), a Redis (shared shopper limits), three silos (SILOS), two API nodes that find the silos in
 # the membership table, and nginx in front of the API nodes. Builds once, waits for everything to be ready, prints
 # the URLs, and stops it all on Ctrl+C or SIGTERM (the data under ./data/cluster stays; delete it to start afresh).
-#   BASE_PORT (7000): nginx on BASE_PORT, API nodes on +1 and +2, silo health on +11..+13, silo ports on +21..+23,
-#   gateways on +31..+33, PostgreSQL on +41, Redis on +42. CONFIGURATION (Release). ADMIN_PASSWORD (cluster-admin-1).
-#   DATA_DIR (./data/cluster), ARTIFACTS_DIR (./artifacts/cluster).
+#   SILOS (3, at most 9): how many silos. Each node's process id is written to DATA_DIR/silo-N.pid or api-N.pid, for
+#   failover drills (the load runner's --kill-pid).
+#   BASE_PORT (7000): nginx on BASE_PORT, API nodes on +1 and +2, silo health on +11.., silo ports on +21..,
+#   gateways on +31.., PostgreSQL on +41, Redis on +42. CONFIGURATION (Release). ADMIN_PASSWORD (cluster-admin-1).
+#   DATA_DIR (./data/cluster), ARTIFACTS_DIR (./artifacts/cluster). LOAD_TEST=1 lifts the per-client limits (the API
+#   nodes' per-member and per-IP windows and nginx's limit_req): a load generator is one address.
+#   A node that dies (or is killed in a drill) does not stop the others; the script reports it and carries on.
 # Needs Debian's postgresql, redis-server and nginx packages (apt-get install -y postgresql redis-server nginx).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 base="${BASE_PORT:-7000}"
+silos="${SILOS:-3}"
+[[ "$silos" =~ ^[1-9]$ ]] || { echo "SILOS must be 1 to 9, not '$silos'" >&2; exit 1; }
 configuration="${CONFIGURATION:-Release}"
 admin_password="${ADMIN_PASSWORD:-cluster-admin-1}"
 data="$(mkdir -p "${DATA_DIR:-$root/data/cluster}" && cd "${DATA_DIR:-$root/data/cluster}" && pwd)"
@@ -41,6 +47,7 @@ as_pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_data/server.log" -w \
 connection="Host=127.0.0.1;Port=$pg_port;Username=pm;Database=postgres;Maximum Pool Size=40"
 
 pids=()
+declare -A name_of=()
 stop() {
   trap - INT TERM EXIT
   echo; echo "Stopping ..."
@@ -59,7 +66,7 @@ wait_ready() { # name url
 }
 
 /usr/bin/redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$data/redis.log" 2>&1 &
-pids+=($!)
+pids+=($!); name_of[$!]="redis"
 
 # What every node shares: the database, the membership, the cluster's ids, the limits' Redis, the token keys.
 shared=(
@@ -67,23 +74,28 @@ shared=(
   --Orleans:Membership adonet --Orleans:ClusterId pointsmall --Orleans:ServiceId pointsmall
 )
 
-for i in 1 2 3; do
+for i in $(seq 1 "$silos"); do
   (cd "$root/src/PointsMall.Silo" && exec dotnet "$out/bin/PointsMall.Silo/$config/PointsMall.Silo.dll" "${shared[@]}" \
     --urls "http://127.0.0.1:$((base + 10 + i))" \
     --Orleans:SiloPort "$((base + 20 + i))" --Orleans:GatewayPort "$((base + 30 + i))" \
     >"$data/silo-$i.log" 2>&1) &
-  pids+=($!)
+  pids+=($!); name_of[$!]="silo $i"
+  echo $! >"$data/silo-$i.pid"
 done
-for i in 1 2 3; do wait_ready "silo $i" "http://127.0.0.1:$((base + 10 + i))/health/ready"; done
+for i in $(seq 1 "$silos"); do wait_ready "silo $i" "http://127.0.0.1:$((base + 10 + i))/health/ready"; done
 
+limits=()
+[ "${LOAD_TEST:-0}" = 1 ] && limits=(--RateLimits:PerMember 0 --RateLimits:PerIp 0)
 for i in 1 2; do
   (cd "$root/src/PointsMall.Api" && POINTSMALL_ADMIN_PASSWORD="$admin_password" exec dotnet "$out/bin/PointsMall.Api/$config/PointsMall.Api.dll" \
     --role api "${shared[@]}" \
     --urls "http://127.0.0.1:$((base + i))" \
     --RateLimits:Redis "127.0.0.1:$redis_port" \
     --DataProtection:KeysPath "$data/keys" \
+    "${limits[@]}" \
     >"$data/api-$i.log" 2>&1) &
-  pids+=($!)
+  pids+=($!); name_of[$!]="api $i"
+  echo $! >"$data/api-$i.pid"
 done
 for i in 1 2; do wait_ready "api $i" "http://127.0.0.1:$((base + i))/health/ready"; done
 
@@ -92,11 +104,14 @@ mkdir -p "$data/nginx/logs"
 sed -e "s|server 127.0.0.1:5080 |server 127.0.0.1:$((base + 1)) |; s|server 127.0.0.1:5081 |server 127.0.0.1:$((base + 2)) |" \
     -e "s|listen 80;|listen 127.0.0.1:$nginx_port;|; /listen \[::\]:80;/d" \
     "$root/deploy/nginx/pointsmall.conf" >"$data/nginx/site.conf"
+[ "${LOAD_TEST:-0}" = 1 ] && sed -i '/limit_req zone=/d' "$data/nginx/site.conf"
 cat >"$data/nginx/nginx.conf" <<NGINX
 worker_processes 1;
+# A drop holds many requests open at once (more still while a lost silo is being declared dead): 1024 is too few.
+worker_rlimit_nofile 16384;
 pid $data/nginx/nginx.pid;
 error_log $data/nginx/logs/error.log warn;
-events { worker_connections 1024; }
+events { worker_connections 8192; }
 http {
   access_log off;
   client_body_temp_path $data/nginx/body;
@@ -105,7 +120,7 @@ http {
 }
 NGINX
 /usr/sbin/nginx -p "$data/nginx" -c "$data/nginx/nginx.conf" -g 'daemon off;' &
-pids+=($!)
+pids+=($!); name_of[$!]="nginx"
 wait_ready "nginx" "http://127.0.0.1:$nginx_port/health/ready"
 
 cat <<INFO
@@ -113,9 +128,18 @@ cat <<INFO
 PointsMall cluster is running (logs in $data).
   Shop and admin console (nginx):  http://127.0.0.1:$nginx_port/   admin password: $admin_password
   API nodes:                       http://127.0.0.1:$((base + 1))/  http://127.0.0.1:$((base + 2))/
-  Silo health:                     http://127.0.0.1:$((base + 11))/health/ready (and +12, +13)
+  Silo health:                     http://127.0.0.1:$((base + 11))/health/ready (to +$((10 + silos)); process ids in $data/silo-N.pid)
   PostgreSQL:                      $connection
   Redis:                           127.0.0.1:$redis_port
 Stop it all with Ctrl+C.
 INFO
-wait -n "${pids[@]}"
+# Runs until Ctrl+C. A node that exits is reported; the others keep serving, as a cluster should.
+while [ ${#pids[@]} -gt 0 ]; do
+  gone=""
+  if wait -n -p gone "${pids[@]}"; then status=0; else status=$?; fi
+  [ -n "$gone" ] || break
+  echo "$(date +%T) ${name_of[$gone]:-process $gone} exited (status $status); the rest keep running. Ctrl+C stops them."
+  remaining=()
+  for pid in "${pids[@]}"; do [ "$pid" = "$gone" ] || remaining+=("$pid"); done
+  pids=("${remaining[@]}")
+done

@@ -47,10 +47,11 @@ public static class FlashSaleScenario
         return new ScenarioPlan(scenario, async ct =>
         {
             var reader = new AuditReader(api, seeder.AdminToken);
+            var settled = await reader.SettleAsync(new HashSet<string>([productId], StringComparer.Ordinal), options.SettleTimeout, TimeProvider.System, ct).ConfigureAwait(false);
             var stock = await reader.StockAsync(productId, ct).ConfigureAwait(false);
             var orders = (await reader.OrdersAsync(ct).ConfigureAwait(false)).Where(o => o.ProductId == productId).ToList();
             var points = await reader.MembersAsync(members.Select(m => m.Id), ct).ConfigureAwait(false);
-            var checks = new List<AuditCheck>();
+            var checks = new List<AuditCheck> { settled };
             checks.AddRange(AuditChecks.Stock(productId, stock, orders, options.Stock));
             checks.AddRange(AuditChecks.Balances(points, options.StartingPoints));
             checks.Add(AuditChecks.SpendingMatchesOrders(points, orders));

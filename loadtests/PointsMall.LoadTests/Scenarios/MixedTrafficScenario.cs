@@ -70,10 +70,11 @@ public static class MixedTrafficScenario
         return new ScenarioPlan(scenario, async ct =>
         {
             var reader = new AuditReader(api, seeder.AdminToken);
-            var all = await reader.OrdersAsync(ct).ConfigureAwait(false);
             var skuSet = skus.ToHashSet(StringComparer.Ordinal);
+            var settled = await reader.SettleAsync(skuSet, options.SettleTimeout, TimeProvider.System, ct).ConfigureAwait(false);
+            var all = await reader.OrdersAsync(ct).ConfigureAwait(false);
             var orders = all.Where(o => skuSet.Contains(o.ProductId)).ToList();
-            var checks = new List<AuditCheck>();
+            var checks = new List<AuditCheck> { settled };
             foreach (var sku in skus)
             {
                 checks.AddRange(AuditChecks.Stock(sku, await reader.StockAsync(sku, ct).ConfigureAwait(false), orders, options.Stock));

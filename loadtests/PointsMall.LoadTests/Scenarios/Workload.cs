@@ -28,6 +28,9 @@ public sealed record WorkloadOptions
 
     /// <summary>Per-member limit of the flash-sale SKU.</summary>
     public int PerMemberLimit { get; init; } = 1;
+
+    /// <summary>How long the audit waits for sagas the run left mid-way (their reminders fire a minute after the step).</summary>
+    public TimeSpan SettleTimeout { get; init; } = TimeSpan.FromMinutes(3);
 }
 
 /// <summary>A scenario ready to run, with its invariant audit and a one-line description of what it seeded.</summary>

@@ -101,42 +101,28 @@ public sealed class Drop
     }
 
     /// <summary>
-    /// Waits until no order of the drop is mid-saga (every points order rests at PendingShipment or Cancelled);
-    /// returns how many were mid-saga at the first look.
+    /// Waits until no order of the drop is mid-saga, with the load runner's settle check, then that no cancelled order
+    /// is still compensating; returns the settle check (how many were mid-saga, and for how long).
     /// </summary>
-    public async Task<int> WaitUntilEveryOrderRestsAsync(ApiTargets api, TimeSpan timeout)
+    public async Task<AuditCheck> WaitUntilEveryOrderRestsAsync(ApiTargets api, TimeSpan timeout)
     {
         var reader = new AuditReader(api, _seeder.AdminToken);
-        var deadline = DateTime.UtcNow + timeout;
-        int? first = null;
-        while (true)
+        var settled = await reader.SettleAsync(new HashSet<string>([ProductId], StringComparer.Ordinal), timeout, TimeProvider.System, CancellationToken.None);
+        Assert.True(settled.Passed, settled.Detail);
+        var orders = (await reader.OrdersAsync(CancellationToken.None)).Where(o => o.ProductId == ProductId && !AuditChecks.IsLive(o)).ToList();
+        var compensating = new List<string>();
+        foreach (var order in orders)
         {
-            var orders = (await reader.OrdersAsync(CancellationToken.None)).Where(o => o.ProductId == ProductId).ToList();
-            var moving = new List<string>();
-            foreach (var order in orders.Where(o => o.Status != "PendingShipment"))
+            var step = (await api.GetAsync($"admin/orders/{Uri.EscapeDataString(order.Id)}", _seeder.AdminToken, CancellationToken.None))
+                .EnsureSuccess($"read order {order.Id}").Text("step");
+            if (step != "Cancelled")
             {
-                var step = (await api.GetAsync($"admin/orders/{Uri.EscapeDataString(order.Id)}", _seeder.AdminToken, CancellationToken.None))
-                    .EnsureSuccess($"read order {order.Id}").Text("step");
-                if (step != "Cancelled")
-                {
-                    moving.Add($"{order.Id} at {step}");
-                }
+                compensating.Add($"{order.Id} at {step}");
             }
-
-            first ??= moving.Count;
-            if (moving.Count == 0)
-            {
-                return first.Value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Waited {timeout.TotalSeconds:0} s for every saga of the drop to rest (their reminders fire a minute after the step); still moving: {AuditChecks.Show(moving)}");
-            }
-
-            // The sagas move in the silos' processes, on their reminders: nothing here to wait on but their results.
-            await Task.Delay(TimeSpan.FromSeconds(2));
         }
+
+        Assert.True(compensating.Count == 0, $"cancelled orders still compensating: {AuditChecks.Show(compensating)}");
+        return settled;
     }
 
     /// <summary>The load runner's invariant audit: no oversell, balances reconcile, spending = orders, idempotency.</summary>
