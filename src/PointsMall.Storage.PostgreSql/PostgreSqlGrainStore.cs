@@ -146,6 +146,49 @@ public sealed partial class PostgreSqlGrainStore : IGrainStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task<bool> TryWriteCheckpointAsync(string subscriber, long sequence, LeaseFence fence, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        await using var command = _dataSource.CreateCommand(_sql.WriteFencedCheckpoint);
+        command.Parameters.Add(new NpgsqlParameter { Value = subscriber });
+        command.Parameters.Add(new NpgsqlParameter { Value = sequence, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter { Value = fence.Lease });
+        command.Parameters.Add(new NpgsqlParameter { Value = fence.Holder });
+        command.Parameters.Add(new NpgsqlParameter { Value = fence.Token, NpgsqlDbType = NpgsqlDbType.Bigint });
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    public async Task<LeaseState> AcquireLeaseAsync(LeaseRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await using (var command = _dataSource.CreateCommand(_sql.AcquireLease))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = request.Lease });
+            command.Parameters.Add(new NpgsqlParameter { Value = request.Holder });
+            command.Parameters.Add(new NpgsqlParameter { Value = request.ExpiresAt.UtcTicks, NpgsqlDbType = NpgsqlDbType.Bigint });
+            command.Parameters.Add(new NpgsqlParameter { Value = request.Now.UtcTicks, NpgsqlDbType = NpgsqlDbType.Bigint });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)request.Supersede ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            if (await ReadLeaseAsync(command, cancellationToken) is { } granted)
+            {
+                return granted;
+            }
+        }
+
+        // Refused: who holds it, for the caller to judge (a later change of holder is the caller's next attempt's business).
+        await using var read = _dataSource.CreateCommand(_sql.ReadLease);
+        read.Parameters.Add(new NpgsqlParameter { Value = request.Lease });
+        return await ReadLeaseAsync(read, cancellationToken)
+            ?? throw new InvalidOperationException($"The lease '{request.Lease}' was neither granted nor found.");
+    }
+
+    public async Task ReleaseLeaseAsync(string lease, string holder, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(_sql.ReleaseLease);
+        command.Parameters.Add(new NpgsqlParameter { Value = lease });
+        command.Parameters.Add(new NpgsqlParameter { Value = holder });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<ReminderRecord>> ReadDueRemindersAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(_sql.ReadDueReminders);
@@ -210,6 +253,14 @@ public sealed partial class PostgreSqlGrainStore : IGrainStore
                 command.Parameters.Add(new NpgsqlParameter { Value = filter });
             }
         }
+    }
+
+    private static async Task<LeaseState?> ReadLeaseAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new LeaseState(reader.GetString(0), reader.GetInt64(1), new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero))
+            : null;
     }
 
     private static async Task<IReadOnlyList<ReminderRecord>> ReadRemindersAsync(NpgsqlCommand command, CancellationToken cancellationToken)
@@ -437,6 +488,11 @@ public sealed partial class PostgreSqlGrainStore : IGrainStore
             CREATE TABLE IF NOT EXISTS {s}.stream_checkpoints (
                 subscriber text PRIMARY KEY,
                 sequence bigint NOT NULL);
+            CREATE TABLE IF NOT EXISTS {s}.leases (
+                name text PRIMARY KEY,
+                holder text NOT NULL,
+                token bigint NOT NULL,
+                expires_ticks bigint NOT NULL);
             CREATE TABLE IF NOT EXISTS {s}.reminders (
                 grain_type text NOT NULL,
                 grain_key text NOT NULL,
@@ -566,6 +622,29 @@ public sealed partial class PostgreSqlGrainStore : IGrainStore
             INSERT INTO {s}.stream_checkpoints AS c (subscriber, sequence) VALUES ($1, $2)
             ON CONFLICT (subscriber) DO UPDATE SET sequence = GREATEST(c.sequence, EXCLUDED.sequence)
             """;
+
+        // FOR SHARE holds the lease row until the write commits: a takeover waits for it, and a takeover that
+        // committed first is seen (the row is re-checked after the wait), so a fenced-out holder writes nothing.
+        public string WriteFencedCheckpoint { get; } = $"""
+            INSERT INTO {s}.stream_checkpoints AS c (subscriber, sequence)
+            SELECT $1, $2 FROM {s}.leases WHERE name = $3 AND holder = $4 AND token = $5 FOR SHARE
+            ON CONFLICT (subscriber) DO UPDATE SET sequence = GREATEST(c.sequence, EXCLUDED.sequence)
+            """;
+
+        // Renewal keeps the token; any change of holder (expired, or superseded) takes the next one.
+        public string AcquireLease { get; } = $"""
+            INSERT INTO {s}.leases AS l (name, holder, token, expires_ticks) VALUES ($1, $2, 1, $3)
+            ON CONFLICT (name) DO UPDATE SET
+                token = CASE WHEN l.holder = EXCLUDED.holder THEN l.token ELSE l.token + 1 END,
+                holder = EXCLUDED.holder,
+                expires_ticks = EXCLUDED.expires_ticks
+            WHERE l.holder = EXCLUDED.holder OR l.expires_ticks <= $4 OR l.holder = $5
+            RETURNING holder, token, expires_ticks
+            """;
+
+        public string ReadLease { get; } = $"SELECT holder, token, expires_ticks FROM {s}.leases WHERE name = $1";
+
+        public string ReleaseLease { get; } = $"UPDATE {s}.leases SET expires_ticks = 0 WHERE name = $1 AND holder = $2";
 
         public string ReadDueReminders { get; } = $"""
             SELECT grain_type, grain_key, name, due_ticks, period_ticks FROM {s}.reminders

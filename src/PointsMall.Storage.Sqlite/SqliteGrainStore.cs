@@ -173,6 +173,23 @@ public sealed class SqliteGrainStore : IGrainStore
         }
     }
 
+    public Task<bool> TryWriteCheckpointAsync(string subscriber, long sequence, LeaseFence fence, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+
+        // On the writer: the fence check and the write are one statement, which sees every committed lease change.
+        return WriteAsync(writer => writer.TryWriteCheckpoint(subscriber, sequence, fence), cancellationToken);
+    }
+
+    public Task<LeaseState> AcquireLeaseAsync(LeaseRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return WriteAsync(writer => writer.AcquireLease(request), cancellationToken);
+    }
+
+    public Task ReleaseLeaseAsync(string lease, string holder, CancellationToken cancellationToken)
+        => WriteAsync(writer => writer.ReleaseLease(lease, holder), cancellationToken);
+
     public async Task<IReadOnlyList<ReminderRecord>> ReadDueRemindersAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
@@ -290,6 +307,30 @@ public sealed class SqliteGrainStore : IGrainStore
 
     internal static DateTimeOffset FromTicks(long utcTicks) => new(utcTicks, TimeSpan.Zero);
 
+    /// <summary>One statement on the writer, under the write gate; a failure replaces the writer, as a failed commit does.</summary>
+    private async Task<T> WriteAsync<T>(Func<Writer, T> write, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            var writer = EnsureWriter();
+            try
+            {
+                return write(writer);
+            }
+            catch
+            {
+                writer.Dispose();
+                _writer = null;
+                throw;
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
     private static async Task<IReadOnlyList<ReminderRecord>> ReadRemindersAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -359,6 +400,11 @@ public sealed class SqliteGrainStore : IGrainStore
             CREATE TABLE IF NOT EXISTS stream_checkpoints (
                 subscriber TEXT NOT NULL PRIMARY KEY,
                 sequence INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS leases (
+                name TEXT NOT NULL PRIMARY KEY,
+                holder TEXT NOT NULL,
+                token INTEGER NOT NULL,
+                expires_ticks INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS reminders (
                 grain_type TEXT NOT NULL,
                 grain_key TEXT NOT NULL,
@@ -393,6 +439,10 @@ public sealed class SqliteGrainStore : IGrainStore
         private readonly Statement _deleteReminderIfDue;
         private readonly Statement _advanceReminderIfDue;
         private readonly Statement _writeCheckpoint;
+        private readonly Statement _writeFencedCheckpoint;
+        private readonly Statement _acquireLease;
+        private readonly Statement _readLease;
+        private readonly Statement _releaseLease;
         private readonly Statement _upsertIndex;
         private readonly Statement _deleteIndex;
 
@@ -433,6 +483,25 @@ public sealed class SqliteGrainStore : IGrainStore
                 INSERT INTO stream_checkpoints (subscriber, sequence) VALUES ($subscriber, $sequence)
                 ON CONFLICT (subscriber) DO UPDATE SET sequence = MAX(sequence, excluded.sequence)
                 """, ("$subscriber", SqliteType.Text), ("$sequence", SqliteType.Integer));
+            _writeFencedCheckpoint = new Statement(connection, """
+                INSERT INTO stream_checkpoints (subscriber, sequence)
+                SELECT $subscriber, $sequence WHERE EXISTS (SELECT 1 FROM leases WHERE name = $lease AND holder = $holder AND token = $token)
+                ON CONFLICT (subscriber) DO UPDATE SET sequence = MAX(sequence, excluded.sequence)
+                """, ("$subscriber", SqliteType.Text), ("$sequence", SqliteType.Integer), ("$lease", SqliteType.Text), ("$holder", SqliteType.Text), ("$token", SqliteType.Integer));
+
+            // Renewal keeps the token; any change of holder (expired, or superseded) takes the next one.
+            _acquireLease = new Statement(connection, """
+                INSERT INTO leases (name, holder, token, expires_ticks) VALUES ($lease, $holder, 1, $expires)
+                ON CONFLICT (name) DO UPDATE SET
+                    token = CASE WHEN holder = excluded.holder THEN token ELSE token + 1 END,
+                    holder = excluded.holder,
+                    expires_ticks = excluded.expires_ticks
+                WHERE holder = excluded.holder OR expires_ticks <= $now OR holder = $supersede
+                RETURNING holder, token, expires_ticks
+                """, ("$lease", SqliteType.Text), ("$holder", SqliteType.Text), ("$expires", SqliteType.Integer), ("$now", SqliteType.Integer), ("$supersede", SqliteType.Text));
+            _readLease = new Statement(connection, "SELECT holder, token, expires_ticks FROM leases WHERE name = $lease", ("$lease", SqliteType.Text));
+            _releaseLease = new Statement(connection, "UPDATE leases SET expires_ticks = 0 WHERE name = $lease AND holder = $holder",
+                ("$lease", SqliteType.Text), ("$holder", SqliteType.Text));
             _upsertIndex = new Statement(connection, """
                 INSERT INTO grain_index (index_name, entry_key, partition_key, tag, sort_key, search_text, payload)
                 VALUES ($i, $k, $p, $tag, $sort, $text, $payload)
@@ -546,6 +615,25 @@ public sealed class SqliteGrainStore : IGrainStore
 
         public void WriteCheckpoint(string subscriber, long sequence) => _writeCheckpoint.Execute(subscriber, sequence);
 
+        public bool TryWriteCheckpoint(string subscriber, long sequence, LeaseFence fence)
+            => _writeFencedCheckpoint.Execute(subscriber, sequence, fence.Lease, fence.Holder, fence.Token) > 0;
+
+        public LeaseState AcquireLease(LeaseRequest request)
+        {
+            // Refused: the upsert returns nothing, and the row is read on the same connection (still under the write gate).
+            return ReadLease(_acquireLease, request.Lease, request.Holder, request.ExpiresAt.UtcTicks, request.Now.UtcTicks, request.Supersede)
+                ?? ReadLease(_readLease, request.Lease)
+                ?? throw new InvalidOperationException($"The lease '{request.Lease}' was neither granted nor found.");
+        }
+
+        public int ReleaseLease(string lease, string holder) => _releaseLease.Execute(lease, holder);
+
+        private static LeaseState? ReadLease(Statement statement, params object?[] values)
+        {
+            using var reader = statement.ExecuteReader(values);
+            return reader.Read() ? new LeaseState(reader.GetString(0), reader.GetInt64(1), FromTicks(reader.GetInt64(2))) : null;
+        }
+
         public void Dispose()
         {
             _begin.Dispose();
@@ -559,6 +647,10 @@ public sealed class SqliteGrainStore : IGrainStore
             _deleteReminderIfDue.Dispose();
             _advanceReminderIfDue.Dispose();
             _writeCheckpoint.Dispose();
+            _writeFencedCheckpoint.Dispose();
+            _acquireLease.Dispose();
+            _readLease.Dispose();
+            _releaseLease.Dispose();
             _upsertIndex.Dispose();
             _deleteIndex.Dispose();
             _connection.Dispose();
@@ -647,12 +739,22 @@ public sealed class SqliteGrainStore : IGrainStore
 
         public int Execute(params object?[] values)
         {
+            Bind(values);
+            return _command.ExecuteNonQuery();
+        }
+
+        public SqliteDataReader ExecuteReader(params object?[] values)
+        {
+            Bind(values);
+            return _command.ExecuteReader();
+        }
+
+        private void Bind(object?[] values)
+        {
             for (var i = 0; i < _parameters.Length; i++)
             {
                 _parameters[i].Value = values[i] ?? DBNull.Value;
             }
-
-            return _command.ExecuteNonQuery();
         }
 
         public void Dispose() => _command.Dispose();

@@ -1,8 +1,8 @@
 namespace PointsMall.Storage;
 
 /// <summary>
-/// Durable storage under the runtime: grain state rows, the event outbox, stream checkpoints, reminders and
-/// grain indexes.
+/// Durable storage under the runtime: grain state rows, the event outbox, stream checkpoints, reminders,
+/// grain indexes and the leases that decide which silo delivers a subscription.
 /// </summary>
 /// <remarks>
 /// The runtime talks to a store through one writer, the group committer, which hands it one
@@ -37,6 +37,22 @@ public interface IGrainStore : IAsyncDisposable
 
     /// <summary>Records a subscriber's position. Positions only move forward; a lower one is ignored.</summary>
     Task WriteCheckpointAsync(string subscriber, long sequence, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records a subscriber's position only while <paramref name="fence"/> still holds its lease (same holder, same
+    /// token), in one atomic step with that check: an ex-holder that was paused while another took over cannot move
+    /// the position. Returns whether the fence held. Positions only move forward, as with <see cref="WriteCheckpointAsync"/>.
+    /// </summary>
+    Task<bool> TryWriteCheckpointAsync(string subscriber, long sequence, LeaseFence fence, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes or renews a named lease (see <see cref="LeaseRequest"/>) and returns the lease as it stands afterwards: it was
+    /// granted when its <see cref="LeaseState.Holder"/> is the requester. The token changes exactly when the holder does.
+    /// </summary>
+    Task<LeaseState> AcquireLeaseAsync(LeaseRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Ends <paramref name="holder"/>'s lease at once (it stays expired for the next taker); a no-op for anyone else.</summary>
+    Task ReleaseLeaseAsync(string lease, string holder, CancellationToken cancellationToken);
 
     /// <summary>All reminders due strictly before <paramref name="dueBefore"/>, earliest first.</summary>
     Task<IReadOnlyList<ReminderRecord>> ReadDueRemindersAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken);
@@ -191,3 +207,22 @@ public sealed record CommitResult(IReadOnlyList<StateKey> Conflicts)
 
     public bool IsCommitted => Conflicts.Count == 0;
 }
+
+/// <summary>
+/// An attempt on the lease <paramref name="Lease"/> by <paramref name="Holder"/> (an id unique to one process
+/// incarnation). It is granted, until <paramref name="ExpiresAt"/>, when nobody holds it yet, when the requester holds it
+/// (a renewal: the token stays), when it expired at or before <paramref name="Now"/>, or when its holder is
+/// <paramref name="Supersede"/> (a holder the requester knows to be gone); the last two give it a new token.
+/// Expiry is compared with the requesters' clocks: the lease duration must exceed their skew.
+/// </summary>
+public sealed record LeaseRequest(string Lease, string Holder, DateTimeOffset Now, DateTimeOffset ExpiresAt, string? Supersede = null);
+
+/// <summary>A lease as stored: its holder, its fencing token (1 for the first holder, one more per change of holder) and expiry.</summary>
+public sealed record LeaseState(string Holder, long Token, DateTimeOffset ExpiresAt)
+{
+    /// <summary>Whether <paramref name="holder"/> holds the lease.</summary>
+    public bool IsHeldBy(string holder) => string.Equals(Holder, holder, StringComparison.Ordinal);
+}
+
+/// <summary>What a fenced write presents: the lease, its holder and the token the holder was granted.</summary>
+public readonly record struct LeaseFence(string Lease, string Holder, long Token);

@@ -2,7 +2,7 @@ namespace PointsMall.Storage;
 
 /// <summary>
 /// A process-local <see cref="IGrainStore"/> with the same semantics as the durable stores (fencing,
-/// all-or-nothing batches, event sequences, forward-only checkpoints, reminder write kinds) and none of
+/// all-or-nothing batches, event sequences, forward-only checkpoints, reminder write kinds, leases and fenced checkpoints) and none of
 /// their durability. For the in-memory mode, tests and benchmarks.
 /// </summary>
 /// <remarks>
@@ -17,6 +17,7 @@ public sealed class InMemoryGrainStore : IGrainStore
     private readonly Dictionary<string, long> _checkpoints = new(StringComparer.Ordinal);
     private readonly Dictionary<(StateKey Grain, string Name), ReminderRecord> _reminders = [];
     private readonly Dictionary<(string Index, string Key), IndexEntry> _indexes = [];
+    private readonly Dictionary<string, LeaseState> _leases = new(StringComparer.Ordinal);
 
     public string Name => "memory";
 
@@ -140,6 +141,62 @@ public sealed class InMemoryGrainStore : IGrainStore
             if (sequence > _checkpoints.GetValueOrDefault(subscriber))
             {
                 _checkpoints[subscriber] = sequence;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> TryWriteCheckpointAsync(string subscriber, long sequence, LeaseFence fence, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        lock (_lock)
+        {
+            if (!_leases.TryGetValue(fence.Lease, out var lease) || !lease.IsHeldBy(fence.Holder) || lease.Token != fence.Token)
+            {
+                return Task.FromResult(false);
+            }
+
+            if (sequence > _checkpoints.GetValueOrDefault(subscriber))
+            {
+                _checkpoints[subscriber] = sequence;
+            }
+        }
+
+        return Task.FromResult(true);
+    }
+
+    public Task<LeaseState> AcquireLeaseAsync(LeaseRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        lock (_lock)
+        {
+            if (!_leases.TryGetValue(request.Lease, out var current))
+            {
+                return Task.FromResult(_leases[request.Lease] = new LeaseState(request.Holder, 1, request.ExpiresAt));
+            }
+
+            if (current.IsHeldBy(request.Holder))
+            {
+                return Task.FromResult(_leases[request.Lease] = current with { ExpiresAt = request.ExpiresAt });
+            }
+
+            if (current.ExpiresAt <= request.Now || (request.Supersede is not null && current.IsHeldBy(request.Supersede)))
+            {
+                return Task.FromResult(_leases[request.Lease] = new LeaseState(request.Holder, current.Token + 1, request.ExpiresAt));
+            }
+
+            return Task.FromResult(current);
+        }
+    }
+
+    public Task ReleaseLeaseAsync(string lease, string holder, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_leases.TryGetValue(lease, out var current) && current.IsHeldBy(holder))
+            {
+                _leases[lease] = current with { ExpiresAt = DateTimeOffset.MinValue };
             }
         }
 

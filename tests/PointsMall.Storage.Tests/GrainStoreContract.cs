@@ -245,6 +245,86 @@ public abstract class GrainStoreContract(ITestOutputHelper output) : IAsyncLifet
     }
 
     [Fact]
+    public async Task A_lease_is_granted_to_its_first_taker_renewed_with_the_same_token_and_refused_to_others_until_it_expires()
+    {
+        var first = await Lease("outbox/a", "silo-1", T0, T0.AddSeconds(15));
+        Assert.Equal(new LeaseState("silo-1", 1, T0.AddSeconds(15)), first);
+
+        var renewed = await Lease("outbox/a", "silo-1", T0.AddSeconds(5), T0.AddSeconds(20));
+        Assert.Equal(new LeaseState("silo-1", 1, T0.AddSeconds(20)), renewed);
+
+        // Refused: the answer says who holds it, until when.
+        var refused = await Lease("outbox/a", "silo-2", T0.AddSeconds(19), T0.AddSeconds(34));
+        Assert.Equal(new LeaseState("silo-1", 1, T0.AddSeconds(20)), refused);
+        Assert.False(refused.IsHeldBy("silo-2"));
+
+        // Leases are independent of each other.
+        Assert.Equal(new LeaseState("silo-2", 1, T0.AddSeconds(34)), await Lease("outbox/b", "silo-2", T0.AddSeconds(19), T0.AddSeconds(34)));
+    }
+
+    [Fact]
+    public async Task An_expired_lease_goes_to_the_next_taker_with_the_next_token_and_the_ex_holder_cannot_renew_it()
+    {
+        await Lease("outbox/a", "silo-1", T0, T0.AddSeconds(15));
+
+        var taken = await Lease("outbox/a", "silo-2", T0.AddSeconds(15), T0.AddSeconds(30));
+        Assert.Equal(new LeaseState("silo-2", 2, T0.AddSeconds(30)), taken);
+
+        var stale = await Lease("outbox/a", "silo-1", T0.AddSeconds(16), T0.AddSeconds(31));
+        Assert.Equal(new LeaseState("silo-2", 2, T0.AddSeconds(30)), stale);
+
+        // Back to the first holder after the second let it lapse: a change of holder, so a new token.
+        Assert.Equal(new LeaseState("silo-1", 3, T0.AddSeconds(45)), await Lease("outbox/a", "silo-1", T0.AddSeconds(30), T0.AddSeconds(45)));
+    }
+
+    [Fact]
+    public async Task Superseding_takes_an_unexpired_lease_from_the_named_holder_only()
+    {
+        await Lease("outbox/a", "silo-1", T0, T0.AddSeconds(15));
+
+        var wrongName = await Lease("outbox/a", "silo-3", T0.AddSeconds(1), T0.AddSeconds(16), supersede: "silo-2");
+        Assert.Equal(("silo-1", 1L), (wrongName.Holder, wrongName.Token));
+
+        var taken = await Lease("outbox/a", "silo-3", T0.AddSeconds(1), T0.AddSeconds(16), supersede: "silo-1");
+        Assert.Equal(new LeaseState("silo-3", 2, T0.AddSeconds(16)), taken);
+    }
+
+    [Fact]
+    public async Task A_released_lease_is_taken_at_once_and_only_its_holder_can_release_it()
+    {
+        await Lease("outbox/a", "silo-1", T0, T0.AddSeconds(15));
+        await Store.ReleaseLeaseAsync("outbox/a", "silo-2", CancellationToken.None);
+        Assert.Equal("silo-1", (await Lease("outbox/a", "silo-2", T0.AddSeconds(1), T0.AddSeconds(16))).Holder);
+
+        await Store.ReleaseLeaseAsync("outbox/a", "silo-1", CancellationToken.None);
+        Assert.Equal(new LeaseState("silo-2", 2, T0.AddSeconds(16)), await Lease("outbox/a", "silo-2", T0.AddSeconds(1), T0.AddSeconds(16)));
+    }
+
+    [Fact]
+    public async Task A_fenced_checkpoint_is_written_only_under_the_current_holder_and_token()
+    {
+        var held = await Lease("outbox/analytics", "silo-1", T0, T0.AddSeconds(15));
+        var fence = new LeaseFence("outbox/analytics", "silo-1", held.Token);
+
+        Assert.True(await Store.TryWriteCheckpointAsync("analytics", 10, fence, CancellationToken.None));
+        Assert.True(await Store.TryWriteCheckpointAsync("analytics", 4, fence, CancellationToken.None));
+        Assert.Equal(10, await Store.ReadCheckpointAsync("analytics", CancellationToken.None));
+
+        var taken = await Lease("outbox/analytics", "silo-2", T0.AddSeconds(15), T0.AddSeconds(30));
+        Assert.False(await Store.TryWriteCheckpointAsync("analytics", 20, fence, CancellationToken.None));
+        Assert.False(await Store.TryWriteCheckpointAsync("analytics", 20, fence with { Holder = "silo-2" }, CancellationToken.None));
+        Assert.False(await Store.TryWriteCheckpointAsync("analytics", 20, new LeaseFence("outbox/nobody", "silo-2", taken.Token), CancellationToken.None));
+        Assert.Equal(10, await Store.ReadCheckpointAsync("analytics", CancellationToken.None));
+
+        Assert.True(await Store.TryWriteCheckpointAsync("analytics", 12, new LeaseFence("outbox/analytics", "silo-2", taken.Token), CancellationToken.None));
+        Assert.Equal(12, await Store.ReadCheckpointAsync("analytics", CancellationToken.None));
+
+        // The first write of a checkpoint is fenced too.
+        Assert.False(await Store.TryWriteCheckpointAsync("mailer", 3, fence, CancellationToken.None));
+        Assert.Equal(0, await Store.ReadCheckpointAsync("mailer", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task An_upserted_reminder_reads_back_and_a_second_upsert_replaces_it()
     {
         await Commit(Reminders(Upsert(Grain("o-1"), "resume", T0.AddTicks(7), TimeSpan.FromMinutes(5))));
@@ -447,6 +527,9 @@ public abstract class GrainStoreContract(ITestOutputHelper output) : IAsyncLifet
 
     protected static string? Text(StoredState? state) => state is null ? null : Encoding.UTF8.GetString(state.Payload);
 
+    protected Task<LeaseState> Lease(string lease, string holder, DateTimeOffset now, DateTimeOffset expiresAt, string? supersede = null)
+        => Store.AcquireLeaseAsync(new LeaseRequest(lease, holder, now, expiresAt, supersede), CancellationToken.None);
+
     protected Task<StoredState?> Read(StateKey grain) => Store.ReadStateAsync(grain, CancellationToken.None);
 
     protected async Task Commit(CommitBatch batch)
@@ -470,8 +553,11 @@ public abstract class DurableGrainStoreContract(ITestOutputHelper output) : Grai
         await Commit(States(Update(Grain("kept"), 1, 2, "v2")));
         await Commit(Indexes(Put("orders", "o-kept", "m-1", "Pending", 5, "kept", "entry")));
         await Store.WriteCheckpointAsync("analytics", 1, CancellationToken.None);
+        await Lease("outbox/analytics", "silo-1", T0, T0.AddSeconds(15));
 
         await ReopenAsync();
+
+        Assert.Equal(new LeaseState("silo-1", 1, T0.AddSeconds(15)), await Lease("outbox/analytics", "silo-2", T0.AddSeconds(1), T0.AddSeconds(16)));
 
         Assert.Equal("o-kept", Assert.Single((await Store.QueryIndexAsync(new IndexQuery("orders", Partition: "m-1"), CancellationToken.None)).Rows).Key);
 

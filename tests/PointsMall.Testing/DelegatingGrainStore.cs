@@ -26,6 +26,13 @@ public abstract class DelegatingGrainStore(IGrainStore inner) : IGrainStore
     public virtual Task WriteCheckpointAsync(string subscriber, long sequence, CancellationToken cancellationToken)
         => inner.WriteCheckpointAsync(subscriber, sequence, cancellationToken);
 
+    public virtual Task<bool> TryWriteCheckpointAsync(string subscriber, long sequence, LeaseFence fence, CancellationToken cancellationToken)
+        => inner.TryWriteCheckpointAsync(subscriber, sequence, fence, cancellationToken);
+
+    public virtual Task<LeaseState> AcquireLeaseAsync(LeaseRequest request, CancellationToken cancellationToken) => inner.AcquireLeaseAsync(request, cancellationToken);
+
+    public virtual Task ReleaseLeaseAsync(string lease, string holder, CancellationToken cancellationToken) => inner.ReleaseLeaseAsync(lease, holder, cancellationToken);
+
     public virtual Task<IReadOnlyList<ReminderRecord>> ReadDueRemindersAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken)
         => inner.ReadDueRemindersAsync(dueBefore, cancellationToken);
 
