@@ -42,14 +42,23 @@ public static class GroupCommitHostingExtensions
         ArgumentException.ThrowIfNullOrEmpty(storageName);
         var options = new OutboxOptions();
         configure?.Invoke(options);
-        silo.Services.AddSingleton(sp => new OutboxDispatcher(
-            StorageNamed(sp, storageName),
-            [.. sp.GetServices<OutboxSubscription>()],
-            options,
-            sp,
-            sp.GetService<TimeProvider>() ?? TimeProvider.System,
-            sp.GetRequiredService<ILogger<OutboxDispatcher>>()));
-        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<OutboxDispatcher>());
+        options.Validate();
+        silo.Services.AddSingleton(sp =>
+        {
+            var membership = sp.GetRequiredService<IClusterMembershipService>();
+            var self = sp.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+            return new OutboxDispatcher(
+                StorageNamed(sp, storageName).Store,
+                self.ToParsableString(),
+                holder => OutboxSiloParticipant.IsGone(membership, self, holder),
+                [.. sp.GetServices<OutboxSubscription>()],
+                options,
+                sp,
+                sp.GetService<TimeProvider>() ?? TimeProvider.System,
+                sp.GetRequiredService<ILogger<OutboxDispatcher>>());
+        });
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp =>
+            new OutboxSiloParticipant(StorageNamed(sp, storageName), sp.GetRequiredService<OutboxDispatcher>()));
         silo.Services.AddSingleton<IGrainIndex>(sp => new GrainIndex(StorageNamed(sp, storageName)));
         return silo;
     }

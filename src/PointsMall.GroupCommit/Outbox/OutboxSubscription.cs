@@ -23,4 +23,33 @@ public sealed class OutboxOptions
 
     /// <summary>How long stopping waits for the pages being delivered.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a subscription's lease lasts from each renewal. A silo that dies holding it is replaced within this plus
+    /// <see cref="RenewInterval"/> (at once when the cluster already knows it is dead). Must exceed the silos' clock skew.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often the holder renews its leases and the other silos try to take expired ones. Less than <see cref="LeaseDuration"/>.</summary>
+    public TimeSpan RenewInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How often the holder reads the outbox when its own silo committed nothing: the longest an event committed on
+    /// another silo waits. The silo's own commits are delivered at once.
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    internal void Validate()
+    {
+        if (PageSize <= 0 || MaxDeliveryAttempts <= 0)
+        {
+            throw new ArgumentException($"OutboxOptions: PageSize ({PageSize}) and MaxDeliveryAttempts ({MaxDeliveryAttempts}) must be positive.");
+        }
+
+        if (PollInterval <= TimeSpan.Zero || RenewInterval <= TimeSpan.Zero || LeaseDuration <= RenewInterval)
+        {
+            throw new ArgumentException(
+                $"OutboxOptions: PollInterval ({PollInterval}) and RenewInterval ({RenewInterval}) must be positive, and LeaseDuration ({LeaseDuration}) longer than RenewInterval.");
+        }
+    }
 }
