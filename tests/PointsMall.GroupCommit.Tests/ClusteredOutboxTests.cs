@@ -61,8 +61,10 @@ public sealed class ClusteredOutboxTests : IAsyncLifetime
     [Fact]
     public async Task A_single_silo_takes_the_lease_of_an_earlier_run_at_once()
     {
-        // An earlier run of the silo (an older generation, unknown to this cluster) holds the lease for another hour.
-        var earlier = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11111), 1).ToParsableString();
+        // An earlier run of the silo holds the lease for another hour: an older generation on a port of its own (as the
+        // crash hosts take free ports), which this cluster's membership does not list as alive. (The process-level case,
+        // where that run was SIGKILLed, is in CrashSafetyTests.)
+        var earlier = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 1), 1).ToParsableString();
         var now = DateTimeOffset.UtcNow;
         await Store.AcquireLeaseAsync(new LeaseRequest(OutboxDispatcher.LeasePrefix + Subscription, earlier, now, now.AddHours(1)), CancellationToken.None);
 

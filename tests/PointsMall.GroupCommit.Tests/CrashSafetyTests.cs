@@ -42,6 +42,81 @@ public sealed class CrashSafetyTests
         Assert.Contains(acknowledged.Keys, k => k.StartsWith("crash-counter/", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_silo_restarted_after_a_SIGKILL_takes_the_outbox_lease_of_its_earlier_run_at_once()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "pointsmall-tests", Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(directory);
+        var database = Path.Combine(directory, "outbox.db");
+        await using var store = new SqliteGrainStore(new SqliteGrainStoreOptions { DatabasePath = database });
+        await store.InitializeAsync(CancellationToken.None);
+
+        long first;
+        using (var run = StartHost(database, "outbox"))
+        {
+            await ReadUntilAsync(run, "started");
+            first = await CommitEventAsync(store);
+            await ReadUntilAsync(run, $"delivered {first}");
+            run.Kill();
+            await run.WaitForExitAsync();
+        }
+
+        // The killed run still holds the lease, for ten minutes by its clock.
+        var lease = await store.AcquireLeaseAsync(
+            new LeaseRequest("outbox/crash-out", "outsider", DateTimeOffset.MinValue, DateTimeOffset.MinValue), CancellationToken.None);
+        Assert.NotEqual("outsider", lease.Holder);
+        Assert.True(lease.ExpiresAt > DateTimeOffset.UtcNow.AddMinutes(5), $"the lease expires at {lease.ExpiresAt:O}");
+
+        var second = await CommitEventAsync(store);
+        using var restarted = StartHost(database, "outbox");
+        await ReadUntilAsync(restarted, $"delivered {second}");
+        restarted.Kill();
+    }
+
+    private static Process StartHost(string database, string mode)
+    {
+        var host = Path.Combine(AppContext.BaseDirectory, "PointsMall.GroupCommit.CrashHost.dll");
+        return Process.Start(new ProcessStartInfo("dotnet", ["exec", host, database, mode])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        })!;
+    }
+
+    /// <summary>Reads the host's output until <paramref name="expected"/>; the host is killed if it does not come in time.</summary>
+    private static async Task ReadUntilAsync(Process process, string expected)
+    {
+        var timeout = TimeSpan.FromSeconds(60);
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            while (await process.StandardOutput.ReadLineAsync(cancel.Token) is { } line)
+            {
+                if (line == expected)
+                {
+                    return;
+                }
+            }
+
+            throw new InvalidOperationException($"The host exited before printing '{expected}': {await process.StandardError.ReadToEndAsync(CancellationToken.None)}");
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for the host to print '{expected}'.");
+        }
+    }
+
+    private static async Task<long> CommitEventAsync(SqliteGrainStore store)
+    {
+        var before = await store.ReadEventsAsync(0, 10_000, CancellationToken.None);
+        var result = await store.CommitAsync(
+            new CommitBatch([], [new EventAppend("crash-out/k", "e", "{}"u8.ToArray(), DateTimeOffset.UtcNow)], []), CancellationToken.None);
+        Assert.True(result.IsCommitted);
+        return (await store.ReadEventsAsync(before.Count == 0 ? 0 : before[^1].Sequence, 10, CancellationToken.None))[^1].Sequence;
+    }
+
     /// <summary>Runs the host until it has acknowledged enough changes, kills it, and returns the highest value acknowledged per key.</summary>
     private static async Task<Dictionary<string, long>> RunAndKillAsync(string database)
     {
