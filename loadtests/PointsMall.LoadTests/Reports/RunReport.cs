@@ -83,6 +83,7 @@ public static class ReportWriter
             Line(md, $"## Fault");
             Line(md, $"");
             Line(md, $"- {FaultSummary(fault)}");
+            Line(md, $"- {StallSummary(report.Phase.Stats)}");
         }
 
         if (report.Thresholds.Count > 0)
@@ -124,6 +125,15 @@ public static class ReportWriter
             : "no request failed";
         return string.Create(CultureInfo.InvariantCulture,
             $"{fault.Description} at {S(fault.InjectedAt)}: {fault.FailedRequests} requests failed after it (in {fault.FailedIterations} iterations); {recovery}; the first success sent after it was sent {S(fault.FirstSuccessSentAfter)} after it");
+    }
+
+    /// <summary>How long nothing succeeded after the fault (in whole report intervals).</summary>
+    public static string StallSummary(StatsCollector stats)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        return stats.LongestStallAfterFault() is { } stall
+            ? string.Create(CultureInfo.InvariantCulture, $"no iteration succeeded for {stall.Length.TotalSeconds:0.#} s, from {stall.From.TotalSeconds:0.#} s after the fault (the longest such stretch, in {stats.Interval.TotalSeconds:0.#} s intervals)")
+            : "iterations kept succeeding in every interval after the fault";
     }
 
     public static string Csv(RunReport report)

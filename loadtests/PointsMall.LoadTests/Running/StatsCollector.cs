@@ -67,6 +67,42 @@ public sealed class StatsCollector(TimeProvider time, long startTimestamp, TimeS
         }
     }
 
+    /// <summary>
+    /// The longest stretch after the fault in which no iteration succeeded, in whole intervals (start and length from
+    /// the fault); null without a fault or when successes never stopped.
+    /// </summary>
+    public (TimeSpan From, TimeSpan Length)? LongestStallAfterFault()
+    {
+        if (Faults.InjectedAt is not { } at)
+        {
+            return null;
+        }
+
+        var first = (int)(at.Ticks / Interval.Ticks);
+        var last = _iterations.Intervals.Keys.DefaultIfEmpty(first).Max();
+        (int Start, int Length) best = (0, 0);
+        var runStart = -1;
+        for (var i = first; i <= last + 1; i++)
+        {
+            var stalled = i <= last && (!_iterations.Intervals.TryGetValue(i, out var slot) || slot.Ok == 0);
+            if (stalled && runStart < 0)
+            {
+                runStart = i;
+            }
+            else if (!stalled && runStart >= 0)
+            {
+                if (i - runStart > best.Length)
+                {
+                    best = (runStart, i - runStart);
+                }
+
+                runStart = -1;
+            }
+        }
+
+        return best.Length == 0 ? null : (TimeSpan.FromTicks(Math.Max(0, (best.Start * Interval.Ticks) - at.Ticks)), Interval * best.Length);
+    }
+
     public long DroppedIn(int intervalIndex) => _droppedPerInterval.TryGetValue(intervalIndex, out var n) ? n : 0;
 
     private int IntervalOf(long timestamp)

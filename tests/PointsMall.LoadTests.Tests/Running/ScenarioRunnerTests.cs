@@ -256,7 +256,7 @@ public sealed class ScenarioRunnerTests
                 await down.Task.WaitAsync(Awaited, cancellationToken);
             }
         });
-        var result = await runner.RunAsync(scenario, new RunSettings(new ConstantArrivalRate(10, TimeSpan.FromSeconds(1), 5)) { Fault = fault }).WaitAsync(Awaited);
+        var result = await runner.RunAsync(scenario, new RunSettings(new ConstantArrivalRate(10, TimeSpan.FromSeconds(1), 5)) { Fault = fault, Interval = TimeSpan.FromMilliseconds(100) }).WaitAsync(Awaited);
 
         var faults = result.Stats.Faults;
         Assert.Equal(1, injected);
@@ -265,6 +265,9 @@ public sealed class ScenarioRunnerTests
         Assert.Equal(TimeSpan.FromMilliseconds(200), faults.LastFailureSentAfter);
         Assert.Equal(TimeSpan.FromMilliseconds(300), faults.FirstSuccessSentAfter);
         Assert.Contains("test fault at 0.5 s: 3 requests failed after it", PointsMall.LoadTests.Reports.ReportWriter.FaultSummary(faults), StringComparison.Ordinal);
+
+        // In 100 ms intervals: nothing succeeded in the three from the fault on.
+        Assert.Equal((TimeSpan.Zero, TimeSpan.FromMilliseconds(300)), result.Stats.LongestStallAfterFault());
     }
 
     [Fact]
