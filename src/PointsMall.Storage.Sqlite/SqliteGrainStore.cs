@@ -87,27 +87,7 @@ public sealed class SqliteGrainStore : IGrainStore
         }
 
         batch.EnsureOneWritePerKey();
-        await _writeGate.WaitAsync(cancellationToken);
-        try
-        {
-            var writer = EnsureWriter();
-            try
-            {
-                return writer.Commit(batch, cancellationToken);
-            }
-            catch
-            {
-                // Whatever failed, the transaction is rolled back (or was never begun); a fresh connection
-                // next time rules out a writer left in a state we did not foresee.
-                writer.Dispose();
-                _writer = null;
-                throw;
-            }
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        return await WriteAsync(writer => writer.Commit(batch, cancellationToken), cancellationToken);
     }
 
     public async Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(long afterSequence, int maxCount, CancellationToken cancellationToken)
@@ -307,7 +287,10 @@ public sealed class SqliteGrainStore : IGrainStore
 
     internal static DateTimeOffset FromTicks(long utcTicks) => new(utcTicks, TimeSpan.Zero);
 
-    /// <summary>One statement on the writer, under the write gate; a failure replaces the writer, as a failed commit does.</summary>
+    /// <summary>
+    /// Work on the single writer, under the write gate. Whatever failed, the transaction is rolled back (or was never
+    /// begun); a fresh connection next time rules out a writer left in a state we did not foresee.
+    /// </summary>
     private async Task<T> WriteAsync<T>(Func<Writer, T> write, CancellationToken cancellationToken)
     {
         await _writeGate.WaitAsync(cancellationToken);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using PointsMall.Hosting;
 using PointsMall.LoadTests.Scenarios;
 using PointsMall.LocalServers;
@@ -114,12 +115,19 @@ public sealed class ProcessCluster : IAsyncDisposable
         return found is null ? null : _silos.FirstOrDefault(s => s.SiloPort == found.SiloAddress.Endpoint.Port);
     }
 
-    /// <summary>Waits until the membership table says the silo is dead (declared by the others, or its own stop).</summary>
+    /// <summary>
+    /// Waits until the membership table says the silo is dead (declared by the others, or its own stop). Read from
+    /// PostgreSQL itself, as an operator would: a call through Orleans could be routed to the very silo that stalls.
+    /// </summary>
     public Task WaitUntilDeclaredDeadAsync(SiloNode silo, TimeSpan timeout)
         => PollAsync(async () =>
         {
-            var hosts = await Orleans.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false);
-            return hosts.Any(h => h.Key.Endpoint.Port == silo.SiloPort && h.Value == SiloStatus.Dead);
+            await using var connection = new NpgsqlConnection(_connectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                $"SELECT status FROM \"{_clusterId}_orleans\".orleansmembershiptable WHERE port = @port ORDER BY generation DESC LIMIT 1", connection);
+            command.Parameters.AddWithValue("port", silo.SiloPort);
+            return await command.ExecuteScalarAsync() is int status && status == (int)SiloStatus.Dead;
         }, $"the membership table to declare {silo.Name} dead", timeout);
 
     public async ValueTask DisposeAsync()
