@@ -75,6 +75,9 @@ public abstract class OutboxLeaseTests : IAsyncLifetime
         Assert.Equal(first, a.Log.Delivered);
         Assert.Empty(b.Log.Delivered);
 
+        // A re-reads after each checkpoint: once it is idle, the next commit is not read by A (it is not woken).
+        await a.Log.WhenAfterAsync("checkpointed", first[^1], "idle");
+
         // Silo A stops renewing (its clock stands still); B's clock passes A's expiry.
         var second = await CommitAsync(2);
         b.Time.Advance(Options.LeaseDuration + TimeSpan.FromSeconds(1));
@@ -94,6 +97,7 @@ public abstract class OutboxLeaseTests : IAsyncLifetime
         var first = await CommitAsync(1);
         b.Time.Advance(Options.LeaseDuration + TimeSpan.FromSeconds(1));
         await b.Log.WhenAsync("checkpointed", first[^1]);
+        await b.Log.WhenAfterAsync("checkpointed", first[^1], "idle");
 
         // A wakes up still believing it holds token 1: it may deliver again (at least once), but not checkpoint.
         var second = await CommitAsync(1);
@@ -269,6 +273,34 @@ public abstract class OutboxLeaseTests : IAsyncLifetime
             }
 
             done.ForEach(d => d.TrySetResult());
+        }
+
+        /// <summary>
+        /// Completes once the dispatcher has reported <paramref name="what"/> after its report (<paramref name="earlier"/>,
+        /// <paramref name="earlierValue"/>), which must have been made: e.g. the idle that follows a checkpoint, after which
+        /// a commit the reader was not woken for is surely not read by it.
+        /// </summary>
+        public Task WhenAfterAsync(string earlier, long earlierValue, string what)
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_lock)
+            {
+                var index = _entries.FindIndex(e => e.What == earlier && e.Value == earlierValue);
+                if (index < 0)
+                {
+                    throw new InvalidOperationException($"{holder}'s dispatcher has not reported '{earlier}' {earlierValue} yet.");
+                }
+
+                if (_entries.Skip(index + 1).Any(e => e.What == what))
+                {
+                    return Task.CompletedTask;
+                }
+
+                // Every entry from now on comes after the earlier one.
+                _waiters.Add((e => e.What == what, done));
+            }
+
+            return Waits.For(done.Task, $"{holder}'s dispatcher to report '{what}' after '{earlier}' {earlierValue}");
         }
 
         /// <summary>Completes once the dispatcher has reported <paramref name="what"/> (with <paramref name="value"/>, when given).</summary>
