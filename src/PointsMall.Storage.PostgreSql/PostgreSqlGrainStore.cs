@@ -12,6 +12,22 @@ namespace PointsMall.Storage.PostgreSql;
 /// (each of them a set operation over <c>unnest</c>ed arrays, whatever the batch size), then COMMIT or ROLLBACK.
 /// Durability is PostgreSQL's <c>synchronous_commit=on</c>, which the transaction asserts for itself.
 /// Times are stored as UTC ticks (bigint), so <see cref="DateTimeOffset"/> values round-trip exactly.
+/// <para><b>Outbox order (design note).</b> An event's sequence is taken when its row is inserted, not when its
+/// transaction commits, and several transactions may be open at once (several silos): A takes 10, B takes 11, B
+/// commits, a reader reads 11 and checkpoints it, then A commits 10 behind the checkpoint, never to be read. Each event
+/// therefore records its transaction (<c>xact_id</c>, defaulting to <c>pg_current_xact_id()</c>), and the outbox is read
+/// in (transaction, sequence) order, only up to the oldest transaction still running
+/// (<c>xact_id &lt; pg_snapshot_xmin(pg_current_snapshot())</c>). Every transaction below that bound has ended, and any
+/// transaction still running or yet to take an id has an id at or above it, so the events returned are a prefix of the
+/// final order: nothing can later appear before one of them, and a checkpoint never passes an event still to come.
+/// Filtering on the bound while ordering by sequence would not do: a transaction may take its id (its state writes come
+/// first) before another that then inserts events with lower sequences and commits later. Within one transaction the
+/// sequence keeps batch order, and one grain's writes commit one after another (each with a newer transaction), so
+/// its events stay in commit order. The
+/// checkpoint stays a sequence: the sequence names its event, whose row gives the transaction back.</para>
+/// <para>The price: an event waits while any older transaction on the server is still open (the store's commits are
+/// short, so it waits for the reader's next wake-up or poll; a long transaction anywhere on the server holds the outbox
+/// back until it ends), and the write path pays one more index entry per event. Commits are not serialised.</para>
 /// </remarks>
 public sealed partial class PostgreSqlGrainStore : IGrainStore
 {
@@ -484,7 +500,19 @@ public sealed partial class PostgreSqlGrainStore : IGrainStore
                 stream text NOT NULL,
                 event_type text NOT NULL,
                 payload bytea NOT NULL,
-                timestamp_ticks bigint NOT NULL);
+                timestamp_ticks bigint NOT NULL,
+                xact_id xid8 NOT NULL DEFAULT pg_current_xact_id());
+            -- Tables from before events carried their transaction: the events already there count as transaction 0, before
+            -- every later one, so they keep their order and existing checkpoints stay valid. A constant default adds the
+            -- column without rewriting the table; the ALTERs run only then, so a routine start takes no exclusive lock.
+            DO $migrate$ BEGIN
+                IF NOT EXISTS (SELECT 1 FROM pg_attribute
+                               WHERE attrelid = '{s}.stream_events'::regclass AND attname = 'xact_id' AND NOT attisdropped) THEN
+                    ALTER TABLE {s}.stream_events ADD COLUMN xact_id xid8 NOT NULL DEFAULT '0';
+                    ALTER TABLE {s}.stream_events ALTER COLUMN xact_id SET DEFAULT pg_current_xact_id();
+                END IF;
+            END $migrate$;
+            CREATE INDEX IF NOT EXISTS stream_events_by_xact ON {s}.stream_events (xact_id, sequence);
             CREATE TABLE IF NOT EXISTS {s}.stream_checkpoints (
                 subscriber text PRIMARY KEY,
                 sequence bigint NOT NULL);
@@ -611,16 +639,30 @@ public sealed partial class PostgreSqlGrainStore : IGrainStore
             WHERE r.grain_type = a.grain_type AND r.grain_key = a.grain_key AND r.name = a.name AND r.due_ticks = a.expected
             """;
 
+        /// <summary>
+        /// The outbox position of event <paramref name="sequence"/>: (its transaction, its sequence). An event not in the
+        /// table (position 0, or a sequence never handed out) counts as transaction 0, which errs towards redelivery.
+        /// </summary>
+        private static string Position(string schema, string sequence) =>
+            $"(COALESCE((SELECT p.xact_id FROM {schema}.stream_events AS p WHERE p.sequence = {sequence}), '0'::xid8), {sequence})";
+
+        // Always updates the row (the fenced write counts it as the fence holding), to the later of the two positions.
+        private static string Later(string schema) =>
+            $"CASE WHEN {Position(schema, "EXCLUDED.sequence")} > {Position(schema, "c.sequence")} THEN EXCLUDED.sequence ELSE c.sequence END";
+
+        // Only transactions older than every one still running: their set is final (see the class's design note).
         public string ReadEvents { get; } = $"""
             SELECT sequence, stream, event_type, payload, timestamp_ticks FROM {s}.stream_events
-            WHERE sequence > $1 ORDER BY sequence LIMIT $2
+            WHERE (xact_id, sequence) > {Position(s, "$1")} AND xact_id < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY xact_id, sequence LIMIT $2
             """;
 
         public string ReadCheckpoint { get; } = $"SELECT sequence FROM {s}.stream_checkpoints WHERE subscriber = $1";
 
+        // Forward only, in outbox order: a later position may have a lower sequence.
         public string WriteCheckpoint { get; } = $"""
             INSERT INTO {s}.stream_checkpoints AS c (subscriber, sequence) VALUES ($1, $2)
-            ON CONFLICT (subscriber) DO UPDATE SET sequence = GREATEST(c.sequence, EXCLUDED.sequence)
+            ON CONFLICT (subscriber) DO UPDATE SET sequence = {Later(s)}
             """;
 
         // FOR SHARE holds the lease row until the write commits: a takeover waits for it, and a takeover that
@@ -628,7 +670,7 @@ public sealed partial class PostgreSqlGrainStore : IGrainStore
         public string WriteFencedCheckpoint { get; } = $"""
             INSERT INTO {s}.stream_checkpoints AS c (subscriber, sequence)
             SELECT $1, $2 FROM {s}.leases WHERE name = $3 AND holder = $4 AND token = $5 FOR SHARE
-            ON CONFLICT (subscriber) DO UPDATE SET sequence = GREATEST(c.sequence, EXCLUDED.sequence)
+            ON CONFLICT (subscriber) DO UPDATE SET sequence = {Later(s)}
             """;
 
         // Renewal keeps the token; any change of holder (expired, or superseded) takes the next one.

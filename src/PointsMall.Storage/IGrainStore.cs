@@ -29,13 +29,19 @@ public interface IGrainStore : IAsyncDisposable
     /// <summary>Applies a whole batch in one transaction (see the type's remarks).</summary>
     Task<CommitResult> CommitAsync(CommitBatch batch, CancellationToken cancellationToken);
 
-    /// <summary>Events with a sequence number above <paramref name="afterSequence"/>, in sequence order.</summary>
+    /// <summary>
+    /// The events after <paramref name="afterSequence"/> (0, or the <see cref="StoredEvent.Sequence"/> of an event this
+    /// store returned) in outbox order: a stable order in which no event committed later ever comes before one already
+    /// returned, so a reader that checkpoints the last event it got skips nothing. Sequence order where commits are
+    /// serialised (SQLite, memory); PostgreSQL, whose sequences are taken before commit, orders by transaction, then
+    /// sequence, and holds back events of transactions newer than one still running.
+    /// </summary>
     Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(long afterSequence, int maxCount, CancellationToken cancellationToken);
 
     /// <summary>The last sequence number a subscriber has durably processed (0 when it never checkpointed).</summary>
     Task<long> ReadCheckpointAsync(string subscriber, CancellationToken cancellationToken);
 
-    /// <summary>Records a subscriber's position. Positions only move forward; a lower one is ignored.</summary>
+    /// <summary>Records a subscriber's position. Positions only move forward in outbox order; an earlier one is ignored.</summary>
     Task WriteCheckpointAsync(string subscriber, long sequence, CancellationToken cancellationToken);
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 using PointsMall.GroupCommit.Tests.Support;
 using PointsMall.Storage;
 using PointsMall.Storage.PostgreSql;
@@ -22,7 +23,7 @@ public abstract class OutboxLeaseTests : IAsyncLifetime
 
     private static readonly DateTimeOffset T0 = new(2026, 12, 7, 8, 0, 0, TimeSpan.Zero);
 
-    private static readonly OutboxOptions Options = new()
+    private protected static readonly OutboxOptions Options = new()
     {
         LeaseDuration = TimeSpan.FromSeconds(15),
         RenewInterval = TimeSpan.FromSeconds(5),
@@ -168,7 +169,7 @@ public abstract class OutboxLeaseTests : IAsyncLifetime
     }
 
     /// <summary>A holds the lease (token 1) and is idle; B was refused and waits for its next attempt.</summary>
-    private async Task<(Silo A, Silo B)> StartTwoAsync()
+    private protected async Task<(Silo A, Silo B)> StartTwoAsync()
     {
         var a = await StartAsync("silo-a", _ => false);
         await a.Log.WhenAsync("acquired", 1);
@@ -201,7 +202,7 @@ public abstract class OutboxLeaseTests : IAsyncLifetime
     private Task<IReadOnlyList<StoredEvent>> ReadAllAsync() => Store.ReadEventsAsync(0, 10_000, CancellationToken.None);
 
     /// <summary>One silo's dispatcher, with its own store instance, clock and log.</summary>
-    private sealed class Silo : IAsyncDisposable
+    private protected sealed class Silo : IAsyncDisposable
     {
         private readonly IGrainStore _store;
 
@@ -234,7 +235,7 @@ public abstract class OutboxLeaseTests : IAsyncLifetime
     }
 
     /// <summary>What one dispatcher reported, in order, and waits on it.</summary>
-    private sealed class DispatcherLog(string holder)
+    private protected sealed class DispatcherLog(string holder)
     {
         private readonly Lock _lock = new();
         private readonly List<(string What, long Value)> _entries = [];
@@ -303,6 +304,25 @@ public abstract class OutboxLeaseTests : IAsyncLifetime
             return Waits.For(done.Task, $"{holder}'s dispatcher to report '{what}' after '{earlier}' {earlierValue}");
         }
 
+        /// <summary>Completes once the dispatcher has reported <paramref name="what"/> <paramref name="times"/> times in all.</summary>
+        public Task WhenCountAsync(string what, int times)
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_lock)
+            {
+                var seen = _entries.Count(e => e.What == what);
+                if (seen >= times)
+                {
+                    return Task.CompletedTask;
+                }
+
+                // Called under the lock for each later entry, so the count needs no synchronisation of its own.
+                _waiters.Add((e => e.What == what && ++seen >= times, done));
+            }
+
+            return Waits.For(done.Task, $"{holder}'s dispatcher to report '{what}' {times} times");
+        }
+
         /// <summary>Completes once the dispatcher has reported <paramref name="what"/> (with <paramref name="value"/>, when given).</summary>
         public Task WhenAsync(string what, long? value = null)
         {
@@ -361,5 +381,50 @@ public sealed class PostgreSqlOutboxLeaseTests(PostgresServerFixture postgres) :
     {
         var connectionString = await postgres.DatabaseForAsync(GetType());
         return new PostgreSqlGrainStore(new PostgreSqlGrainStoreOptions { ConnectionString = connectionString, Schema = _schema });
+    }
+
+    /// <summary>
+    /// Another silo's commit takes the lower sequence and stays open while this silo commits a higher one and wakes its
+    /// reader: the reader must not deliver and checkpoint past the open one. Once it commits (elsewhere: no wake-up
+    /// here), the next poll delivers both, in order. The open commit is a transaction of the test's own that inserts
+    /// its event the way the store's batch does.
+    /// </summary>
+    [Fact]
+    public async Task An_event_held_back_behind_an_open_commit_is_delivered_at_the_next_poll_and_none_is_skipped()
+    {
+        var (a, _) = await StartTwoAsync();
+        await a.Log.WhenCountAsync("idle", 1);
+
+        await using var database = NpgsqlDataSource.Create(await postgres.DatabaseForAsync(GetType()));
+        await using var other = await database.OpenConnectionAsync();
+        await using var open = await other.BeginTransactionAsync();
+        long earlier;
+        await using (var insert = new NpgsqlCommand(
+            $"""INSERT INTO "{_schema}".stream_events (stream, event_type, payload, timestamp_ticks) VALUES ('t/k0', 'e', $1, 0) RETURNING sequence""",
+            other, open))
+        {
+            insert.Parameters.Add(new NpgsqlParameter { Value = Encoding.UTF8.GetBytes("{}") });
+            earlier = (long)(await insert.ExecuteScalarAsync())!;
+        }
+
+        await using var store = await OpenStoreAsync();
+        var committed = await store.CommitAsync(
+            new CommitBatch([], [new EventAppend("t/k1", "e", Encoding.UTF8.GetBytes("{}"), DateTimeOffset.UnixEpoch)], []), CancellationToken.None);
+        Assert.True(committed.IsCommitted);
+        await using var last = database.CreateCommand($"""SELECT max(sequence) FROM "{_schema}".stream_events""");
+        var later = (long)(await last.ExecuteScalarAsync())!;
+        Assert.True(later > earlier);
+
+        // The woken reader reads while the earlier commit is open, then idles again.
+        a.Dispatcher.Wake();
+        await a.Log.WhenCountAsync("idle", 2);
+        Assert.True(a.Log.Delivered.Count == 0,
+            $"delivered [{string.Join(", ", a.Log.Delivered)}] while event {earlier}, earlier in sequence, was still uncommitted");
+
+        await open.CommitAsync();
+        a.Time.Advance(Options.PollInterval);
+
+        await a.Log.WhenAsync("checkpointed", later);
+        Assert.Equal([earlier, later], a.Log.Delivered);
     }
 }

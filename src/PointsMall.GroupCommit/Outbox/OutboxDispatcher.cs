@@ -22,11 +22,12 @@ namespace PointsMall.GroupCommit;
 /// may deliver a page twice, which at-least-once allows). A refused checkpoint, a refused renewal, or a renewal that kept
 /// failing until the lease ran out ends the hold: the delivery in progress is cancelled, and whoever holds the lease
 /// next starts from the checkpoint.</para>
-/// <para><b>Delivery.</b> The holder reads the outbox in sequence order a page at a time, delivers the page's events
+/// <para><b>Delivery.</b> The holder reads the outbox in the store's outbox order (<see cref="IGrainStore.ReadEventsAsync"/>:
+/// nothing committed later comes before what was read) a page at a time, delivers the page's events
 /// stream by stream (one stream's events one after another, different streams concurrently), and only then records the
 /// page's last sequence as its checkpoint, so a crash redelivers at most the page in progress. The silo's own commits
 /// wake the reader at once; it also polls every <see cref="OutboxOptions.PollInterval"/>, for events committed by other
-/// silos. A page with nothing for a subscription is checkpointed only every <see cref="IdleCheckpointDistance"/> events
+/// silos and for events a store held back because an older transaction was still open when it was read (PostgreSQL). A page with nothing for a subscription is checkpointed only every <see cref="IdleCheckpointDistance"/> events
 /// (a checkpoint is a write of its own), so a restart re-reads at most that many events it skips anyway.</para>
 /// <para><b>Why not a grain per subscription.</b> Orleans keeps one activation per grain only eventually across
 /// membership changes (two can coexist while a silo is wrongly suspected), and it does not fence storage; the checkpoint
