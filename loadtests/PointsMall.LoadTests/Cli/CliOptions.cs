@@ -144,10 +144,24 @@ public sealed class CliOptions
         }
 
         var at = parse.GetValue(KillAt) is { Length: > 0 } text ? Durations.Parse(text) : duration / 3;
+
+        // A wrong pid is refused before seeding (ArgumentException: "Process with an Id of … is not running").
+        using (System.Diagnostics.Process.GetProcessById(pid))
+        {
+        }
+
         return new FaultPlan(string.Create(CultureInfo.InvariantCulture, $"SIGKILL of process {pid}"), at, _ =>
         {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            process.Kill(); // SIGKILL on Linux: no graceful shutdown, as when a machine is lost
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(pid);
+                process.Kill(); // SIGKILL on Linux: no graceful shutdown, as when a machine is lost
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                // It ended on its own before its time: the run goes on, and the report still marks the moment.
+            }
+
             return Task.CompletedTask;
         });
     }
