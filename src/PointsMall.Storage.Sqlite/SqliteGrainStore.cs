@@ -132,25 +132,11 @@ public sealed class SqliteGrainStore : IGrainStore
         ArgumentNullException.ThrowIfNull(subscriber);
 
         // A write, so it takes the writer: SQLite has one writer at a time anyway, and this keeps it ours.
-        await _writeGate.WaitAsync(cancellationToken);
-        try
+        await WriteAsync(writer =>
         {
-            var writer = EnsureWriter();
-            try
-            {
-                writer.WriteCheckpoint(subscriber, sequence);
-            }
-            catch
-            {
-                writer.Dispose();
-                _writer = null;
-                throw;
-            }
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+            writer.WriteCheckpoint(subscriber, sequence);
+            return true;
+        }, cancellationToken);
     }
 
     public Task<bool> TryWriteCheckpointAsync(string subscriber, long sequence, LeaseFence fence, CancellationToken cancellationToken)
