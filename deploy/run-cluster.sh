@@ -29,10 +29,9 @@ for tool in "$pg_bin/initdb" "$pg_bin/pg_ctl" /usr/bin/redis-server /usr/sbin/ng
   [ -x "$tool" ] || { echo "Missing $tool: apt-get install -y postgresql redis-server nginx" >&2; exit 1; }
 done
 
-echo "Building ($configuration) ..."
-dotnet build "$root/src/PointsMall.Api/PointsMall.Api.csproj" -c "$configuration" --artifacts-path "$out" -v quiet -nologo
-dotnet build "$root/src/PointsMall.Silo/PointsMall.Silo.csproj" -c "$configuration" --artifacts-path "$out" -v quiet -nologo
-config="$(echo "$configuration" | tr '[:upper:]' '[:lower:]')"
+# shellcheck source=lib/nodes.sh
+. "$root/deploy/lib/nodes.sh"
+build_hosts "$configuration" "$out"
 
 # PostgreSQL refuses to run as root: as root the data folder goes to the postgres user.
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -46,24 +45,12 @@ as_pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_data/server.log" -w \
   -o "-p $pg_port -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
 connection="Host=127.0.0.1;Port=$pg_port;Username=pm;Database=postgres;Maximum Pool Size=40"
 
-pids=()
 declare -A name_of=()
 stop() {
-  trap - INT TERM EXIT
-  echo; echo "Stopping ..."
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  stop_nodes
   as_pg "$pg_bin/pg_ctl" -D "$pg_data" -m fast stop >/dev/null 2>&1 || true
 }
 trap stop INT TERM EXIT
-
-wait_ready() { # name url
-  for _ in $(seq 1 240); do
-    if curl -fsS "$2" >/dev/null 2>&1; then echo "$1 ready: $2"; return 0; fi
-    sleep 0.5
-  done
-  echo "$1 did not become ready at $2" >&2; return 1
-}
 
 /usr/bin/redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$data/redis.log" 2>&1 &
 pids+=($!); name_of[$!]="redis"

@@ -15,28 +15,10 @@ data="$root/data/split"
 out="$root/artifacts/split"
 mkdir -p "$data"
 
-echo "Building ($configuration) ..."
-dotnet build "$root/src/PointsMall.Api/PointsMall.Api.csproj" -c "$configuration" --artifacts-path "$out" -v quiet -nologo
-dotnet build "$root/src/PointsMall.Silo/PointsMall.Silo.csproj" -c "$configuration" --artifacts-path "$out" -v quiet -nologo
-config="$(echo "$configuration" | tr '[:upper:]' '[:lower:]')"
-
-pids=()
-stop() {
-  trap - INT TERM EXIT
-  echo; echo "Stopping ..."
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
-trap stop INT TERM EXIT
-
-wait_ready() { # name url [curl options]
-  local name="$1" url="$2"; shift 2
-  for _ in $(seq 1 120); do
-    if curl -fsS "$@" "$url" >/dev/null 2>&1; then echo "$name ready: $url"; return 0; fi
-    sleep 0.5
-  done
-  echo "$name did not become ready at $url" >&2; return 1
-}
+# shellcheck source=lib/nodes.sh
+. "$root/deploy/lib/nodes.sh"
+build_hosts "$configuration" "$out"
+trap stop_nodes INT TERM EXIT
 
 # Each process runs from its project folder, so it reads its own appsettings.json.
 (cd "$root/src/PointsMall.Silo" && exec dotnet "$out/bin/PointsMall.Silo/$config/PointsMall.Silo.dll" \
