@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace PointsMall.LocalServers;
@@ -77,7 +75,7 @@ public sealed class PostgresServer : IAsyncDisposable
             // A port picked by binding port 0 can be taken again before the server binds it; try a few.
             for (var attempt = 1; ; attempt++)
             {
-                var port = FreePort();
+                var port = LocalPorts.Next();
                 var started = new PostgresServer(binDirectory, root, asPostgresUser, port);
                 try
                 {
@@ -213,14 +211,6 @@ public sealed class PostgresServer : IAsyncDisposable
         return uid.Trim() == "0";
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private static string ReadLog(string? logFile) => logFile is not null && File.Exists(logFile) ? File.ReadAllText(logFile) : "";
 

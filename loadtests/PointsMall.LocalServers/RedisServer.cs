@@ -36,7 +36,7 @@ public sealed class RedisServer : IAsyncDisposable
                 "install it with `apt-get update && apt-get install -y redis-server` (as root).");
         }
 
-        var port = FreePort();
+        var port = LocalPorts.Next();
         var start = new ProcessStartInfo(Binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes" })
         {
@@ -53,12 +53,6 @@ public sealed class RedisServer : IAsyncDisposable
         return server;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>Kills the server now: clients see the connection go, as when Redis crashes.</summary>
     public async Task StopAsync()

@@ -1,8 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PointsMall.Contracts.Catalog;
@@ -13,6 +11,7 @@ using PointsMall.Domain.Orders;
 using PointsMall.Grains;
 using PointsMall.Grains.CrashHost;
 using PointsMall.Grains.Orders;
+using PointsMall.LocalServers;
 using PointsMall.Storage.Sqlite;
 
 // Usage: PointsMall.Grains.CrashHost <database-path> <kill-point> [orders]
@@ -52,7 +51,7 @@ builder.Logging.ClearProviders();
 // Registered before the grains so that their TryAdd of the no-op observer leaves this one in place.
 builder.Services.AddSingleton<IOrderSagaObserver>(new KillingSagaObserver($"o-crash-{orders}", killAt, output));
 builder.UseOrleans(silo => silo
-    .UseLocalhostClustering(FreePort(), FreePort())
+    .UseLocalhostClustering(LocalPorts.Next(), LocalPorts.Next())
     .AddPointsMall(_ => new SqliteGrainStore(new SqliteGrainStoreOptions { DatabasePath = args[0] })));
 using var host = builder.Build();
 await host.StartAsync();
@@ -83,10 +82,3 @@ for (var i = 1; i <= orders; i++)
 await host.StopAsync();
 return 0;
 
-// Tests start several of these at once: each silo takes ports nobody holds.
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}

@@ -1,10 +1,9 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PointsMall.GroupCommit;
 using PointsMall.GroupCommit.CrashHost;
+using PointsMall.LocalServers;
 using PointsMall.Storage.Sqlite;
 
 // Usage: PointsMall.GroupCommit.CrashHost <database-path> [callers | outbox]
@@ -27,7 +26,7 @@ builder.Logging.ClearProviders();
 builder.UseOrleans(silo =>
 {
     silo
-        .UseLocalhostClustering(FreePort(), FreePort())
+        .UseLocalhostClustering(LocalPorts.Next(), LocalPorts.Next())
         .AddGroupCommitGrainStorage(Program.Storage, _ => new SqliteGrainStore(new SqliteGrainStoreOptions { DatabasePath = args[0] }));
     if (outbox)
     {
@@ -70,13 +69,6 @@ var loops = Enumerable.Range(0, callers).Select(i => Task.Run(async () =>
 await Task.WhenAll(loops);
 return 0;
 
-// Each run takes ports nobody holds: tests may run several silos at once.
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}
 
 internal static partial class Program
 {

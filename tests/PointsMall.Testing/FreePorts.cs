@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
+using PointsMall.LocalServers;
 
 namespace PointsMall.Testing;
 
@@ -11,23 +9,7 @@ namespace PointsMall.Testing;
 /// </summary>
 public static class FreePorts
 {
-    // Ports handed out in this run: the OS may offer a port again once its probe listener is closed, before the
-    // host that was given it has bound it.
-    private static readonly ConcurrentDictionary<int, bool> HandedOut = new();
-
-    public static int Next()
-    {
-        while (true)
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            if (HandedOut.TryAdd(port, true))
-            {
-                return port;
-            }
-        }
-    }
+    public static int Next() => LocalPorts.Next();
 
     /// <summary>Settings (<c>Orleans:SiloPort</c>, <c>Orleans:GatewayPort</c>) that give a co-hosted silo ports of its own.</summary>
     public static Dictionary<string, string?> OrleansSettings() => new()

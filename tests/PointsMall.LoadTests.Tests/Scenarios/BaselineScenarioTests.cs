@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using PointsMall.Baseline;
 using PointsMall.LoadTests.Reports;
 using PointsMall.LoadTests.Scenarios;
@@ -22,7 +20,7 @@ public sealed class BaselineScenarioTests(PostgresServerFixture postgres) : IDis
     {
         var connectionString = await postgres.DatabaseForAsync(GetType());
         await BaselineApp.CreateSchemaAsync(connectionString);
-        var url = $"http://127.0.0.1:{FreePort()}";
+        var url = $"http://127.0.0.1:{FreePorts.Next()}";
         await using var app = BaselineApp.Create(connectionString, url, Password);
         await app.StartAsync();
         using var api = new ApiTargets([new Uri(url + "/")], TimeSpan.FromSeconds(30));
@@ -46,12 +44,4 @@ public sealed class BaselineScenarioTests(PostgresServerFixture postgres) : IDis
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }
