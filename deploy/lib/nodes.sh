@@ -13,13 +13,14 @@ build_hosts() { # configuration artifacts
   config="$(echo "$1" | tr '[:upper:]' '[:lower:]')"
 }
 
-# Polls URL until it answers 2xx (every 0.5 s, for up to 2 minutes).
-wait_ready() { # name url
+# Polls URL until it answers 2xx (every 0.5 s, for up to 2 minutes); further arguments go to curl.
+wait_ready() { # name url [curl options]
+  local name="$1" url="$2"; shift 2
   for _ in $(seq 1 240); do
-    if curl -fsS "$2" >/dev/null 2>&1; then echo "$1 ready: $2"; return 0; fi
+    if curl -fsS "$@" "$url" >/dev/null 2>&1; then echo "$name ready: $url"; return 0; fi
     sleep 0.5
   done
-  echo "$1 did not become ready at $2" >&2; return 1
+  echo "$name did not become ready at $url" >&2; return 1
 }
 
 # Sends SIGTERM to every started process and waits for each to exit (the hosts shut down gracefully on it).

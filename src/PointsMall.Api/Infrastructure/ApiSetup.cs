@@ -16,6 +16,9 @@ public static class ApiSetup
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+
+        // The server's name and version help only an attacker.
+        builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
@@ -72,6 +75,7 @@ public static class ApiSetup
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UsePointsMallOperations();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Xunit;
 
@@ -75,8 +76,23 @@ public sealed class ClusterScriptTests : IDisposable
             var first = await Task.WhenAny(running.Task, exited, Task.Delay(StartTimeout));
             Assert.True(first == running.Task, $"The script did not say the cluster is running within {StartTimeout.TotalMinutes} minutes (exited: {script.HasExited}). Output:\n{string.Join('\n', output)}");
 
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{basePort}/") };
-            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("health/ready", UriKind.Relative))).StatusCode);
+            // HTTPS with the certificate the script made (trusted here by its thumbprint alone); plain HTTP redirects.
+            using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(_directory, "data", "nginx", "tls", "cert.pem")));
+            using var handler = new HttpClientHandler
+            {
+                ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == certificate.Thumbprint,
+            };
+            using var http = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{basePort}/") };
+            var ready = await http.GetAsync(new Uri("health/ready", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            Assert.StartsWith("max-age=", ready.Headers.GetValues("Strict-Transport-Security").Single(), StringComparison.Ordinal);
+            using (var plain = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }))
+            {
+                var redirect = await plain.GetAsync(new Uri($"http://127.0.0.1:{basePort + 3}/products?q=1"));
+                Assert.Equal(HttpStatusCode.MovedPermanently, redirect.StatusCode);
+                Assert.Equal($"https://127.0.0.1:{basePort}/products?q=1", redirect.Headers.Location?.ToString());
+            }
+
             var login = await http.PostAsJsonAsync("api/v1/auth/login", new { login = "admin", password = "cluster-script-admin" });
             Assert.True(login.IsSuccessStatusCode, await login.Content.ReadAsStringAsync());
             Assert.False(string.IsNullOrEmpty((await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()));
@@ -94,7 +110,7 @@ public sealed class ClusterScriptTests : IDisposable
         }
 
         // Everything it started is gone: nothing listens on its ports any more.
-        foreach (var port in new[] { basePort, basePort + 1, basePort + 2, basePort + 11, basePort + 21, basePort + 41, basePort + 42 })
+        foreach (var port in new[] { basePort, basePort + 3, basePort + 1, basePort + 2, basePort + 11, basePort + 21, basePort + 41, basePort + 42 })
         {
             Assert.False(Listening(port), $"port {port} is still open after the script stopped. Output:\n{string.Join('\n', output)}");
         }

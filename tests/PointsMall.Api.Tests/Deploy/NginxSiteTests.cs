@@ -15,7 +15,7 @@ public sealed class NginxSiteTests : IDisposable
         var nginx = DeployFiles.FindTool("nginx", "/usr/sbin/nginx")
             ?? throw new InvalidOperationException("nginx is not installed (apt-get install nginx); CI installs it.");
 
-        var (exitCode, output) = await TestAsync(nginx, File.ReadAllText(DeployFiles.PathOf("nginx/pointsmall.conf")));
+        var (exitCode, output) = await TestAsync(nginx, await WithTestCertificateAsync(File.ReadAllText(DeployFiles.PathOf("nginx/pointsmall.conf"))));
 
         Assert.True(exitCode == 0, $"nginx -t failed ({exitCode}):\n{output}");
         Assert.Contains("test is successful", output, StringComparison.Ordinal);
@@ -38,13 +38,36 @@ public sealed class NginxSiteTests : IDisposable
         Assert.Matches(@"proxy_read_timeout \d+s;", site);
         Assert.Matches(@"location = /dashboard/Trace \{\s+proxy_pass http://pointsmall_api;\s+proxy_buffering off;", site);
 
+        // TLS: plain HTTP only redirects, HTTPS with modern protocols only, and browsers told to keep to it.
+        Assert.Matches(@"listen 80;(?:(?!listen 443)[\s\S])*location / \{\s+return 301 https://\$host\$request_uri;", site);
+        Assert.Contains("listen 443 ssl http2;", site, StringComparison.Ordinal);
+        Assert.Contains("ssl_protocols TLSv1.2 TLSv1.3;", site, StringComparison.Ordinal);
+        Assert.Matches(@"add_header Strict-Transport-Security ""max-age=\d{8,}; includeSubDomains"" always;", site);
+
         // And the checker itself is not a rubber stamp: a broken site fails it.
         var nginx = DeployFiles.FindTool("nginx", "/usr/sbin/nginx");
         if (nginx is not null)
         {
-            var (exitCode, _) = await TestAsync(nginx, site.Replace("limit_req zone=pointsmall_storm", "limit_req zone=no_such_zone", StringComparison.Ordinal));
+            var (exitCode, _) = await TestAsync(nginx, await WithTestCertificateAsync(site.Replace("limit_req zone=pointsmall_storm", "limit_req zone=no_such_zone", StringComparison.Ordinal)));
             Assert.NotEqual(0, exitCode);
         }
+    }
+
+    /// <summary>The site with its certificate paths pointed at a self-signed pair made here: nginx -t loads them.</summary>
+    private async Task<string> WithTestCertificateAsync(string site)
+    {
+        var (cert, key) = (Path.Combine(_directory, "cert.pem"), Path.Combine(_directory, "key.pem"));
+        if (!File.Exists(cert))
+        {
+            var openssl = DeployFiles.FindTool("openssl", "/usr/bin/openssl")
+                ?? throw new InvalidOperationException("openssl is not installed (apt-get install openssl); CI installs it.");
+            var (exitCode, output) = await DeployFiles.RunAsync(
+                openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout", key, "-out", cert], TimeSpan.FromSeconds(60));
+            Assert.True(exitCode == 0, $"openssl could not make a test certificate:\n{output}");
+        }
+
+        return System.Text.RegularExpressions.Regex.Replace(
+            System.Text.RegularExpressions.Regex.Replace(site, @"ssl_certificate \S+;", $"ssl_certificate {cert};"), @"ssl_certificate_key \S+;", $"ssl_certificate_key {key};");
     }
 
     /// <summary>nginx -t on a minimal main config that includes the site, with every writable path in a temp folder.</summary>

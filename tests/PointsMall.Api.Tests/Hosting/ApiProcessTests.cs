@@ -48,8 +48,10 @@ public sealed partial class ApiProcessTests : IDisposable
         var phone = $"137{Random.Shared.Next(10_000_000, 99_999_999)}";
         var register = await client.PostAsJsonAsync("/api/v1/auth/register", new { phone, password = "member-password-1", displayName = "进程测试" });
         Assert.Equal(HttpStatusCode.Created, register.StatusCode);
-        Assert.False(string.IsNullOrEmpty(await TokenAsync(client, phone, "member-password-1")));
-        Assert.False(string.IsNullOrEmpty(await TokenAsync(client, "admin", "process-admin-password")));
+        var memberToken = await TokenAsync(client, phone, "member-password-1");
+        var adminToken = await TokenAsync(client, "admin", "process-admin-password");
+        Assert.False(string.IsNullOrEmpty(memberToken));
+        Assert.False(string.IsNullOrEmpty(adminToken));
 
         // A refused login relayed by a proxy on loopback: logged as JSON with its problem code and the client's address.
         using (var refused = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/login") { Content = JsonContent.Create(new { login = phone, password = "wrong-password-1" }) })
@@ -82,7 +84,20 @@ public sealed partial class ApiProcessTests : IDisposable
         Assert.Contains("http_server_request_duration_seconds_bucket{", text, StringComparison.Ordinal);
         Assert.Contains("kestrel_active_connections", text, StringComparison.Ordinal);
 
+        // Kestrel does not name itself; the browser protections are on real responses too.
+        var me = await SendAsync(client, HttpMethod.Get, "/api/v1/me", "Bearer not-a-token-but-secret-looking");
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+        Assert.False(me.Headers.Contains("Server"), "Kestrel's Server header is sent.");
+        Assert.Equal("nosniff", me.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.StartsWith("default-src 'none'", me.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+
         Assert.Equal(0, await api.StopAsync(Shutdown));
+
+        // Nothing secret reached the log: no password that was sent, no token issued or presented.
+        foreach (var secret in new[] { "member-password-1", "wrong-password-1", "process-admin-password", memberToken, adminToken, "not-a-token-but-secret-looking" })
+        {
+            Assert.DoesNotContain(api.Lines, l => l.Contains(secret!, StringComparison.Ordinal));
+        }
     }
 
     [Fact]
@@ -115,6 +130,13 @@ public sealed partial class ApiProcessTests : IDisposable
         var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { login, password });
         Assert.True(response.IsSuccessStatusCode, $"sign in as {login}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string authorization)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        return await client.SendAsync(request);
     }
 
     [GeneratedRegex(@"password: (?<password>\S+)")]

@@ -45,6 +45,7 @@ public sealed partial class ClusterDashboardTests(WebAppFixture app, ITestOutput
         var path = await WebAppFixture.ScreenshotAsync(page, "admin-cluster-dashboard");
         output.WriteLine($"screenshot: {path}");
         Assert.Empty(refused);
+        Assert.Empty(app.CspViolations);
     }
 
     [GeneratedRegex("/dashboard/$")]

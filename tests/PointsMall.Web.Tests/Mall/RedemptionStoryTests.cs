@@ -120,6 +120,7 @@ public sealed partial class RedemptionStoryTests(WebAppFixture app, ITestOutputH
         await ShotAsync(member, "points");
 
         output.WriteLine($"Screenshots: {WebAppFixture.ScreenshotDirectory}");
+        Assert.Empty(app.CspViolations);
     }
 
     [Fact]
@@ -178,6 +179,11 @@ public sealed partial class RedemptionStoryTests(WebAppFixture app, ITestOutputH
         await page.GotoAsync("/orders");
         await Expect(page.GetByTestId("login-form")).ToBeVisibleAsync();
         await Expect(page).ToHaveURLAsync(LoginRedirect());
+
+        // The API's browsable docs render their operations under their own policy.
+        await page.GotoAsync("/docs/");
+        await Expect(page.Locator(".opblock").First).ToBeVisibleAsync();
+        Assert.Empty(app.CspViolations);
     }
 
     private static async Task AdminSignInAsync(IPage admin)

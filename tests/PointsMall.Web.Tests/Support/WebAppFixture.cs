@@ -31,6 +31,9 @@ public sealed class WebAppFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>What the browser refused under the pages' content security policy, on any page this fixture opened.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> CspViolations { get; } = new();
+
     /// <summary>Where the screenshots go: artifacts/screenshots under the test output folder.</summary>
     public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "artifacts", "screenshots");
 
@@ -80,7 +83,15 @@ public sealed class WebAppFixture : IAsyncLifetime
         // bound (Playwright's expectations default to 5 s, which a busy machine exceeded).
         context.SetDefaultTimeout(15_000);
         Assertions.SetDefaultExpectTimeout(15_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                CspViolations.Enqueue($"{page.Url}: {message.Text}");
+            }
+        };
+        return page;
     }
 
     /// <summary>Saves a full-page screenshot as artifacts/screenshots/{name}.png and returns its path.</summary>
