@@ -9,6 +9,13 @@ using PointsMall.Api.Members;
 using PointsMall.Api.Orders;
 using PointsMall.Api.Rules;
 using PointsMall.Api.Web;
+using PointsMall.Hosting;
+
+if (StorageBackup.IsCommand(args))
+{
+    Environment.ExitCode = await StorageBackup.RunAsync(args, WebUi.DefaultContentRoot(args) ?? Directory.GetCurrentDirectory(), Console.Out, Console.Error);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = WebUi.DefaultContentRoot(args) });
 builder.AddPointsMallEngine();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PointsMall.Grains;
+using PointsMall.Grains.Orders;
 using PointsMall.GroupCommit;
 using PointsMall.Storage;
 using PointsMall.Storage.PostgreSql;
@@ -14,7 +15,8 @@ namespace PointsMall.Hosting;
 /// The Orleans silo every host runs (the silo process, and the API when it co-hosts one): the product's grains over
 /// the group-commit storage on the store named by the <c>Storage</c> section, reminders in that store, the outbox
 /// dispatcher, the clustering the <c>Orleans</c> section names (<see cref="Clustering"/>) on its ports, and the
-/// dashboard's statistics when <c>Dashboard:Enabled</c> (<see cref="OperatorDashboard"/>).
+/// dashboard's statistics when <c>Dashboard:Enabled</c> (<see cref="OperatorDashboard"/>), and the order saga's
+/// timings from the <c>Orders</c> section (<see cref="OrderSagaOptions"/>).
 /// </summary>
 public static class SiloStorage
 {
@@ -41,6 +43,7 @@ public static class SiloStorage
         builder.Services.AddSingleton<IGrainStore>(sp =>
             ((GroupCommitGrainStorage)sp.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(GrainStorage.Name)).Store);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.Configure<OrderSagaOptions>(configuration.GetSection("Orders"));
         return builder;
     }
 
