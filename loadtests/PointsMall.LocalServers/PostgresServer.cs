@@ -125,6 +125,42 @@ public sealed class PostgresServer : IAsyncDisposable
         return ConnectionStringFor(name);
     }
 
+    /// <summary>Stops the server at once, as a crash or a pulled plug would (<c>pg_ctl -m immediate</c>); the data stays.</summary>
+    public Task CrashAsync()
+        => RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "-t", "60", "stop"], $"pg_ctl to stop PostgreSQL on port {Port}");
+
+    /// <summary>Starts the server again on the same port and data after <see cref="CrashAsync"/> (it recovers from its WAL).</summary>
+    public Task RestartAsync()
+        => RunToolAsync(
+            "pg_ctl",
+            ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "60", "-o", $"-p {Port} -k {_root} -c listen_addresses=127.0.0.1", "start"],
+            $"pg_ctl to restart PostgreSQL on 127.0.0.1:{Port}");
+
+    /// <summary>The server's processes (the postmaster and its children): stopping them all stalls it without closing a connection.</summary>
+    public IReadOnlyList<int> ProcessIds()
+    {
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+        var children = Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), CultureInfo.InvariantCulture, out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && ParentOf(pid) == postmaster);
+        return [postmaster, .. children];
+    }
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after its closing parenthesis.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0; // The process ended while we looked.
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_stopped)

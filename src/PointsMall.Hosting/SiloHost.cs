@@ -32,7 +32,7 @@ public static class SiloHost
 
         // No scrape endpoint here: the silo's telemetry leaves only by OTLP, when configured.
         builder.AddPointsMallTelemetry("pointsmall-silo", [GroupCommitMetrics.MeterName, "Microsoft.Orleans"]);
-        builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("storage", tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddStoreCheck();
 
         var app = builder.Build();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
@@ -44,11 +44,18 @@ public static class SiloHost
 /// <summary>Readiness includes storage: a node that cannot reach its store should not get calls.</summary>
 public sealed class StoreHealthCheck(IGrainStore store) : IHealthCheck
 {
+    /// <summary>
+    /// How long the store may take to answer the probe: a stalled store (a hung disk, a frozen database) is
+    /// reported as not ready instead of holding the probe, and the load balancer's, until it returns.
+    /// </summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            await store.PingAsync(cancellationToken).ConfigureAwait(false);
+            // WaitAsync: the answer comes at the timeout even from a store call that ignores cancellation.
+            await store.PingAsync(cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
             return HealthCheckResult.Healthy($"{store.Name} reachable");
         }
 #pragma warning disable CA1031 // Any failure means not ready.
@@ -58,4 +65,11 @@ public sealed class StoreHealthCheck(IGrainStore store) : IHealthCheck
             return HealthCheckResult.Unhealthy($"{store.Name} unreachable", ex);
         }
     }
+}
+
+public static class StoreHealthCheckRegistration
+{
+    /// <summary>The <c>storage</c> readiness check (tag <c>ready</c>), bounded by <see cref="StoreHealthCheck.Timeout"/>.</summary>
+    public static IHealthChecksBuilder AddStoreCheck(this IHealthChecksBuilder builder)
+        => builder.AddCheck<StoreHealthCheck>("storage", failureStatus: null, tags: ["ready"], timeout: StoreHealthCheck.Timeout);
 }

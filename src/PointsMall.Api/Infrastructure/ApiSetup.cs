@@ -66,7 +66,7 @@ public static class ApiSetup
         services.AddSingleton<Members.MemberTokens>();
         services.AddShopperRateLimits(builder.Configuration);
         services.AddOpenApi();
-        services.AddHealthChecks().AddCheck<StoreHealthCheck>("storage", tags: ["ready"]);
+        services.AddHealthChecks().AddStoreCheck();
         builder.AddPointsMallOperations();
         return builder;
     }
