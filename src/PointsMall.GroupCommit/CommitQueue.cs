@@ -27,6 +27,7 @@ internal sealed partial class CommitQueue : IAsyncDisposable
     private readonly Task _writer;
     private long _commits;
     private long _writes;
+    private volatile CommitFailure? _failing;
 
     private readonly GroupCommitMetrics? _metrics;
 
@@ -44,6 +45,9 @@ internal sealed partial class CommitQueue : IAsyncDisposable
 
     /// <summary>Transactions committed so far, and the writes they carried (their ratio is the batching achieved).</summary>
     public (long Commits, long Writes) Statistics => (Interlocked.Read(ref _commits), Interlocked.Read(ref _writes));
+
+    /// <summary>Set while commits fail (since the first failure after a success), cleared by the next commit.</summary>
+    public CommitFailure? Failing => _failing;
 
     /// <summary>Queues a write; the task completes when it is durable, or says why it is not.</summary>
     public Task<WriteOutcome> EnqueueAsync(QueuedWrite write)
@@ -136,6 +140,8 @@ internal sealed partial class CommitQueue : IAsyncDisposable
             {
                 LogCommitFailed(_logger, ex, batch.Count);
                 _metrics?.Failed();
+                var now = Stopwatch.GetTimestamp();
+                _failing = new CommitFailure(_failing?.Since ?? now, now, ex.Message);
                 foreach (var write in batch)
                 {
                     write.Completion.TrySetException(new GrainStorageCommitException($"The batch holding the write of {write.Key?.ToString() ?? "reminders"} failed to commit; nothing of it is durable.", ex));
@@ -144,6 +150,7 @@ internal sealed partial class CommitQueue : IAsyncDisposable
                 return;
             }
 
+            _failing = null;
             if (result.IsCommitted)
             {
                 _metrics?.Committed(batch.Count, Stopwatch.GetElapsedTime(started));
@@ -246,4 +253,12 @@ internal enum WriteOutcome
 {
     Committed,
     VersionConflict,
+}
+
+/// <summary>Commits are failing: since when and last when (<see cref="Stopwatch"/> timestamps), and the store's reason.</summary>
+public sealed record CommitFailure(long Since, long Last, string Reason)
+{
+    public TimeSpan SinceLast => Stopwatch.GetElapsedTime(Last);
+
+    public TimeSpan Duration => Stopwatch.GetElapsedTime(Since);
 }

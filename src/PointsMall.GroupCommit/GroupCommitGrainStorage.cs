@@ -53,6 +53,9 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, ILifecycleParticipa
     /// <summary>The store under this provider (for health checks and index queries).</summary>
     public IGrainStore Store => _store;
 
+    /// <summary>Set while commits fail (a store that answers reads but refuses writes: a full disk, a read-only file).</summary>
+    public CommitFailure? FailingWrites => _queue.Failing;
+
     /// <summary>Transactions committed and the state writes they carried.</summary>
     public (long Commits, long Writes) Statistics => _queue.Statistics;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
@@ -42,8 +43,15 @@ public static class SiloHost
 }
 
 /// <summary>Readiness includes storage: a node that cannot reach its store should not get calls.</summary>
-public sealed class StoreHealthCheck(IGrainStore store) : IHealthCheck
+public sealed class StoreHealthCheck(IGrainStore store, GroupCommitGrainStorage storage) : IHealthCheck
 {
+    /// <summary>
+    /// A failed commit this recent makes the node not ready even if the store answers reads: a full disk or a
+    /// read-only file refuses only writes. Older failures are forgotten, so a node taken out of rotation (and so given
+    /// no writes to prove it healthy) comes back and tries again.
+    /// </summary>
+    public static readonly TimeSpan FailedWritesWindow = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// How long the store may take to answer the probe: a stalled store (a hung disk, a frozen database) is
     /// reported as not ready instead of holding the probe, and the load balancer's, until it returns.
@@ -56,6 +64,12 @@ public sealed class StoreHealthCheck(IGrainStore store) : IHealthCheck
         {
             // WaitAsync: the answer comes at the timeout even from a store call that ignores cancellation.
             await store.PingAsync(cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (storage.FailingWrites is { } failing && failing.SinceLast < FailedWritesWindow)
+            {
+                return HealthCheckResult.Unhealthy(string.Create(CultureInfo.InvariantCulture,
+                    $"{store.Name} refuses writes (for {failing.Duration.TotalSeconds:0} s): {failing.Reason}"));
+            }
+
             return HealthCheckResult.Healthy($"{store.Name} reachable");
         }
 #pragma warning disable CA1031 // Any failure means not ready.

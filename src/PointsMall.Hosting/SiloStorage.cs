@@ -40,8 +40,8 @@ public static class SiloStorage
         });
 
         // The store under the grain storage, for readiness checks and tools.
-        builder.Services.AddSingleton<IGrainStore>(sp =>
-            ((GroupCommitGrainStorage)sp.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(GrainStorage.Name)).Store);
+        builder.Services.AddSingleton(sp => (GroupCommitGrainStorage)sp.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(GrainStorage.Name));
+        builder.Services.AddSingleton<IGrainStore>(sp => sp.GetRequiredService<GroupCommitGrainStorage>().Store);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<OrderSagaOptions>(configuration.GetSection("Orders"));
         return builder;

@@ -5,20 +5,18 @@ using System.Net;
 using PointsMall.Api.Tests.Hosting;
 using PointsMall.Api.Tests.Orders;
 using PointsMall.Api.Tests.Support;
-using PointsMall.LocalServers;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace PointsMall.Api.Tests.Faults;
 
 /// <summary>
-/// The all-in-one host over a PostgreSQL server of its own while shoppers redeem, and the server crashes or freezes.
-/// The promise: every request is answered, within the engine's call timeout, either as it would have been or with a
-/// 503 <c>unavailable</c> problem and Retry-After; readiness says not ready while storage is gone; the node serves
-/// again by itself when storage returns; retrying a refused request with its Idempotency-Key gives one outcome; and
-/// the audit afterwards finds nothing half-applied.
+/// A storage fault under load, as the fault tests run it. The promise: every request is answered, within the
+/// engine's call timeout, either as it would have been or with a 503 <c>unavailable</c> problem and Retry-After;
+/// readiness says not ready while storage is gone; the node serves again by itself when storage returns; retrying a
+/// refused request with its Idempotency-Key gives one outcome; and the audit afterwards finds nothing half-applied.
 /// </summary>
-public sealed class StorageFaultTests(ITestOutputHelper output) : IAsyncLifetime
+internal static class FaultDrill
 {
     private const string AdminPassword = "fault-admin-password";
     private const int Shoppers = 12;
@@ -26,65 +24,22 @@ public sealed class StorageFaultTests(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>Orleans' default response timeout plus the time an answer takes to travel: no request may wait longer.</summary>
     private static readonly TimeSpan CallBound = TimeSpan.FromSeconds(35);
 
-    private readonly string _data = Directory.CreateTempSubdirectory("pointsmall-faults-").FullName;
-    private PostgresServer? _postgres;
-
-    public async Task InitializeAsync() => _postgres = await PostgresServer.StartAsync();
-
-    public async Task DisposeAsync()
+    /// <summary>
+    /// Runs the drill: the all-in-one host over <paramref name="store"/>, shoppers redeeming in a loop, then
+    /// <paramref name="fault"/>, then <paramref name="repair"/>, checking every answer, readiness, recovery, retries
+    /// with the same key, and the audit.
+    /// </summary>
+    public static async Task RunAsync(
+        ITestOutputHelper output, string data, IReadOnlyDictionary<string, string?> store, Func<Task> fault, Func<Task> repair, string faultName)
     {
-        if (_postgres is not null)
-        {
-            await _postgres.DisposeAsync();
-        }
-
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: the temp cleaner gets the rest.
-        }
-    }
-
-    [Fact]
-    public async Task When_PostgreSQL_crashes_mid_load_requests_fail_fast_and_the_node_recovers_when_it_returns()
-    {
-        var postgres = _postgres!;
-        await RunFaultAsync(
-            fault: postgres.CrashAsync,
-            repair: postgres.RestartAsync,
-            faultName: "PostgreSQL crashed (pg_ctl -m immediate)");
-    }
-
-    [Fact]
-    public async Task When_PostgreSQL_freezes_requests_are_answered_within_the_call_timeout_and_the_node_recovers()
-    {
-        var postgres = _postgres!;
-        IReadOnlyList<int> frozen = [];
-        await RunFaultAsync(
-            fault: async () =>
-            {
-                frozen = postgres.ProcessIds();
-                await SignalAsync("STOP", frozen);
-            },
-            repair: () => SignalAsync("CONT", frozen),
-            faultName: "PostgreSQL frozen (SIGSTOP on every server process)");
-    }
-
-    private async Task RunFaultAsync(Func<Task> fault, Func<Task> repair, string faultName)
-    {
-        var connection = await _postgres!.CreateDatabaseAsync("faults");
-        await using var api = ApiProcess.Start(_data, new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>(store)
         {
             ["POINTSMALL_ADMIN_PASSWORD"] = AdminPassword,
-            ["Storage__Provider"] = "postgresql",
-            ["Storage__PostgreSql__ConnectionString"] = connection,
             ["Orders__ResumeAfter"] = "00:00:02",
             ["RateLimits__PerMember"] = "0",
             ["RateLimits__PerIp"] = "0",
-        });
+        };
+        await using var api = ApiProcess.Start(data, settings);
         await api.WaitUntilReadyAsync(TimeSpan.FromMinutes(2));
         using var shop = await ProcessShop.SignInAsync(api.Address, AdminPassword);
         var productId = await shop.ProductAsync("故障演练 Fault drill");
@@ -149,14 +104,6 @@ public sealed class StorageFaultTests(ITestOutputHelper output) : IAsyncLifetime
 
         await shop.AuditAsync(productId);
         Assert.Equal(0, await api.StopAsync(TimeSpan.FromMinutes(1)));
-    }
-
-    private static async Task SignalAsync(string signal, IReadOnlyList<int> processes)
-    {
-        using var kill = Process.Start("kill", [$"-{signal}", .. processes.Select(p => p.ToString(CultureInfo.InvariantCulture))])
-            ?? throw new InvalidOperationException("kill did not start.");
-        await kill.WaitForExitAsync();
-        Assert.Equal(0, kill.ExitCode);
     }
 
     private sealed record Outcome(TimeSpan Sent, TimeSpan Took, int Status, string? Code, bool RetryAfter);
