@@ -55,6 +55,8 @@ public sealed record Product(
     bool Listed,
     FlashDrop? Flash)
 {
+    public const int MaxNameLength = 200;
+
     /// <summary>The per-member limit the stock unit enforces: the tighter of the product's and the drop's.</summary>
     [JsonIgnore]
     public int? EffectivePerMemberLimit =>
@@ -74,7 +76,7 @@ public sealed record Product(
             errors.Add("id is required");
         }
 
-        if (string.IsNullOrWhiteSpace(Name) || Name.Length > 200)
+        if (string.IsNullOrWhiteSpace(Name) || Name.Length > MaxNameLength)
         {
             errors.Add("name is required (at most 200 characters)");
         }

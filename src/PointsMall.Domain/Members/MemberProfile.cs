@@ -44,6 +44,8 @@ public sealed record MemberProfile(
 
     public const int MaxNicknameLength = 40;
 
+    public const int MaxRecipientLength = 40;
+
     /// <summary>Accepted values of <see cref="Gender"/> (stored lower-case).</summary>
     public static IReadOnlyList<string> Genders { get; } = ["male", "female", "other"];
 
@@ -211,6 +213,9 @@ public sealed record MemberProfile(
         return Ok(this with { Addresses = list, Changes = Changes.Add(new ProfileChange(now, "address", Describe(removed), null)) });
     }
 
+    /// <summary>A mainland China postal code: six digits.</summary>
+    public static bool IsPostalCode(string? value) => value is { Length: 6 } && value.All(char.IsAsciiDigit);
+
     [JsonIgnore]
     public ShippingAddress? DefaultAddress => Addresses.Find(a => a.IsDefault);
 
@@ -222,7 +227,7 @@ public sealed record MemberProfile(
             errors.Add("address id is required");
         }
 
-        if (string.IsNullOrWhiteSpace(a.Recipient) || a.Recipient.Length > 40)
+        if (string.IsNullOrWhiteSpace(a.Recipient) || a.Recipient.Length > MaxRecipientLength)
         {
             errors.Add("recipient is required (at most 40 characters)");
         }
@@ -237,7 +242,7 @@ public sealed record MemberProfile(
             errors.Add("province, city and street address are required");
         }
 
-        if (a.PostalCode is { } postal && (postal.Length != 6 || !postal.All(char.IsAsciiDigit)))
+        if (a.PostalCode is { } postal && !IsPostalCode(postal))
         {
             errors.Add("postal code: six digits");
         }

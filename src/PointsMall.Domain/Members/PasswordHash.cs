@@ -12,6 +12,11 @@ public sealed record PasswordHash(string Algorithm, int Iterations, string Salt,
     public const string Pbkdf2Sha256 = "pbkdf2-sha256";
     public const int DefaultIterations = 210_000;
 
+    /// <summary>The length a member's password must have.</summary>
+    public const int MinLength = 8;
+
+    public const int MaxLength = 128;
+
     public static PasswordHash Create(string password, int iterations = DefaultIterations)
     {
         ArgumentException.ThrowIfNullOrEmpty(password);

@@ -40,13 +40,13 @@ public sealed record EarnRules(
         }
 
         errors.AddRange(SignIn.Validate());
-        if (Tasks.GroupBy(t => t.Kind).Any(g => g.Count() > 1))
-        {
-            errors.Add("one rule per task kind");
-        }
-
+        errors.AddRange(ValidateTasks(Tasks.IsDefault ? [] : Tasks));
         return errors;
     }
+
+    /// <summary>What is wrong with a list of task rules on its own: one rule per task kind.</summary>
+    public static IReadOnlyList<string> ValidateTasks(IEnumerable<TaskRule> tasks)
+        => tasks.GroupBy(t => t.Kind).Any(g => g.Count() > 1) ? ["one rule per task kind"] : [];
 
     /// <summary>
     /// The campaign multiplier at <paramref name="now"/>. Overlapping campaigns do not stack: the largest

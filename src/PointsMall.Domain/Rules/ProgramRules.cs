@@ -25,7 +25,7 @@ public sealed record ProgramRules(int Version, string TimeZoneId, EarnRules Earn
             errors.Add("version must be at least 1");
         }
 
-        if (string.IsNullOrWhiteSpace(TimeZoneId) || !TimeZoneInfo.TryFindSystemTimeZoneById(TimeZoneId, out _))
+        if (!IsKnownTimeZone(TimeZoneId))
         {
             errors.Add($"time zone '{TimeZoneId}' is unknown");
         }
@@ -41,4 +41,7 @@ public sealed record ProgramRules(int Version, string TimeZoneId, EarnRules Earn
         errors.AddRange(Expiry.Validate());
         return errors;
     }
+
+    /// <summary>A time zone id this system knows (IANA, e.g. Asia/Shanghai).</summary>
+    public static bool IsKnownTimeZone(string? id) => !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);
 }

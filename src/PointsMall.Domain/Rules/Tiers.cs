@@ -21,6 +21,29 @@ public enum Tier
     Diamond = 3,
 }
 
+/// <summary>The names a tier is written with: its enum name (any case, never a number) or its Chinese name.</summary>
+public static class TierNames
+{
+    public static bool TryParse(string? name, out Tier tier)
+    {
+        var trimmed = name?.Trim();
+        if (Enum.TryParse(trimmed, ignoreCase: true, out tier) && Enum.IsDefined(tier) && !int.TryParse(trimmed, out _))
+        {
+            return true;
+        }
+
+        (tier, var known) = trimmed switch
+        {
+            not null when trimmed.StartsWith("钻石", StringComparison.Ordinal) => (Tier.Diamond, true),
+            not null when trimmed.StartsWith("金卡", StringComparison.Ordinal) => (Tier.Gold, true),
+            not null when trimmed.StartsWith("银卡", StringComparison.Ordinal) => (Tier.Silver, true),
+            not null when trimmed.StartsWith("普通", StringComparison.Ordinal) => (Tier.Regular, true),
+            _ => (Tier.Regular, false),
+        };
+        return known;
+    }
+}
+
 [JsonConverter(typeof(JsonStringEnumConverter<TierBasis>))]
 public enum TierBasis
 {
@@ -49,30 +72,38 @@ public sealed record TierPolicy(ImmutableArray<TierLevel> Levels, TierBasis Basi
 
     public IReadOnlyList<string> Validate()
     {
+        var errors = new List<string>(ValidateLevels(Levels.IsDefault ? [] : Levels));
+        if (Basis == TierBasis.EarnedInWindow && WindowDays <= 0)
+        {
+            errors.Add("the window must be positive");
+        }
+
+        return errors;
+    }
+
+    /// <summary>What is wrong with a list of levels on its own: lowest first from 0 points, thresholds and tiers increasing, multipliers positive.</summary>
+    public static IReadOnlyList<string> ValidateLevels(IReadOnlyList<TierLevel> levels)
+    {
+        ArgumentNullException.ThrowIfNull(levels);
         var errors = new List<string>();
-        if (Levels.IsDefaultOrEmpty || Levels[0].MinPoints != 0)
+        if (levels.Count == 0 || levels[0].MinPoints != 0)
         {
             errors.Add("the lowest tier must start at 0 points");
         }
         else
         {
-            for (var i = 1; i < Levels.Length; i++)
+            for (var i = 1; i < levels.Count; i++)
             {
-                if (Levels[i].MinPoints <= Levels[i - 1].MinPoints || Levels[i].Tier <= Levels[i - 1].Tier)
+                if (levels[i].MinPoints <= levels[i - 1].MinPoints || levels[i].Tier <= levels[i - 1].Tier)
                 {
                     errors.Add("tiers must be listed lowest first with strictly increasing thresholds");
                 }
             }
         }
 
-        if (!Levels.IsDefault && Levels.Any(l => l.EarnMultiplier <= 0))
+        if (levels.Any(l => l.EarnMultiplier <= 0))
         {
             errors.Add("earn multipliers must be positive");
-        }
-
-        if (Basis == TierBasis.EarnedInWindow && WindowDays <= 0)
-        {
-            errors.Add("the window must be positive");
         }
 
         return errors;

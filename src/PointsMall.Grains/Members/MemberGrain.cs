@@ -34,8 +34,8 @@ public sealed class MemberGrain([PipelinedState("state", GrainStorage.Name)] IPi
     public const string SignInSource = "signin";
     public const string TaskSource = "task";
     public const string ProvisionOperationId = "provision:starting-points";
-    public const int MinPasswordLength = 8;
-    public const int MaxPasswordLength = 128;
+    public const int MinPasswordLength = PasswordHash.MinLength;
+    public const int MaxPasswordLength = PasswordHash.MaxLength;
     public const int MaxOperationIdLength = 200;
     public const int MaxPageSize = 200;
 

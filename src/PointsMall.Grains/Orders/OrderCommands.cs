@@ -2,6 +2,7 @@ using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Orders;
 using PointsMall.Domain.Catalog;
 using PointsMall.Domain.Common;
+using PointsMall.Domain.Orders;
 using PointsMall.Domain.Rules;
 
 namespace PointsMall.Grains.Orders;
@@ -12,10 +13,6 @@ namespace PointsMall.Grains.Orders;
 /// </summary>
 internal static class OrderCommands
 {
-    private const int MaxQuantity = 99;
-    private const string PaymentPoints = "points";
-    private const string PaymentPointsCash = "points_cash";
-
     /// <summary>The checks that need neither the member nor the product.</summary>
     public static Refusal? Validate(PlaceOrder command)
     {
@@ -24,12 +21,12 @@ internal static class OrderCommands
             return new Refusal(RefusalCode.ValidationFailed, "member_and_product_required");
         }
 
-        if (command.Quantity is < 1 or > MaxQuantity)
+        if (command.Quantity is < RedemptionLimits.MinQuantity or > RedemptionLimits.MaxQuantity)
         {
             return new Refusal(RefusalCode.ValidationFailed, "quantity_must_be_1_to_99");
         }
 
-        return command.Payment is PaymentPoints or PaymentPointsCash
+        return PaymentModes.IsKnown(command.Payment)
             ? null
             : new Refusal(RefusalCode.ValidationFailed, "payment_must_be_points_or_points_cash");
     }
@@ -43,12 +40,12 @@ internal static class OrderCommands
     public static Refusal? CheckPayment(PlaceOrder command, Product product)
     {
         var hasCash = product.Price.CashFen > 0;
-        if (command.Payment == PaymentPointsCash && !hasCash)
+        if (command.Payment == PaymentModes.PointsCash && !hasCash)
         {
             return new Refusal(RefusalCode.ValidationFailed, "product_has_no_cash_price");
         }
 
-        if (command.Payment == PaymentPoints && hasCash)
+        if (command.Payment == PaymentModes.Points && hasCash)
         {
             return new Refusal(RefusalCode.ValidationFailed, "product_requires_points_cash");
         }
@@ -90,20 +87,6 @@ internal static class OrderCommands
             ? command.MemberId is null ? "cancelled_by_operator" : "cancelled_by_member"
             : command.Reason.Trim();
 
-    /// <summary>The member view's tier: the enum name, or the Chinese name the seeds use.</summary>
-    public static Tier ParseTier(string? tier)
-    {
-        if (Enum.TryParse<Tier>(tier, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
-        {
-            return parsed;
-        }
-
-        return tier switch
-        {
-            not null when tier.StartsWith("钻石", StringComparison.Ordinal) => Tier.Diamond,
-            not null when tier.StartsWith("金卡", StringComparison.Ordinal) => Tier.Gold,
-            not null when tier.StartsWith("银卡", StringComparison.Ordinal) => Tier.Silver,
-            _ => Tier.Regular,
-        };
-    }
+    /// <summary>The member view's tier: the enum name, or the Chinese name the seeds use; anything else counts as Regular.</summary>
+    public static Tier ParseTier(string? tier) => TierNames.TryParse(tier, out var parsed) ? parsed : Tier.Regular;
 }
