@@ -25,7 +25,7 @@ builder.AddDemoData();
 var app = builder.Build();
 app.UsePointsMallApi();
 
-var api = app.MapGroup("/api/v1");
+var api = app.MapGroup("/api/v1").WithProblemResponses();
 api.MapAuth();
 api.MapMembers();
 api.MapCatalog();

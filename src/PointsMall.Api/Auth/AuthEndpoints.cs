@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -7,7 +8,21 @@ using PointsMall.Domain.Members;
 
 namespace PointsMall.Api.Auth;
 
-public sealed record RegisterRequest(string? Phone, string? Email, string? Password, string? DisplayName);
+/// <summary>A phone number or an e-mail address (or both) identifies the member.</summary>
+public sealed record RegisterRequest(
+    [property: ChinaMobile] string? Phone,
+    [property: ContactEmail] string? Email,
+    [property: Required, StringLength(PasswordHash.MaxLength, MinimumLength = PasswordHash.MinLength, ErrorMessage = "{2} to {1} characters.")] string? Password,
+    [property: Required, Text(MemberProfile.MaxNicknameLength)] string? DisplayName) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(Phone) && string.IsNullOrWhiteSpace(Email))
+        {
+            yield return new ValidationResult("Give a phone number or an e-mail address.", [nameof(Phone)]);
+        }
+    }
+}
 
 public sealed record RegisterResponse(string MemberId);
 
@@ -21,8 +36,11 @@ public static class AuthEndpoints
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder routes)
     {
         var auth = routes.MapGroup("/auth").WithTags("Auth");
-        auth.MapPost("/register", RegisterAsync);
-        auth.MapPost("/login", LoginAsync).RequireShopperRateLimit(RateLimits.SignIns);
+        auth.MapPost("/register", RegisterAsync).WithName("Register").WithSummary("Registers a member by phone number or e-mail address.")
+            .ProducesProblemCodes(ApiProblems.ValidationFailed, ApiProblems.Conflict);
+        auth.MapPost("/login", LoginAsync).RequireShopperRateLimit(RateLimits.SignIns).WithName("Login")
+            .WithSummary("Signs a member (phone or e-mail) or the operator (admin) in: a bearer token.")
+            .Produces<AccessTokenResponse>().ProducesProblemCodes(ApiProblems.Unauthorized);
         return routes;
     }
 
@@ -39,11 +57,6 @@ public static class AuthEndpoints
 
     private static async Task<Results<Created<RegisterResponse>, ProblemHttpResult>> RegisterAsync(RegisterRequest request, IGrainFactory grains)
     {
-        if (request.Phone is null && request.Email is null)
-        {
-            return ApiProblems.Validation(new Dictionary<string, string[]> { ["phone"] = ["Give a phone number or an e-mail address."] });
-        }
-
         var memberId = "m-" + Guid.NewGuid().ToString("n")[..20];
         var result = await grains.GetGrain<IMemberGrain>(memberId)
             .RegisterAsync(new RegisterMember(request.Phone, request.Email, request.Password ?? "", request.DisplayName ?? ""));

@@ -1,4 +1,7 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using PointsMall.Api.Infrastructure;
 using PointsMall.Contracts.Catalog;
 using PointsMall.Domain.Catalog;
@@ -81,60 +84,154 @@ public sealed record LowStockAlertDto(string ProductId, string? Name, long Avail
 public sealed record ItemsDto<T>(IReadOnlyList<T> Items, int Total);
 
 /// <summary>
-/// Create or replace a product. <c>startsAt</c>/<c>endsAt</c> bound the sale; with <c>isFlashSale</c> the product is
-/// shown before <c>startsAt</c> as an upcoming drop (perMemberLimit defaults to 1 for a drop).
+/// Replace a product (PUT): <c>startsAt</c>/<c>endsAt</c> bound the sale; with <c>isFlashSale</c> the product is shown
+/// before <c>startsAt</c> as an upcoming drop (perMemberLimit defaults to 1 for a drop). Stock has its own routes.
 /// </summary>
-public sealed record ProductRequest(
-    string? Name,
-    string? Brand,
-    string? Category,
-    long? PointsPrice,
-    decimal? CashPrice,
-    long? Stock,
-    int? PerMemberLimit,
-    long? LowStockThreshold,
-    DateTimeOffset? StartsAt,
-    DateTimeOffset? EndsAt,
-    bool? IsFlashSale,
-    string? RequiredTier,
-    IReadOnlyList<string>? Images,
-    string? Description,
-    string? Spec,
-    string? Model,
-    string? Colour,
-    bool? OnShelf);
+public record ProductRequest : IValidatableObject
+{
+    public const int MaxStock = 10_000_000;
 
-public sealed record ShelfRequest(bool? OnShelf);
+    [Required, Text(Product.MaxNameLength)]
+    public string? Name { get; init; }
 
-public sealed record RestockRequest(long? Quantity);
+    [Text(100)]
+    public string? Brand { get; init; }
+
+    /// <summary>Physical (default), Virtual or Service (or 实物, 虚拟, 服务).</summary>
+    [ProductCategory]
+    public string? Category { get; init; }
+
+    [Required, Range(0, 100_000_000, ErrorMessage = "{1} to {2}.")]
+    public long? PointsPrice { get; init; }
+
+    /// <summary>The cash part in yuan (points + cash); none or 0 for points only.</summary>
+    [Yuan, Range(typeof(decimal), "0", "1000000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true, ErrorMessage = "{1} to {2} yuan.")]
+    public decimal? CashPrice { get; init; }
+
+    [Range(1, 99, ErrorMessage = "{1} to {2}.")]
+    public int? PerMemberLimit { get; init; }
+
+    public DateTimeOffset? StartsAt { get; init; }
+
+    public DateTimeOffset? EndsAt { get; init; }
+
+    public bool? IsFlashSale { get; init; }
+
+    [TierName]
+    public string? RequiredTier { get; init; }
+
+    [ImageUrls]
+    public IReadOnlyList<string>? Images { get; init; }
+
+    [StringLength(5000, ErrorMessage = "At most {1} characters.")]
+    public string? Description { get; init; }
+
+    [StringLength(100, ErrorMessage = "At most {1} characters.")]
+    public string? Spec { get; init; }
+
+    [StringLength(100, ErrorMessage = "At most {1} characters.")]
+    public string? Model { get; init; }
+
+    [StringLength(100, ErrorMessage = "At most {1} characters.")]
+    public string? Colour { get; init; }
+
+    public bool? OnShelf { get; init; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (PointsPrice is 0 && (CashPrice ?? 0m) == 0m)
+        {
+            yield return new ValidationResult("A product needs a points price and/or a cash price.", [nameof(PointsPrice)]);
+        }
+
+        if (StartsAt is { } starts && EndsAt is { } ends && ends <= starts)
+        {
+            yield return new ValidationResult("endsAt must be after startsAt.", [nameof(EndsAt)]);
+        }
+
+        if (IsFlashSale == true && StartsAt is null)
+        {
+            yield return new ValidationResult("A flash sale needs startsAt.", [nameof(StartsAt)]);
+        }
+    }
+}
+
+/// <summary>Create a product (POST): a product with its initial stock and low-stock threshold (default: a tenth of the stock, at most 10).</summary>
+public sealed record NewProductRequest : ProductRequest
+{
+    [Required, Range(0, MaxStock, ErrorMessage = "{1} to {2}.")]
+    public long? Stock { get; init; }
+
+    [Range(0, MaxStock, ErrorMessage = "{1} to {2}.")]
+    public long? LowStockThreshold { get; init; }
+}
+
+public sealed record ShelfRequest([property: Required] bool? OnShelf);
+
+public sealed record RestockRequest([property: Required, Range(1, ProductRequest.MaxStock, ErrorMessage = "{1} to {2}.")] long? Quantity);
+
+/// <summary>A catalogue search: <c>q</c> matches name and brand; <c>sort</c> is name, points_asc, points_desc or newest.</summary>
+public sealed record ProductQuery : PageQuery
+{
+    [FromQuery(Name = "category"), ProductCategory]
+    public string? Category { get; init; }
+
+    [FromQuery(Name = "q"), StringLength(100, ErrorMessage = "At most {1} characters.")]
+    public string? Q { get; init; }
+
+    [FromQuery(Name = "sort"), OneOf("name", "points_asc", "points_desc", "newest")]
+    public string? Sort { get; init; }
+}
+
+/// <summary>Physical, Virtual or Service, in any case, or the Chinese names 实物, 虚拟, 服务.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class ProductCategoryAttribute() : ValidationAttribute("One of " + string.Join(", ", Enum.GetNames<ProductCategory>()) + ".")
+{
+    public override bool IsValid(object? value) => value is null || CatalogEndpoints.ParseCategory(value as string) is not null;
+}
+
+/// <summary>A product's pictures: at most 20, each a non-empty URL of at most 1000 characters.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ImageUrlsAttribute() : ValidationAttribute("At most 20 images, each a non-empty URL of at most 1000 characters.")
+{
+    public override bool IsValid(object? value)
+        => value is not IReadOnlyList<string> images || (images.Count <= 20 && images.All(i => !string.IsNullOrWhiteSpace(i) && i.Length <= 1000));
+}
 
 public static class CatalogEndpoints
 {
-    private const int MaxProductIdLength = 64;
-
     public static IEndpointRouteBuilder MapCatalog(this IEndpointRouteBuilder routes)
     {
         var shop = routes.MapGroup("/products").WithTags("Catalog");
-        shop.MapGet("/", SearchAsync);
-        shop.MapGet("/flash", FlashAsync);
-        shop.MapGet("/{id}", GetAsync);
+        shop.MapGet("/", SearchAsync).WithName("SearchProducts").WithSummary("Searches the catalogue: products on the shelf, by category and text, a page at a time.")
+            .ProducesProblemCodes(ApiProblems.ValidationFailed);
+        shop.MapGet("/flash", FlashAsync).WithName("GetFlashSales").WithSummary("The current and upcoming flash-sale drops, with live stock.");
+        shop.MapGet("/{id}", GetAsync).WithName("GetProduct").WithSummary("One product as shoppers see it, with live stock.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode);
 
         var admin = routes.MapGroup("/admin").WithTags("Catalog admin").RequireAuthorization(ApiSetup.AdminPolicy);
-        admin.MapGet("/products", AdminSearchAsync);
-        admin.MapGet("/products/{id}", AdminGetAsync);
-        admin.MapPost("/products", CreateAsync);
-        admin.MapPut("/products/{id}", UpdateAsync);
-        admin.MapPost("/products/{id}/shelf", ShelfAsync);
-        admin.MapPost("/products/{id}/restock", RestockAsync);
-        admin.MapGet("/alerts/low-stock", LowStockAsync);
+        admin.MapGet("/products", AdminSearchAsync).WithName("AdminSearchProducts")
+            .WithSummary("Searches every product, off the shelf too, with its stock numbers.")
+            .ProducesProblemCodes(ApiProblems.ValidationFailed);
+        admin.MapGet("/products/{id}", AdminGetAsync).WithName("AdminGetProduct").WithSummary("One product with its stock numbers.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode);
+        admin.MapPost("/products", CreateAsync).WithName("CreateProduct").WithSummary("Creates a product with its initial stock.")
+            .ProducesProblemCodes(ApiProblems.Conflict);
+        admin.MapPut("/products/{id}", UpdateAsync).WithName("UpdateProduct").WithSummary("Replaces a product's details (its stock and, without onShelf, its shelf flag stay).")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode);
+        admin.MapPost("/products/{id}/shelf", ShelfAsync).WithName("SetProductShelf").WithSummary("Puts a product on the shelf or takes it off.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode);
+        admin.MapPost("/products/{id}/restock", RestockAsync).WithName("RestockProduct")
+            .WithSummary("Adds stock to a product; a retry with the same Idempotency-Key adds it once.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode);
+        admin.MapGet("/alerts/low-stock", LowStockAsync).WithName("GetLowStockAlerts").WithSummary("Products whose available stock is at or below their threshold.");
         return routes;
     }
 
     // ---- shoppers ----
 
-    private static async Task<Results<Ok<PageDto<ProductListItemDto>>, ProblemHttpResult>> SearchAsync(
-        IGrainFactory grains, string? category, string? q, string? sort, int? page, int? pageSize)
-        => await SearchCoreAsync(grains, category, q, sort, page, pageSize, includeOffShelf: false);
+    private static async Task<Ok<PageDto<ProductListItemDto>>> SearchAsync(IGrainFactory grains, [AsParameters] ProductQuery query)
+        => await SearchCoreAsync(grains, query, includeOffShelf: false);
 
     private static async Task<Ok<FlashDto>> FlashAsync(IGrainFactory grains, TimeProvider time)
     {
@@ -157,15 +254,9 @@ public static class CatalogEndpoints
 
     // ---- operators ----
 
-    private static async Task<Results<Ok<PageDto<AdminProductDto>>, ProblemHttpResult>> AdminSearchAsync(
-        IGrainFactory grains, TimeProvider time, string? category, string? q, string? sort, int? page, int? pageSize)
+    private static async Task<Ok<PageDto<AdminProductDto>>> AdminSearchAsync(IGrainFactory grains, TimeProvider time, [AsParameters] ProductQuery query)
     {
-        var found = await SearchCoreAsync(grains, category, q, sort, page, pageSize, includeOffShelf: true);
-        if (found.Result is not Ok<PageDto<ProductListItemDto>> { Value: { } list })
-        {
-            return (ProblemHttpResult)found.Result;
-        }
-
+        var list = (await SearchCoreAsync(grains, query, includeOffShelf: true)).Value!;
         var now = time.GetUtcNow();
         var views = await Task.WhenAll(list.Items.Select(i => grains.GetGrain<IProductGrain>(i.Id).GetAsync()));
         var items = views.OfType<ProductView>().Select(v => ToAdminDto(v, now)).ToList();
@@ -178,23 +269,18 @@ public static class CatalogEndpoints
         return view is null ? ApiProblems.NotFound("The product") : TypedResults.Ok(ToAdminDto(view, time.GetUtcNow()));
     }
 
-    private static async Task<Results<Created<CreatedIdDto>, ProblemHttpResult>> CreateAsync(ProductRequest? request, IGrainFactory grains)
+    private static async Task<Results<Created<CreatedIdDto>, ProblemHttpResult>> CreateAsync(NewProductRequest request, IGrainFactory grains)
     {
         var id = "p-" + Guid.NewGuid().ToString("n")[..16];
-        var errors = Validate(request, creating: true, id, out var product);
-        if (errors.Count > 0)
-        {
-            return ApiProblems.Validation(errors);
-        }
-
+        var stock = request.Stock!.Value;
         var result = await IndexedAsync(grains, await grains.GetGrain<IProductGrain>(id)
-            .CreateAsync(new CreateProduct(product!, request!.Stock ?? 0, request.LowStockThreshold ?? DefaultThreshold(request.Stock ?? 0))));
+            .CreateAsync(new CreateProduct(ToProduct(request, id), stock, request.LowStockThreshold ?? DefaultThreshold(stock))));
         return result.Succeeded
             ? TypedResults.Created($"/api/v1/admin/products/{id}", new CreatedIdDto(id))
             : ApiProblems.From(result.Refusal!);
     }
 
-    private static async Task<Results<Ok<AdminProductDto>, ProblemHttpResult>> UpdateAsync(string id, ProductRequest? request, IGrainFactory grains, TimeProvider time)
+    private static async Task<Results<Ok<AdminProductDto>, ProblemHttpResult>> UpdateAsync(string id, ProductRequest request, IGrainFactory grains, TimeProvider time)
     {
         var existing = await FindAsync(grains, id);
         if (existing is null)
@@ -202,54 +288,38 @@ public static class CatalogEndpoints
             return ApiProblems.NotFound("The product");
         }
 
-        var errors = Validate(request, creating: false, id, out var product);
-        if (errors.Count > 0)
-        {
-            return ApiProblems.Validation(errors);
-        }
-
         // The shelf flag has its own route; a PUT without onShelf keeps it as it is.
-        product = product! with { Listed = request!.OnShelf ?? existing.Product.Listed };
+        var product = ToProduct(request, id) with { Listed = request.OnShelf ?? existing.Product.Listed };
         var result = await IndexedAsync(grains, await grains.GetGrain<IProductGrain>(id).UpdateAsync(product));
         return result.Succeeded ? TypedResults.Ok(ToAdminDto(result.Product!, time.GetUtcNow())) : ApiProblems.From(result.Refusal!);
     }
 
-    private static async Task<Results<Ok<AdminProductDto>, ProblemHttpResult>> ShelfAsync(string id, ShelfRequest? request, IGrainFactory grains, TimeProvider time)
+    private static async Task<Results<Ok<AdminProductDto>, ProblemHttpResult>> ShelfAsync(string id, ShelfRequest request, IGrainFactory grains, TimeProvider time)
     {
-        if (request?.OnShelf is not { } onShelf)
-        {
-            return ApiProblems.Validation(new Dictionary<string, string[]> { ["onShelf"] = ["onShelf (true or false) is required."] });
-        }
-
         if (await FindAsync(grains, id) is null)
         {
             return ApiProblems.NotFound("The product");
         }
 
-        var result = await IndexedAsync(grains, await grains.GetGrain<IProductGrain>(id).SetOnShelfAsync(onShelf));
+        var result = await IndexedAsync(grains, await grains.GetGrain<IProductGrain>(id).SetOnShelfAsync(request.OnShelf!.Value));
         return result.Succeeded ? TypedResults.Ok(ToAdminDto(result.Product!, time.GetUtcNow())) : ApiProblems.From(result.Refusal!);
     }
 
     private static async Task<Results<Ok<AdminProductDto>, ProblemHttpResult>> RestockAsync(
-        string id, RestockRequest? request, HttpRequest http, IGrainFactory grains, TimeProvider time)
+        string id,
+        RestockRequest request,
+        [FromHeader(Name = IdempotencyKeys.Header), IdempotencyKey, Description(IdempotencyKeys.Description)] string? idempotencyKey,
+        IGrainFactory grains,
+        TimeProvider time)
     {
-        if (request?.Quantity is not { } quantity || quantity is < 1 or > 10_000_000)
-        {
-            return ApiProblems.Validation(new Dictionary<string, string[]> { ["quantity"] = ["quantity must be 1 to 10,000,000."] });
-        }
-
-        // A retried restock with the same Idempotency-Key adds the stock once.
-        if (!IdempotencyKeys.TryRead(http, out var key, out var keyProblem))
-        {
-            return keyProblem!;
-        }
-
         if (await FindAsync(grains, id) is null)
         {
             return ApiProblems.NotFound("The product");
         }
 
-        var result = await IndexedAsync(grains, await grains.GetGrain<IProductGrain>(id).RestockAsync(new Restock("restock:" + key, quantity)));
+        // A retried restock with the same Idempotency-Key adds the stock once.
+        var restock = new Restock("restock:" + IdempotencyKeys.KeyOrNew(idempotencyKey), request.Quantity!.Value);
+        var result = await IndexedAsync(grains, await grains.GetGrain<IProductGrain>(id).RestockAsync(restock));
         return result.Succeeded ? TypedResults.Ok(ToAdminDto(result.Product!, time.GetUtcNow())) : ApiProblems.From(result.Refusal!);
     }
 
@@ -263,42 +333,10 @@ public static class CatalogEndpoints
 
     // ---- helpers ----
 
-    private static async Task<Results<Ok<PageDto<ProductListItemDto>>, ProblemHttpResult>> SearchCoreAsync(
-        IGrainFactory grains, string? category, string? q, string? sort, int? page, int? pageSize, bool includeOffShelf)
+    private static async Task<Ok<PageDto<ProductListItemDto>>> SearchCoreAsync(IGrainFactory grains, ProductQuery query, bool includeOffShelf)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (page is < 1 or > 100_000)
-        {
-            errors["page"] = ["page must be 1 to 100,000."];
-        }
-
-        if (pageSize is < 1 or > 100)
-        {
-            errors["pageSize"] = ["pageSize must be 1 to 100."];
-        }
-
-        if (q is { Length: > 100 })
-        {
-            errors["q"] = ["q is at most 100 characters."];
-        }
-
-        if (category is not null && ParseCategory(category) is null)
-        {
-            errors["category"] = ["category is one of Physical, Virtual, Service."];
-        }
-
-        if (sort is not null && sort.Trim().ToUpperInvariant() is not ("NAME" or "POINTS_ASC" or "POINTS_DESC" or "NEWEST"))
-        {
-            errors["sort"] = ["sort is one of name, points_asc, points_desc, newest."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return ApiProblems.Validation(errors);
-        }
-
         var result = await grains.GetGrain<ICatalogGrain>(CatalogKeys.All)
-            .SearchAsync(new CatalogQuery(category is null ? null : ParseCategory(category)!.Value.ToString(), q, sort, includeOffShelf, page ?? 1, pageSize ?? 20));
+            .SearchAsync(new CatalogQuery(ParseCategory(query.Category)?.ToString(), query.Q, query.Sort, includeOffShelf, query.Page ?? 1, query.PageSize ?? 20));
         var items = result.Items.Select(s => new ProductListItemDto(s.Id, s.Name, s.Brand, s.Category.ToString(), s.Image, s.Price.Points,
             Yuan(s.Price.CashFen), s.Price.CashFen, s.Available, s.OnShelf, s.FlashStartsAt is not null, s.FlashStartsAt)).ToList();
         return TypedResults.Ok(new PageDto<ProductListItemDto>(items, result.Page, result.PageSize, result.Total));
@@ -335,18 +373,15 @@ public static class CatalogEndpoints
         return result;
     }
 
+    /// <summary>Ids are short and printable (<see cref="Identifiers.IsToken"/>); anything else cannot exist, so it is not worth activating a grain for.</summary>
     private static async Task<ProductView?> FindAsync(IGrainFactory grains, string id)
-        => IsPlausibleId(id) ? await grains.GetGrain<IProductGrain>(id).GetAsync() : null;
-
-    /// <summary>Ids are short and printable; anything else cannot exist, so it is not worth activating a grain for.</summary>
-    internal static bool IsPlausibleId(string? id)
-        => !string.IsNullOrWhiteSpace(id) && id.Length <= MaxProductIdLength && id.All(c => c is > ' ' and < (char)127);
+        => Identifiers.IsToken(id) ? await grains.GetGrain<IProductGrain>(id).GetAsync() : null;
 
     private static long DefaultThreshold(long stock) => Math.Min(10, stock / 10);
 
     internal static decimal Yuan(long fen) => fen / 100m;
 
-    private static ProductCategory? ParseCategory(string? category) => category?.Trim() switch
+    internal static ProductCategory? ParseCategory(string? category) => category?.Trim() switch
     {
         "实物" => ProductCategory.Physical,
         "虚拟" => ProductCategory.Virtual,
@@ -355,134 +390,29 @@ public static class CatalogEndpoints
         _ => null,
     };
 
-    private static Tier? ParseTier(string? tier)
-        => Enum.TryParse<Tier>(tier?.Trim(), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(tier, out _) ? parsed : null;
-
-    private static Dictionary<string, string[]> Validate(ProductRequest? request, bool creating, string id, out Product? product)
+    /// <summary>The product a validated request describes.</summary>
+    private static Product ToProduct(ProductRequest request, string id)
     {
-        product = null;
-        var errors = new Dictionary<string, string[]>();
-        if (request is null)
-        {
-            errors["body"] = ["A JSON body is required."];
-            return errors;
-        }
-
-        void Error(string field, string message) => errors[field] = [message];
-
-        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Trim().Length > 200)
-        {
-            Error("name", "name is required (at most 200 characters).");
-        }
-
-        if (request.Brand is { Length: > 100 })
-        {
-            Error("brand", "brand is at most 100 characters.");
-        }
-
-        var category = ParseCategory(request.Category ?? "Physical");
-        if (category is null)
-        {
-            Error("category", "category is one of Physical, Virtual, Service.");
-        }
-
-        if (request.PointsPrice is not { } points || points is < 0 or > 100_000_000)
-        {
-            Error("pointsPrice", "pointsPrice is required, 0 to 100,000,000.");
-        }
-
-        var cash = request.CashPrice ?? 0m;
-        if (cash is < 0m or > 1_000_000m || decimal.Round(cash, 2) != cash)
-        {
-            Error("cashPrice", "cashPrice is 0 to 1,000,000 yuan with at most two decimals.");
-        }
-
-        if (request.PointsPrice is 0 && cash == 0m)
-        {
-            Error("pointsPrice", "a product needs a points price and/or a cash price.");
-        }
-
-        if (creating && request.Stock is < 0 or > 10_000_000)
-        {
-            Error("stock", "stock is 0 to 10,000,000.");
-        }
-
-        if (creating && request.Stock is null)
-        {
-            Error("stock", "stock is required.");
-        }
-
-        if (request.PerMemberLimit is < 1 or > 99)
-        {
-            Error("perMemberLimit", "perMemberLimit is 1 to 99.");
-        }
-
-        if (creating && request.LowStockThreshold is < 0 or > 10_000_000)
-        {
-            Error("lowStockThreshold", "lowStockThreshold is 0 to 10,000,000.");
-        }
-
-        if (request.StartsAt is { } starts && request.EndsAt is { } ends && ends <= starts)
-        {
-            Error("endsAt", "endsAt must be after startsAt.");
-        }
-
         var flash = request.IsFlashSale == true;
-        if (flash && request.StartsAt is null)
-        {
-            Error("startsAt", "a flash sale needs startsAt.");
-        }
-
-        Tier? tier = null;
-        if (request.RequiredTier is not null && (tier = ParseTier(request.RequiredTier)) is null)
-        {
-            Error("requiredTier", "requiredTier is one of Regular, Silver, Gold, Diamond.");
-        }
-
-        var images = request.Images ?? [];
-        if (images.Count > 20 || images.Any(i => string.IsNullOrWhiteSpace(i) || i.Length > 1000))
-        {
-            Error("images", "at most 20 images, each a non-empty URL of at most 1000 characters.");
-        }
-
-        if (request.Description is { Length: > 5000 })
-        {
-            Error("description", "description is at most 5000 characters.");
-        }
-
-        foreach (var (field, value) in new[] { ("spec", request.Spec), ("model", request.Model), ("colour", request.Colour) })
-        {
-            if (value is { Length: > 100 })
-            {
-                Error(field, $"{field} is at most 100 characters.");
-            }
-        }
-
-        if (errors.Count > 0)
-        {
-            return errors;
-        }
-
-        product = new Product(
+        return new Product(
             id,
             request.Name!.Trim(),
             request.Brand?.Trim() ?? "",
             request.Spec?.Trim() ?? "",
             request.Model?.Trim() ?? "",
             request.Colour?.Trim() ?? "",
-            [.. images.Select(i => i.Trim())],
+            [.. (request.Images ?? []).Select(i => i.Trim())],
             request.Description ?? "",
-            category!.Value,
-            new Price(request.PointsPrice!.Value, (long)(cash * 100)),
+            ParseCategory(request.Category) ?? ProductCategory.Physical,
+            new Price(request.PointsPrice!.Value, (long)((request.CashPrice ?? 0m) * 100)),
             request.PerMemberLimit,
-            tier,
+            TierNames.TryParse(request.RequiredTier, out var tier) ? tier : null,
             flash ? null : request.StartsAt,
             request.EndsAt,
             request.OnShelf ?? true,
 
             // A drop is on the shelf (visible as upcoming) before it starts; the drop's start is what blocks redemption.
             flash ? new FlashDrop(request.StartsAt!.Value, request.PerMemberLimit ?? 1) : null);
-        return errors;
     }
 
     internal static ProductDto ToDto(ProductView view, DateTimeOffset now)

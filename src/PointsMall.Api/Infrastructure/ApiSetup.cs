@@ -26,24 +26,15 @@ public static class ApiSetup
         });
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
+            RequestValidation.Normalise(context);
+
             // Every problem carries a stable code, including the ones the framework writes (401, 404, 415, …).
             if (!context.ProblemDetails.Extensions.ContainsKey("code"))
             {
-                context.ProblemDetails.Extensions["code"] = context.ProblemDetails.Status switch
-                {
-                    400 => "validation_failed",
-                    401 => "unauthorized",
-                    403 => "forbidden",
-                    404 => "not_found",
-                    405 => "method_not_allowed",
-                    413 => "payload_too_large",
-                    415 => "unsupported_media_type",
-                    429 => "rate_limited",
-                    503 => "unavailable",
-                    _ => "internal_error",
-                };
+                context.ProblemDetails.Extensions["code"] = ApiProblems.CodeForStatus(context.ProblemDetails.Status);
             }
         });
+        services.AddValidation();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme)
             .AddBearerToken(o => o.BearerTokenExpiration = TimeSpan.FromHours(12))
@@ -65,7 +56,7 @@ public static class ApiSetup
         services.AddSingleton<Orders.SoldOutHints>();
         services.AddSingleton<Members.MemberTokens>();
         services.AddShopperRateLimits(builder.Configuration);
-        services.AddOpenApi();
+        services.AddPointsMallOpenApi();
         services.AddHealthChecks().AddStoreCheck();
         builder.AddPointsMallOperations();
         return builder;

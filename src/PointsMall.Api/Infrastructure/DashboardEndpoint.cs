@@ -53,17 +53,18 @@ public static class DashboardEndpoint
 
         app.MapOrleansDashboard(Path).RequireAuthorization(Policy).ExcludeFromDescription();
 
-        var session = app.MapGroup("/api/v1/admin/dashboard/session").RequireAuthorization(ApiSetup.AdminPolicy).WithTags("Admin: dashboard");
+        var session = app.MapGroup("/api/v1/admin/dashboard/session").RequireAuthorization(ApiSetup.AdminPolicy).WithTags("Admin: dashboard")
+            .WithProblemResponses();
         session.MapPost("", async (HttpContext context) =>
         {
             await context.SignInAsync(CookieScheme, AuthEndpoints.Principal(AuthEndpoints.AdminLogin, "admin")).ConfigureAwait(false);
             return TypedResults.NoContent();
-        }).WithSummary("Gives this browser the cookie that opens /dashboard (admin token required).");
+        }).WithName("OpenDashboardSession").WithSummary("Gives this browser the cookie that opens /dashboard (admin token required).");
         session.MapDelete("", async (HttpContext context) =>
         {
             await context.SignOutAsync(CookieScheme).ConfigureAwait(false);
             return TypedResults.NoContent();
-        }).WithSummary("Removes the /dashboard cookie.");
+        }).WithName("CloseDashboardSession").WithSummary("Removes the /dashboard cookie.");
         return app;
     }
 

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using PointsMall.Api.Infrastructure;
 using PointsMall.Contracts.Lottery;
 using PointsMall.Domain.Lottery;
 
@@ -95,119 +97,53 @@ public sealed record DrawHistoryItemDto(
 public sealed record DrawHistoryDto(IReadOnlyList<DrawHistoryItemDto> Items, int Page, int PageSize, int Total);
 
 /// <summary>A prize tier in an operator's request; <c>id</c> defaults to <c>t{rank}</c>, ranks follow the list order.</summary>
-public sealed record LotteryTierRequest(string? Id, string? Name, string? PrizeProductId, double? Probability, int? Stock);
+public sealed record LotteryTierRequest(
+    [property: Slug] string? Id,
+    [property: Required, Text(100)] string? Name,
+    [property: Slug] string? PrizeProductId,
+    [property: Required, Range(0d, 1d, ErrorMessage = "Within [{1}, {2}].")] double? Probability,
+    [property: Required, Range(0, LotteryRequest.MaxStock, ErrorMessage = "{1} to {2}.")] int? Stock);
 
 /// <summary>Create or replace a lottery. Changing tiers, cost or stock makes a new table version; remaining stock carries over per tier id.</summary>
 public sealed record LotteryRequest(
-    string? Id,
-    string? Name,
-    long? Cost,
-    long? ParticipationPoints,
+    [property: Slug] string? Id,
+    [property: Required, Text(100)] string? Name,
+    [property: Required, Range(0, LotteryRequest.MaxCost, ErrorMessage = "{1} to {2} points.")] long? Cost,
+    [property: Range(0, LotteryRequest.MaxCost, ErrorMessage = "{1} to {2}.")] long? ParticipationPoints,
     DateTimeOffset? StartsAt,
     DateTimeOffset? EndsAt,
-    IReadOnlyList<LotteryTierRequest>? Tiers);
-
-internal static class LotteryRequestValidation
+    [property: Required, Length(1, LotteryRequest.MaxTiers, ErrorMessage = "{1} to {2} prize tiers.")] IReadOnlyList<LotteryTierRequest?>? Tiers) : IValidatableObject
 {
     public const int MaxTiers = 10;
     public const long MaxCost = 1_000_000;
     public const int MaxStock = 1_000_000;
 
-    /// <summary>Field errors of a request (empty when valid) and, when valid, the table it describes.</summary>
-    public static (Dictionary<string, string[]> Errors, PrizeTable? Table) Validate(LotteryRequest request)
+    /// <summary>The prize table the request describes (version 1: the lottery grain numbers its versions).</summary>
+    public PrizeTable ToTable() => new(1, Cost ?? 0, ParticipationPoints ?? 0, [.. (Tiers ?? []).Select((tier, i) => new PrizeTier(
+        string.IsNullOrWhiteSpace(tier?.Id) ? $"t{i + 1}" : tier.Id.Trim(),
+        i + 1,
+        tier?.Name?.Trim() ?? "",
+        string.IsNullOrWhiteSpace(tier?.PrizeProductId) ? null : tier.PrizeProductId.Trim(),
+        tier?.Probability ?? 0,
+        tier?.Stock ?? 0))]);
+
+    /// <summary>What concerns the tiers together (probabilities, unique ids) is the prize table's own rule.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Trim().Length > 100)
+        if (StartsAt is { } starts && EndsAt is { } ends && ends <= starts)
         {
-            errors["name"] = ["Name is 1 to 100 characters."];
+            yield return new ValidationResult("The lottery must end after it starts.", [nameof(EndsAt)]);
         }
 
-        if (request.Cost is not { } cost || cost < 0 || cost > MaxCost)
+        if (Tiers?.Any(t => t is null) == true)
         {
-            errors["cost"] = [$"Cost is 0 to {MaxCost} points."];
+            yield return new ValidationResult("A tier is required.", [nameof(Tiers)]);
+            yield break;
         }
 
-        if (request.ParticipationPoints is < 0 or > MaxCost)
+        foreach (var error in ToTable().Validate())
         {
-            errors["participationPoints"] = [$"Participation points are 0 to {MaxCost}."];
+            yield return new ValidationResult(error, [nameof(Tiers)]);
         }
-
-        if (request.StartsAt is { } starts && request.EndsAt is { } ends && ends <= starts)
-        {
-            errors["endsAt"] = ["The lottery must end after it starts."];
-        }
-
-        if (request.Tiers is not { Count: > 0 and <= MaxTiers } tiers)
-        {
-            errors["tiers"] = [$"1 to {MaxTiers} prize tiers."];
-            return (errors, null);
-        }
-
-        var built = new List<PrizeTier>();
-        for (var i = 0; i < tiers.Count; i++)
-        {
-            var tier = tiers[i];
-            var field = $"tiers[{i}]";
-            if (tier is null)
-            {
-                errors[field] = ["A tier is required."];
-                continue;
-            }
-
-            var id = string.IsNullOrWhiteSpace(tier.Id) ? $"t{i + 1}" : tier.Id.Trim();
-            if (!LotteryIds.IsWellFormed(id))
-            {
-                errors[field + ".id"] = ["A tier id is 1 to 64 letters, digits, '-' or '_'."];
-            }
-
-            if (string.IsNullOrWhiteSpace(tier.Name) || tier.Name.Trim().Length > 100)
-            {
-                errors[field + ".name"] = ["Name is 1 to 100 characters."];
-            }
-
-            if (tier.PrizeProductId is { } product && !LotteryIds.IsWellFormed(product.Trim()))
-            {
-                errors[field + ".prizeProductId"] = ["Not a product id."];
-            }
-
-            if (tier.Probability is not { } p || !double.IsFinite(p) || p < 0 || p > 1)
-            {
-                errors[field + ".probability"] = ["Probability is within [0, 1]."];
-            }
-
-            if (tier.Stock is not { } stock || stock < 0 || stock > MaxStock)
-            {
-                errors[field + ".stock"] = [$"Stock is 0 to {MaxStock}."];
-            }
-
-            built.Add(new PrizeTier(id, i + 1, tier.Name?.Trim() ?? "", string.IsNullOrWhiteSpace(tier.PrizeProductId) ? null : tier.PrizeProductId.Trim(),
-                tier.Probability ?? 0, tier.Stock ?? 0));
-        }
-
-        if (errors.Count > 0)
-        {
-            return (errors, null);
-        }
-
-        if (built.Sum(t => (decimal)t.Probability) > 1m)
-        {
-            errors["tiers"] = ["Probabilities sum to at most 1 (the rest is no prize)."];
-        }
-
-        if (built.Select(t => t.Id).Distinct(StringComparer.Ordinal).Count() != built.Count)
-        {
-            errors["tiers"] = ["Tier ids must be unique."];
-        }
-
-        return errors.Count > 0
-            ? (errors, null)
-            : (errors, new PrizeTable(1, request.Cost!.Value, request.ParticipationPoints ?? 0, [.. built]));
     }
-}
-
-/// <summary>Ids in routes and bodies: short and plain, so a malformed one is refused before any grain is activated for it.</summary>
-internal static class LotteryIds
-{
-    public static bool IsWellFormed(string? id)
-        => id is { Length: > 0 and <= 64 } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 }

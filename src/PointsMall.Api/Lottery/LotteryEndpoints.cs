@@ -1,5 +1,7 @@
+using System.ComponentModel;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using PointsMall.Api.Auth;
 using PointsMall.Api.Infrastructure;
 using PointsMall.Contracts.Catalog;
@@ -13,22 +15,33 @@ namespace PointsMall.Api.Lottery;
 /// </summary>
 public static class LotteryEndpoints
 {
+    public const int MaxHistoryPage = 10_000;
 
     public static IEndpointRouteBuilder MapLotteries(this IEndpointRouteBuilder routes)
     {
         var lotteries = routes.MapGroup("/lotteries").WithTags("Lottery");
-        lotteries.MapGet("/", ListAsync);
-        lotteries.MapGet("/{id}", GetAsync);
+        lotteries.MapGet("/", ListAsync).WithName("ListLotteries").WithSummary("The lotteries with their prize tiers and what is left of each.");
+        lotteries.MapGet("/{id}", GetAsync).WithName("GetLottery").WithSummary("One lottery with its prize tiers and what is left of each.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode);
         lotteries.MapPost("/{id}/draws", DrawAsync)
             .RequireAuthorization(ApiSetup.MemberPolicy)
-            .RequireShopperRateLimit(RateLimits.Draws);
+            .RequireShopperRateLimit(RateLimits.Draws)
+            .WithName("Draw")
+            .WithSummary("Draws once for the lottery's cost in points; a retry with the same Idempotency-Key gives the first outcome.")
+            .ProducesProblemCodes(ApiProblems.ValidationFailed, ApiProblems.NotFoundCode, ApiProblems.NotOnSale, ApiProblems.InsufficientPoints,
+                ApiProblems.LimitExceeded, ApiProblems.Conflict);
 
-        routes.MapGet("/me/draws", HistoryAsync).WithTags("Lottery").RequireAuthorization(ApiSetup.MemberPolicy);
+        routes.MapGet("/me/draws", HistoryAsync).WithTags("Lottery").RequireAuthorization(ApiSetup.MemberPolicy)
+            .WithName("GetMyDraws").WithSummary("The member's draws, newest first, a page at a time.")
+            .ProducesProblemCodes(ApiProblems.ValidationFailed);
 
         var admin = routes.MapGroup("/admin/lotteries").WithTags("Admin: lotteries").RequireAuthorization(ApiSetup.AdminPolicy);
-        admin.MapGet("/", ListAsync);
-        admin.MapPost("/", CreateAsync);
-        admin.MapPut("/{id}", UpdateAsync);
+        admin.MapGet("/", ListAsync).WithName("AdminListLotteries").WithSummary("The lotteries, as operators manage them.");
+        admin.MapPost("/", CreateAsync).WithName("CreateLottery").WithSummary("Creates a lottery with its prize table (prize products must exist).")
+            .ProducesProblemCodes(ApiProblems.Conflict);
+        admin.MapPut("/{id}", UpdateAsync).WithName("UpdateLottery")
+            .WithSummary("Replaces a lottery's name, window and prize table (a new table version; remaining stock carries over per tier id).")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode, ApiProblems.Conflict);
         return routes;
     }
 
@@ -42,27 +55,25 @@ public static class LotteryEndpoints
 
     private static async Task<Results<Ok<LotteryDto>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains, TimeProvider time)
     {
-        var view = LotteryIds.IsWellFormed(id) ? await grains.GetGrain<ILotteryGrain>(id).GetAsync() : null;
+        var view = Identifiers.IsSlug(id) ? await grains.GetGrain<ILotteryGrain>(id).GetAsync() : null;
         return view is null ? ApiProblems.NotFound("The lottery") : TypedResults.Ok(LotteryDto.From(view, time.GetUtcNow()));
     }
 
     private static async Task<Results<Created<DrawDto>, ProblemHttpResult>> DrawAsync(
-        string id, HttpRequest http, ClaimsPrincipal user, IGrainFactory grains, ApiMetrics metrics)
+        string id,
+        [FromHeader(Name = IdempotencyKeys.Header), IdempotencyKey, Description(IdempotencyKeys.Description)] string? idempotencyKey,
+        ClaimsPrincipal user,
+        IGrainFactory grains,
+        ApiMetrics metrics)
     {
-        if (!IdempotencyKeys.TryRead(http, out var key, out var keyProblem))
-        {
-            metrics.Refused("draw", "validation_failed");
-            return keyProblem!;
-        }
-
-        if (!LotteryIds.IsWellFormed(id))
+        if (!Identifiers.IsSlug(id))
         {
             metrics.Refused("draw", "not_found");
             return ApiProblems.NotFound("The lottery");
         }
 
         var memberId = user.MemberId();
-        var drawId = DrawIds.For(memberId, key);
+        var drawId = DrawIds.For(memberId, IdempotencyKeys.KeyOrNew(idempotencyKey));
         var result = await grains.GetGrain<IDrawGrain>(drawId).DrawAsync(id, memberId);
         if (result.Refusal is { } refusal)
         {
@@ -78,25 +89,8 @@ public static class LotteryEndpoints
         return TypedResults.Created($"/api/v1/me/draws/{drawId}", DrawDto.From(id, result));
     }
 
-    private static async Task<Results<Ok<DrawHistoryDto>, ProblemHttpResult>> HistoryAsync(
-        ClaimsPrincipal user, IGrainFactory grains, int? page, int? pageSize)
+    private static async Task<Ok<DrawHistoryDto>> HistoryAsync(ClaimsPrincipal user, IGrainFactory grains, [Page(MaxHistoryPage)] int? page, [PageSize] int? pageSize)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (page is < 1 or > 10_000)
-        {
-            errors["page"] = ["Page is 1 to 10000."];
-        }
-
-        if (pageSize is < 1 or > 100)
-        {
-            errors["pageSize"] = ["Page size is 1 to 100."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return ApiProblems.Validation(errors);
-        }
-
         var history = await grains.GetGrain<IMemberDrawsGrain>(user.MemberId()).ListAsync(page ?? 1, pageSize ?? 20);
         return TypedResults.Ok(new DrawHistoryDto([.. history.Items.Select(DrawHistoryItemDto.From)], history.Page, history.PageSize, history.Total));
     }
@@ -104,11 +98,6 @@ public static class LotteryEndpoints
     private static async Task<Results<Created<LotteryDto>, ProblemHttpResult>> CreateAsync(LotteryRequest request, IGrainFactory grains, TimeProvider time)
     {
         var id = string.IsNullOrWhiteSpace(request.Id) ? "l-" + Guid.NewGuid().ToString("n")[..16] : request.Id.Trim();
-        if (!LotteryIds.IsWellFormed(id))
-        {
-            return ApiProblems.Validation(new Dictionary<string, string[]> { ["id"] = ["A lottery id is 1 to 64 letters, digits, '-' or '_'."] });
-        }
-
         var lottery = grains.GetGrain<ILotteryGrain>(id);
         if (await lottery.GetAsync() is not null)
         {
@@ -121,7 +110,7 @@ public static class LotteryEndpoints
 
     private static async Task<Results<Ok<LotteryDto>, ProblemHttpResult>> UpdateAsync(string id, LotteryRequest request, IGrainFactory grains, TimeProvider time)
     {
-        var lottery = LotteryIds.IsWellFormed(id) ? grains.GetGrain<ILotteryGrain>(id) : null;
+        var lottery = Identifiers.IsSlug(id) ? grains.GetGrain<ILotteryGrain>(id) : null;
         if (lottery is null || await lottery.GetAsync() is null)
         {
             return ApiProblems.NotFound("The lottery");
@@ -131,30 +120,21 @@ public static class LotteryEndpoints
         return problem is not null ? problem : TypedResults.Ok(LotteryDto.From(view!, time.GetUtcNow()));
     }
 
-    /// <summary>Validates the request (prize products must exist) and configures the lottery.</summary>
+    /// <summary>Configures the lottery from a validated request, once its prize products are known to exist.</summary>
     private static async Task<(LotteryView? View, ProblemHttpResult? Problem)> ConfigureAsync(ILotteryGrain lottery, LotteryRequest request, IGrainFactory grains)
     {
-        var (errors, table) = LotteryRequestValidation.Validate(request);
-        if (table is not null)
+        // A prize that does not exist could never become an order: refuse it now rather than at the first win.
+        var table = request.ToTable();
+        var products = table.Tiers.Where(t => t.PrizeProductId is not null).ToArray();
+        var found = await Task.WhenAll(products.Select(t => grains.GetGrain<IProductGrain>(t.PrizeProductId!).GetAsync()));
+        var missing = products.Where((_, i) => found[i] is null)
+            .ToDictionary(t => $"tiers[{t.Rank - 1}].prizeProductId", t => new[] { $"No product {t.PrizeProductId}." });
+        if (missing.Count > 0)
         {
-            // A prize that does not exist could never become an order: refuse it now rather than at the first win.
-            var products = table.Tiers.Where(t => t.PrizeProductId is not null).ToArray();
-            var found = await Task.WhenAll(products.Select(t => grains.GetGrain<IProductGrain>(t.PrizeProductId!).GetAsync()));
-            for (var i = 0; i < products.Length; i++)
-            {
-                if (found[i] is null)
-                {
-                    errors[$"tiers[{products[i].Rank - 1}].prizeProductId"] = [$"No product {products[i].PrizeProductId}."];
-                }
-            }
+            return (null, ApiProblems.Validation(missing));
         }
 
-        if (errors.Count > 0)
-        {
-            return (null, ApiProblems.Validation(errors));
-        }
-
-        var result = await lottery.ConfigureAsync(new ConfigureLottery(request.Name!.Trim(), table!, request.StartsAt, request.EndsAt));
+        var result = await lottery.ConfigureAsync(new ConfigureLottery(request.Name!.Trim(), table, request.StartsAt, request.EndsAt));
         return result.Refusal is { } refusal ? (null, ApiProblems.From(refusal)) : (result.Lottery, null);
     }
 }

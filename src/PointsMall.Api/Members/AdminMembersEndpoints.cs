@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PointsMall.Api.Infrastructure;
 using PointsMall.Contracts.Members;
@@ -11,8 +12,8 @@ public static class AdminMembersEndpoints
     public const int MaxBulkCount = 10_000;
     public const int MaxReasonLength = 200;
     public const int MaxOperationIdLength = 100;
+    public const int MaxDisplayNamePrefixLength = 30;
     public const long MaxPoints = 100_000_000;
-    public const decimal MaxPurchaseYuan = 100_000_000m;
 
     /// <summary>Registrations in flight at once during a bulk request: enough to fill group commits, not to flood the mailboxes.</summary>
     private const int BulkParallelism = 256;
@@ -20,28 +21,31 @@ public static class AdminMembersEndpoints
     public static IEndpointRouteBuilder MapAdminMembers(this IEndpointRouteBuilder routes)
     {
         var admin = routes.MapGroup("/admin").RequireAuthorization(ApiSetup.AdminPolicy).WithTags("Admin: members");
-        admin.MapGet("/members", SearchAsync);
-        admin.MapPost("/members/bulk", BulkAsync);
-        admin.MapGet("/members/{id}", GetAsync);
-        admin.MapGet("/members/{id}/points", GetPointsAsync);
-        admin.MapPost("/members/{id}/points", AdjustAsync);
-        admin.MapPost("/earn", EarnAsync);
+        admin.MapGet("/members", SearchAsync).WithName("SearchMembers")
+            .WithSummary("Finds members by phone, name, e-mail or id (empty: everyone), newest first, with live balances and tiers.")
+            .ProducesProblemCodes(ApiProblems.ValidationFailed);
+        admin.MapPost("/members/bulk", BulkAsync).WithName("CreateBulkMembers")
+            .WithSummary("Provisions many members at once (load tests, migrations), each with starting points and an access token.")
+            .ProducesProblemCodes(ApiProblems.Conflict);
+        admin.MapGet("/members/{id}", GetAsync).WithName("GetMember").WithSummary("One member with its profile change log and points audit.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode);
+        admin.MapGet("/members/{id}/points", GetPointsAsync).WithName("GetMemberPoints").WithSummary("A member's points ledger, newest first, a page at a time.")
+            .ProducesProblemCodes(ApiProblems.ValidationFailed, ApiProblems.NotFoundCode);
+        admin.MapPost("/members/{id}/points", AdjustAsync).WithName("AdjustMemberPoints")
+            .WithSummary("Grants (positive) or deducts (negative) points with a reason; the same operationId applies once.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode, ApiProblems.InsufficientPoints, ApiProblems.Conflict);
+        admin.MapPost("/earn", EarnAsync).WithName("EarnForPurchase")
+            .WithSummary("Awards a member the points of a purchase paid elsewhere, once per purchase reference.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode, ApiProblems.Conflict);
         return routes;
     }
 
-    private static async Task<Results<Ok<MemberListResponse>, ProblemHttpResult>> SearchAsync(IGrainFactory grains, string? q, int? page, int? pageSize)
+    private static async Task<Ok<MemberListResponse>> SearchAsync(
+        IGrainFactory grains,
+        [StringLength(MaxQueryLength, ErrorMessage = "At most {1} characters.")] string? q,
+        [Page(MemberDirectory.MaxPage)] int? page,
+        [PageSize(MemberDirectory.MaxPageSize)] int? pageSize)
     {
-        if (MemberValidation.Paging(page, pageSize, MemberDirectory.MaxPageSize) is { } invalid)
-        {
-            return invalid;
-        }
-
-        if (q?.Length > MaxQueryLength || page > MemberDirectory.MaxPage)
-        {
-            return MemberValidation.Problem(q?.Length > MaxQueryLength ? "q" : "page",
-                q?.Length > MaxQueryLength ? $"At most {MaxQueryLength} characters." : $"At most page {MemberDirectory.MaxPage}: narrow the search.");
-        }
-
         var found = await MemberDirectory.SearchAsync(grains, q, page ?? 1, pageSize ?? 20);
 
         // Balances and tiers come from the members themselves (a page at a time), so the directory never has to
@@ -54,7 +58,7 @@ public static class AdminMembersEndpoints
 
     private static async Task<Results<Ok<AdminMemberResponse>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains)
     {
-        if (!MemberValidation.IsToken(id, MaxOperationIdLength))
+        if (!Identifiers.IsToken(id, MaxOperationIdLength))
         {
             return ApiProblems.NotFound("The member");
         }
@@ -75,15 +79,11 @@ public static class AdminMembersEndpoints
             audit.Reconciles));
     }
 
-    private static async Task<Results<Ok<LedgerResponse>, ProblemHttpResult>> GetPointsAsync(string id, IGrainFactory grains, int? page, int? pageSize)
+    private static async Task<Results<Ok<LedgerResponse>, ProblemHttpResult>> GetPointsAsync(
+        string id, IGrainFactory grains, [Page] int? page, [PageSize(MeEndpoints.MaxPageSize)] int? pageSize)
     {
-        if (MemberValidation.Paging(page, pageSize, MeEndpoints.MaxPageSize) is { } invalid)
-        {
-            return invalid;
-        }
-
         var member = grains.GetGrain<IMemberGrain>(id);
-        if (!MemberValidation.IsToken(id, MaxOperationIdLength) || await member.GetAsync() is null)
+        if (!Identifiers.IsToken(id, MaxOperationIdLength) || await member.GetAsync() is null)
         {
             return ApiProblems.NotFound("The member");
         }
@@ -94,28 +94,7 @@ public static class AdminMembersEndpoints
     private static async Task<Results<Ok<AdjustPointsResponse>, ProblemHttpResult>> AdjustAsync(
         string id, AdjustPointsRequest request, IGrainFactory grains, ApiMetrics metrics)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (request.Amount is not { } amount || amount == 0 || Math.Abs(amount) > MaxPoints)
-        {
-            errors["amount"] = [$"Required, not 0, between -{MaxPoints} and {MaxPoints} (negative deducts)."];
-        }
-
-        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Trim().Length > MaxReasonLength)
-        {
-            errors["reason"] = [$"Required, at most {MaxReasonLength} characters (it is shown in the member's history)."];
-        }
-
-        if (request.OperationId is not null && !MemberValidation.IsToken(request.OperationId, MaxOperationIdLength))
-        {
-            errors["operationId"] = [$"At most {MaxOperationIdLength} printable characters without spaces."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return ApiProblems.Validation(errors);
-        }
-
-        if (!MemberValidation.IsToken(id, MaxOperationIdLength))
+        if (!Identifiers.IsToken(id, MaxOperationIdLength))
         {
             return ApiProblems.NotFound("The member");
         }
@@ -135,28 +114,7 @@ public static class AdminMembersEndpoints
     private static async Task<Results<Ok<BulkMembersResponse>, ProblemHttpResult>> BulkAsync(
         BulkMembersRequest request, IGrainFactory grains, MemberTokens tokens, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (request.Count is not (>= 1 and <= MaxBulkCount))
-        {
-            errors["count"] = [$"Between 1 and {MaxBulkCount}."];
-        }
-
-        if (request.StartingPoints is < 0 or > MaxPoints)
-        {
-            errors["startingPoints"] = [$"Between 0 and {MaxPoints}."];
-        }
-
         var prefix = request.DisplayNamePrefix?.Trim() ?? "会员";
-        if (prefix.Length is 0 or > 30)
-        {
-            errors["displayNamePrefix"] = ["1 to 30 characters."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return ApiProblems.Validation(errors);
-        }
-
         var members = new BulkMember[request.Count!.Value];
         var startingPoints = request.StartingPoints ?? 0;
         var problems = new System.Collections.Concurrent.ConcurrentBag<Contracts.Common.Problem>();
@@ -189,27 +147,6 @@ public static class AdminMembersEndpoints
 
     private static async Task<Results<Ok<EarnResponse>, ProblemHttpResult>> EarnAsync(EarnRequest request, IGrainFactory grains, ApiMetrics metrics)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request.MemberId) || request.MemberId.Length > MaxOperationIdLength)
-        {
-            errors["memberId"] = ["Required."];
-        }
-
-        if (request.PurchaseAmount is not { } yuan || yuan <= 0 || yuan > MaxPurchaseYuan || decimal.Round(yuan, 2) != yuan)
-        {
-            errors["purchaseAmount"] = [$"The amount paid in yuan: above 0, at most {MaxPurchaseYuan}, at most two decimals."];
-        }
-
-        if (!MemberValidation.IsToken(request.Reference, MaxOperationIdLength))
-        {
-            errors["reference"] = [$"Required: the purchase's reference (order number), at most {MaxOperationIdLength} printable characters; it makes the call idempotent."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return ApiProblems.Validation(errors);
-        }
-
         var fen = (long)(request.PurchaseAmount!.Value * 100);
         var result = await grains.GetGrain<IMemberGrain>(request.MemberId!)
             .EarnForPurchaseAsync(new EarnForPurchase("purchase:" + request.Reference, fen, request.Reference!));

@@ -1,10 +1,10 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PointsMall.Api.Auth;
 using PointsMall.Api.Infrastructure;
 using PointsMall.Contracts.Members;
-using PointsMall.Domain.Members;
 
 namespace PointsMall.Api.Members;
 
@@ -27,20 +27,34 @@ public static class MeEndpoints
         ["quiz"] = "quiz",
     };
 
+    /// <summary>The tasks a member may report, by their canonical names.</summary>
+    public static IEnumerable<string> TaskNames => Tasks.Values;
+
     public static IEndpointRouteBuilder MapMe(this IEndpointRouteBuilder routes)
     {
         var me = routes.MapGroup("/me").RequireAuthorization(ApiSetup.MemberPolicy).WithTags("Members");
-        me.MapGet("", GetMeAsync);
-        me.MapGet("/points", GetPointsAsync);
-        me.MapGet("/points/expiring", GetExpiringAsync);
-        me.MapPost("/sign-in", SignInAsync);
-        me.MapGet("/sign-in", GetSignInAsync);
-        me.MapPut("/profile", UpdateProfileAsync);
-        me.MapGet("/addresses", GetAddressesAsync);
-        me.MapPost("/addresses", AddAddressAsync);
-        me.MapPut("/addresses/{id}", ReplaceAddressAsync);
-        me.MapDelete("/addresses/{id}", RemoveAddressAsync);
-        me.MapPost("/tasks", CompleteTaskAsync);
+        me.MapGet("", GetMeAsync).WithName("GetMe").WithSummary("The signed-in member: profile, balance, tier and addresses.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode);
+        me.MapGet("/points", GetPointsAsync).WithName("GetMyPoints").WithSummary("The member's points ledger, newest first, a page at a time.")
+            .ProducesProblemCodes(ApiProblems.ValidationFailed);
+        me.MapGet("/points/expiring", GetExpiringAsync).WithName("GetMyExpiringPoints").WithSummary("The points that expire within the next days (30 by default).")
+            .ProducesProblemCodes(ApiProblems.ValidationFailed);
+        me.MapPost("/sign-in", SignInAsync).WithName("SignInToday").WithSummary("Signs in for today: points by the streak's ladder, once a day.")
+            .ProducesProblemCodes(ApiProblems.Conflict, ApiProblems.NotFoundCode);
+        me.MapGet("/sign-in", GetSignInAsync).WithName("GetSignInCalendar").WithSummary("The sign-in streak, this month's days and the ladder ahead.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode);
+        me.MapPut("/profile", UpdateProfileAsync).WithName("UpdateProfile").WithSummary("Changes the display name, gender or birthday (every change is logged).")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode);
+        me.MapGet("/addresses", GetAddressesAsync).WithName("GetMyAddresses").WithSummary("The member's shipping addresses.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode);
+        me.MapPost("/addresses", AddAddressAsync).WithName("AddAddress").WithSummary("Adds a shipping address (a retried POST saves it once).")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode);
+        me.MapPut("/addresses/{id}", ReplaceAddressAsync).WithName("ReplaceAddress").WithSummary("Replaces one of the member's addresses.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode);
+        me.MapDelete("/addresses/{id}", RemoveAddressAsync).WithName("RemoveAddress").WithSummary("Removes one of the member's addresses.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode);
+        me.MapPost("/tasks", CompleteTaskAsync).WithName("CompleteTask").WithSummary("Reports a completed task (survey, share, invite, quiz): points once per reference.")
+            .ProducesProblemCodes(ApiProblems.LimitExceeded, ApiProblems.Conflict, ApiProblems.NotFoundCode);
         return routes;
     }
 
@@ -49,26 +63,16 @@ public static class MeEndpoints
     private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> GetMeAsync(ClaimsPrincipal user, IGrainFactory grains)
         => await Member(grains, user).GetAsync() is { } view ? TypedResults.Ok(MeResponse.From(view)) : ApiProblems.NotFound("The member");
 
-    private static async Task<Results<Ok<LedgerResponse>, ProblemHttpResult>> GetPointsAsync(
-        ClaimsPrincipal user, IGrainFactory grains, int? page, int? pageSize)
+    private static async Task<Ok<LedgerResponse>> GetPointsAsync(ClaimsPrincipal user, IGrainFactory grains, [Page] int? page, [PageSize(MaxPageSize)] int? pageSize)
     {
-        if (MemberValidation.Paging(page, pageSize, MaxPageSize) is { } invalid)
-        {
-            return invalid;
-        }
-
         var ledger = await Member(grains, user).GetLedgerAsync(page ?? 1, pageSize ?? DefaultPageSize);
         return TypedResults.Ok(LedgerResponse.From(ledger));
     }
 
-    private static async Task<Results<Ok<ExpiringResponse>, ProblemHttpResult>> GetExpiringAsync(ClaimsPrincipal user, IGrainFactory grains, int? days)
+    private static async Task<Ok<ExpiringResponse>> GetExpiringAsync(
+        ClaimsPrincipal user, IGrainFactory grains, [Range(1, MaxExpiringDays, ErrorMessage = "Between {1} and {2}.")] int? days)
     {
         var window = days ?? 30;
-        if (window is < 1 or > MaxExpiringDays)
-        {
-            return MemberValidation.Problem("days", $"Between 1 and {MaxExpiringDays}.");
-        }
-
         var lots = await Member(grains, user).GetExpiringAsync(TimeSpan.FromDays(window));
         var items = lots.Select(l => new ExpiringItem(l.Id, l.Remaining, l.Source, l.EarnedAt, l.ExpiresAt)).ToList();
         return TypedResults.Ok(new ExpiringResponse(items, items.Sum(i => i.Amount), items.Count, window));
@@ -114,27 +118,6 @@ public static class MeEndpoints
     private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> UpdateProfileAsync(
         UpdateProfileRequest request, ClaimsPrincipal user, IGrainFactory grains)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (request.DisplayName is null && request.Gender is null && request.Birthday is null)
-        {
-            errors["displayName"] = ["Give at least one of displayName, gender, birthday."];
-        }
-
-        if (request.DisplayName is { } name && (name.Trim().Length == 0 || name.Trim().Length > MemberProfile.MaxNicknameLength))
-        {
-            errors["displayName"] = [$"1 to {MemberProfile.MaxNicknameLength} characters."];
-        }
-
-        if (request.Gender is { } gender && !MemberProfile.Genders.Contains(gender.Trim().ToLowerInvariant()))
-        {
-            errors["gender"] = ["One of " + string.Join(", ", MemberProfile.Genders) + "."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return ApiProblems.Validation(errors);
-        }
-
         var result = await Member(grains, user).UpdateProfileAsync(new UpdateProfile(request.DisplayName, request.Gender, request.Birthday));
         return result.Succeeded ? TypedResults.Ok(MeResponse.From(result.Member!)) : ApiProblems.From(result.Refusal!);
     }
@@ -147,14 +130,9 @@ public static class MeEndpoints
     private static async Task<Results<Created<AddressResponse>, ProblemHttpResult>> AddAddressAsync(
         AddressRequest request, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (MemberValidation.Address(request) is { } invalid)
-        {
-            return invalid;
-        }
-
         // No id: the grain derives one from the content, so a retried POST saves the same address once.
         var before = await Member(grains, user).GetAsync();
-        var result = await Member(grains, user).SaveAddressAsync(MemberValidation.ToSaveAddress(null, request));
+        var result = await Member(grains, user).SaveAddressAsync(request.ToSaveAddress(null));
         if (!result.Succeeded)
         {
             return ApiProblems.From(result.Refusal!);
@@ -169,18 +147,13 @@ public static class MeEndpoints
     private static async Task<Results<Ok<AddressResponse>, ProblemHttpResult>> ReplaceAddressAsync(
         string id, AddressRequest request, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (MemberValidation.Address(request) is { } invalid)
-        {
-            return invalid;
-        }
-
         var member = Member(grains, user);
         if (await member.GetAsync() is not { } view || !view.Addresses.Any(a => a.Id == id))
         {
             return ApiProblems.NotFound("The address");
         }
 
-        var result = await member.SaveAddressAsync(MemberValidation.ToSaveAddress(id, request));
+        var result = await member.SaveAddressAsync(request.ToSaveAddress(id));
         return result.Succeeded
             ? TypedResults.Ok(AddressResponse.From(result.Member!.Addresses.First(a => a.Id == id)))
             : ApiProblems.From(result.Refusal!);
@@ -195,38 +168,23 @@ public static class MeEndpoints
     private static async Task<Results<Ok<TaskResponse>, ProblemHttpResult>> CompleteTaskAsync(
         TaskRequest request, ClaimsPrincipal user, IGrainFactory grains, ApiMetrics metrics)
     {
-        var errors = new Dictionary<string, string[]>();
-        var compact = request.Task?.Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).Trim();
-        if (compact is null || !Tasks.TryGetValue(compact, out var task))
-        {
-            errors["task"] = ["One of " + string.Join(", ", Tasks.Values) + "."];
-            task = null;
-        }
-
-        if (!MemberValidation.IsToken(request.Reference, MaxReferenceLength))
-        {
-            errors["reference"] = [$"Required: 1 to {MaxReferenceLength} printable characters identifying this completion (the same reference again earns nothing more)."];
-        }
-
-        if (task == "quiz" && request.CorrectAnswers is not (>= 0 and <= MaxQuizAnswers))
-        {
-            errors["correctAnswers"] = [$"A quiz needs correctAnswers between 0 and {MaxQuizAnswers}."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return ApiProblems.Validation(errors);
-        }
-
+        var task = TaskOf(request.Task)!;
         var result = await Member(grains, user).CompleteTaskAsync(
-            new CompleteTask($"task:{task}:{request.Reference}", task!, task == "quiz" ? request.CorrectAnswers : null));
+            new CompleteTask($"task:{task}:{request.Reference}", task, task == "quiz" ? request.CorrectAnswers : null));
         if (!result.Succeeded)
         {
             metrics.Refused("task", result.Refusal!.Code);
             return ApiProblems.From(result.Refusal);
         }
 
-        return TypedResults.Ok(new TaskResponse(task!, request.Reference!, result.Amount, result.Balance, result.Replayed));
+        return TypedResults.Ok(new TaskResponse(task, request.Reference!, result.Amount, result.Balance, result.Replayed));
+    }
+
+    /// <summary>A task's canonical name, whatever its case, underscores and dashes; null when members may not report it.</summary>
+    public static string? TaskOf(string? name)
+    {
+        var compact = name?.Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).Trim();
+        return compact is not null && Tasks.TryGetValue(compact, out var task) ? task : null;
     }
 
     private static bool Matches(AddressView a, AddressRequest r) =>

@@ -1,29 +1,126 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using PointsMall.Api.Infrastructure;
 using PointsMall.Contracts.Members;
+using MemberProfile = PointsMall.Domain.Members.MemberProfile;
 
 namespace PointsMall.Api.Members;
 
 // ---- requests: every field nullable, so a missing field is a validation problem rather than a binding fault ----
 
-public sealed record UpdateProfileRequest(string? DisplayName, string? Gender, DateOnly? Birthday);
+public sealed record UpdateProfileRequest(
+    [property: Text(MemberProfile.MaxNicknameLength, MinimumLength = 1)] string? DisplayName,
+    [property: Gender] string? Gender,
+    DateOnly? Birthday) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (DisplayName is null && Gender is null && Birthday is null)
+        {
+            yield return new ValidationResult("Give at least one of displayName, gender, birthday.", [nameof(DisplayName)]);
+        }
+    }
+}
 
+/// <summary>A shipping address: the region as <c>province</c>, <c>city</c> (and <c>district</c>), or as one <c>region</c> string.</summary>
 public sealed record AddressRequest(
-    string? Recipient,
-    string? Phone,
-    string? Province,
-    string? City,
-    string? District,
-    string? Region,
-    string? Detail,
-    string? PostalCode,
-    bool? IsDefault);
+    [property: Required, Text(MemberProfile.MaxRecipientLength)] string? Recipient,
+    [property: Required, ChinaMobile] string? Phone,
+    [property: SplitRegion, Text(AddressRequest.MaxRegionPartLength)] string? Province,
+    [property: SplitRegion, Text(AddressRequest.MaxRegionPartLength)] string? City,
+    [property: Text(AddressRequest.MaxRegionPartLength)] string? District,
+    [property: Text(3 * AddressRequest.MaxRegionPartLength)] string? Region,
+    [property: Required, Text(AddressRequest.MaxDetailLength)] string? Detail,
+    [property: PostalCode] string? PostalCode,
+    bool? IsDefault)
+{
+    public const int MaxRegionPartLength = 40;
+    public const int MaxDetailLength = 200;
 
-public sealed record TaskRequest(string? Task, string? Reference, int? CorrectAnswers);
+    /// <summary>The region is given in parts (province and city) rather than as one string.</summary>
+    [JsonIgnore]
+    public bool IsSplit => !string.IsNullOrWhiteSpace(Province) || !string.IsNullOrWhiteSpace(City);
 
-public sealed record AdjustPointsRequest(long? Amount, string? Reason, string? OperationId);
+    public SaveAddress ToSaveAddress(string? id)
+    {
+        var region = IsSplit
+            ? string.Join(' ', new[] { Province, City, District }.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p!.Trim()))
+            : Region!.Trim();
+        return new SaveAddress(id, Recipient!.Trim(), Phone!, region, Detail!.Trim(), IsDefault ?? false)
+        {
+            Province = IsSplit ? Province!.Trim() : null,
+            City = IsSplit ? City!.Trim() : null,
+            District = IsSplit ? District?.Trim() : null,
+            PostalCode = string.IsNullOrWhiteSpace(PostalCode) ? null : PostalCode.Trim(),
+        };
+    }
+}
 
-public sealed record BulkMembersRequest(int? Count, long? StartingPoints, string? DisplayNamePrefix);
+/// <summary>
+/// On <see cref="AddressRequest.Province"/> and <see cref="AddressRequest.City"/>: given in parts, both are required;
+/// otherwise the one-string region is (reported on the province). A field rule rather than a whole-request one, so it
+/// is reported together with the other fields' faults.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class SplitRegionAttribute : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
+    {
+        ArgumentNullException.ThrowIfNull(validationContext);
+        if (validationContext.ObjectInstance is not AddressRequest address || !string.IsNullOrWhiteSpace(value as string))
+        {
+            return ValidationResult.Success;
+        }
 
-public sealed record EarnRequest(string? MemberId, decimal? PurchaseAmount, string? Reference);
+        var members = validationContext.MemberName is { } member ? new[] { member } : null;
+        if (address.IsSplit)
+        {
+            return new ValidationResult("Required with the other region parts.", members);
+        }
+
+        return validationContext.MemberName == nameof(AddressRequest.Province) && string.IsNullOrWhiteSpace(address.Region)
+            ? new ValidationResult("Give province and city (and district), or region as \"province city district\".", members)
+            : ValidationResult.Success;
+    }
+}
+
+public sealed record TaskRequest(
+    [property: Required, TaskName] string? Task,
+    [property: Required, Token(MeEndpoints.MaxReferenceLength)] string? Reference,
+    [property: Range(0, MeEndpoints.MaxQuizAnswers, ErrorMessage = "Between {1} and {2}.")] int? CorrectAnswers) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MeEndpoints.TaskOf(Task) == "quiz" && CorrectAnswers is null)
+        {
+            yield return new ValidationResult($"A quiz needs correctAnswers between 0 and {MeEndpoints.MaxQuizAnswers}.", [nameof(CorrectAnswers)]);
+        }
+    }
+}
+
+/// <summary>A task a member may report (<see cref="MeEndpoints.TaskOf"/>).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class TaskNameAttribute() : ValidationAttribute("One of " + string.Join(", ", MeEndpoints.TaskNames) + ".")
+{
+    public override bool IsValid(object? value) => value is null || MeEndpoints.TaskOf(value as string) is not null;
+}
+
+public sealed record AdjustPointsRequest(
+    [property: Required, NotZero, Range(-(double)AdminMembersEndpoints.MaxPoints, AdminMembersEndpoints.MaxPoints, ErrorMessage = "Between {1} and {2} (negative deducts).")] long? Amount,
+    [property: Required, Text(AdminMembersEndpoints.MaxReasonLength)] string? Reason,
+    [property: Token(AdminMembersEndpoints.MaxOperationIdLength)] string? OperationId);
+
+public sealed record BulkMembersRequest(
+    [property: Required, Range(1, AdminMembersEndpoints.MaxBulkCount, ErrorMessage = "Between {1} and {2}.")] int? Count,
+    [property: Range(0, AdminMembersEndpoints.MaxPoints, ErrorMessage = "Between {1} and {2}.")] long? StartingPoints,
+    [property: Text(AdminMembersEndpoints.MaxDisplayNamePrefixLength, MinimumLength = 1)] string? DisplayNamePrefix);
+
+/// <summary>A purchase paid elsewhere (in yuan), identified by its reference: the same reference earns once.</summary>
+public sealed record EarnRequest(
+    [property: Required, Token(AdminMembersEndpoints.MaxOperationIdLength)] string? MemberId,
+    [property: Required, Yuan, Range(typeof(decimal), "0", "100000000", MinimumIsExclusive = true, ParseLimitsInInvariantCulture = true,
+        ConvertValueInInvariantCulture = true, ErrorMessage = "Above {1}, at most {2}.")] decimal? PurchaseAmount,
+    [property: Required, Token(AdminMembersEndpoints.MaxOperationIdLength)] string? Reference);
 
 // ---- responses ----
 

@@ -1,7 +1,10 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using PointsMall.Api.Auth;
 using PointsMall.Api.Catalog;
 using PointsMall.Api.Infrastructure;
@@ -13,7 +16,12 @@ using PointsMall.Payments;
 
 namespace PointsMall.Api.Orders;
 
-public sealed record RedemptionRequest(string? ProductId, int? Quantity, string? Payment, string? AddressId);
+/// <summary>Redeem a product: <c>quantity</c> 1 by default, <c>payment</c> points (default) or points_cash, <c>addressId</c> the default address when absent.</summary>
+public sealed record RedemptionRequest(
+    [property: Required, Token] string? ProductId,
+    [property: Range(RedemptionLimits.MinQuantity, RedemptionLimits.MaxQuantity, ErrorMessage = "{1} to {2}.")] int? Quantity,
+    [property: PaymentMode] string? Payment,
+    [property: Token] string? AddressId);
 
 /// <summary>An order as its member (or an operator) sees it. <c>orderId</c> repeats <c>id</c> for redemption clients.</summary>
 public sealed record OrderDto(
@@ -54,14 +62,26 @@ public sealed record OrderListItemDto(
     DateTimeOffset PlacedAt,
     DateTimeOffset UpdatedAt);
 
-public sealed record CancelRequest(string? Reason);
+public sealed record CancelRequest([property: StringLength(200, ErrorMessage = "At most {1} characters.")] string? Reason);
 
-public sealed record ShipRequest(string? Carrier, string? TrackingNumber);
+public sealed record ShipRequest([property: Required, Text(50)] string? Carrier, [property: Required, Text(50)] string? TrackingNumber);
+
+/// <summary>A page of orders, optionally of one status (PendingPayment, PendingShipment, Shipped, Completed, Cancelled).</summary>
+public sealed record OrderQuery : PageQuery
+{
+    [FromQuery(Name = "status"), EnumName(typeof(OrderStatus))]
+    public string? Status { get; init; }
+}
 
 public sealed record PaymentSessionDto(string OrderId, string PaymentReference, string PayUrl, long AmountFen, decimal Amount, DateTimeOffset? ExpiresAt);
 
 /// <summary>The sandbox provider's notification, as it posts it to <c>/payments/callback</c>.</summary>
-public sealed record PaymentCallbackRequest(string? OrderId, string? PaymentReference, long? AmountFen, DateTimeOffset? PaidAt, string? Signature);
+public sealed record PaymentCallbackRequest(
+    [property: Required, Token] string? OrderId,
+    [property: Required, StringLength(100, ErrorMessage = "At most {1} characters.")] string? PaymentReference,
+    [property: Required] long? AmountFen,
+    [property: Required] DateTimeOffset? PaidAt,
+    [property: Required, StringLength(200, ErrorMessage = "At most {1} characters.")] string? Signature);
 
 public sealed record PaymentCallbackResponse(string OrderId, string Status);
 
@@ -74,83 +94,72 @@ public static class OrdersEndpoints
         routes.MapPost("/redemptions", RedeemAsync)
             .WithTags("Orders")
             .RequireAuthorization(ApiSetup.MemberPolicy)
-            .RequireShopperRateLimit(RateLimits.Redemptions);
+            .RequireShopperRateLimit(RateLimits.Redemptions)
+            .WithName("Redeem")
+            .WithSummary("Redeems a product for points (or points + cash): an order; a retry with the same Idempotency-Key gives the first outcome.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode, ApiProblems.SoldOut, ApiProblems.InsufficientPoints, ApiProblems.LimitExceeded,
+                ApiProblems.NotOnSale, ApiProblems.TierRequired, ApiProblems.Conflict);
 
         var member = routes.MapGroup("").WithTags("Orders").RequireAuthorization(ApiSetup.MemberPolicy);
-        member.MapGet("/me/orders", MyOrdersAsync);
-        member.MapGet("/orders/{id}", GetAsync);
-        member.MapPost("/orders/{id}/cancel", CancelAsync);
-        member.MapPost("/orders/{id}/confirm-receipt", ConfirmReceiptAsync);
-        member.MapPost("/orders/{id}/payment", StartPaymentAsync);
+        member.MapGet("/me/orders", MyOrdersAsync).WithName("GetMyOrders").WithSummary("The member's orders, newest first, optionally of one status.")
+            .ProducesProblemCodes(ApiProblems.ValidationFailed);
+        member.MapGet("/orders/{id}", GetAsync).WithName("GetOrder").WithSummary("One of the member's orders with its history.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode);
+        member.MapPost("/orders/{id}/cancel", CancelAsync).WithName("CancelOrder").WithSummary("Cancels one of the member's orders before it ships; points and cash are refunded.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode, ApiProblems.Conflict);
+        member.MapPost("/orders/{id}/confirm-receipt", ConfirmReceiptAsync).WithName("ConfirmReceipt").WithSummary("Confirms that a shipped order arrived: it completes.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode, ApiProblems.Conflict);
+        member.MapPost("/orders/{id}/payment", StartPaymentAsync).WithName("StartPayment")
+            .WithSummary("Starts (or resumes) paying the cash part of a points + cash order: the provider's pay URL.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode, ApiProblems.Conflict);
 
         // The provider side: its callback carries its own signature, and the sandbox pay page stands in for the provider's.
         var payments = routes.MapGroup("").WithTags("Payments").AllowAnonymous();
-        payments.MapPost("/payments/callback", CallbackAsync);
-        payments.MapGet("/sandbox/pay", SandboxPageAsync);
-        payments.MapPost("/sandbox/pay", SandboxPayAsync);
+        payments.MapPost("/payments/callback", CallbackAsync).WithName("PaymentCallback")
+            .WithSummary("The payment provider's signed notification that an order's cash part is paid.")
+            .ProducesProblemCodes(ApiProblems.Unauthorized, ApiProblems.NotFoundCode, ApiProblems.Conflict);
+        payments.MapGet("/sandbox/pay", SandboxPageAsync).WithName("GetSandboxPayPage")
+            .WithSummary("The sandbox provider's pay page (HTML) for an order's payment reference.")
+            .Produces<string>(StatusCodes.Status200OK, "text/html")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode);
+        payments.MapPost("/sandbox/pay", SandboxPayAsync).WithName("SandboxPay")
+            .WithSummary("Pays in the sandbox: the sandbox provider signs and delivers its callback.")
+            .ProducesProblemCodes(ApiProblems.ValidationFailed, ApiProblems.NotFoundCode, ApiProblems.Conflict);
 
         var admin = routes.MapGroup("/admin/orders").WithTags("Orders admin").RequireAuthorization(ApiSetup.AdminPolicy);
-        admin.MapGet("/", AdminListAsync);
-        admin.MapGet("/{id}", AdminGetAsync);
-        admin.MapPost("/{id}/ship", ShipAsync);
-        admin.MapPost("/{id}/cancel", AdminCancelAsync);
+        admin.MapGet("/", AdminListAsync).WithName("AdminListOrders").WithSummary("All orders, newest first, optionally of one status or member.")
+            .ProducesProblemCodes(ApiProblems.ValidationFailed);
+        admin.MapGet("/{id}", AdminGetAsync).WithName("AdminGetOrder").WithSummary("One order with its history.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode);
+        admin.MapPost("/{id}/ship", ShipAsync).WithName("ShipOrder").WithSummary("Ships a paid physical order with its carrier and tracking number.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode, ApiProblems.Conflict);
+        admin.MapPost("/{id}/cancel", AdminCancelAsync).WithName("AdminCancelOrder").WithSummary("Cancels an order before it ships; points and cash are refunded.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode, ApiProblems.Conflict);
         return routes;
     }
 
     // ---- members ----
 
     private static async Task<Results<Created<OrderDto>, ProblemHttpResult>> RedeemAsync(
-        RedemptionRequest? request, HttpRequest http, ClaimsPrincipal user, IGrainFactory grains, ApiMetrics metrics, SoldOutHints soldOut)
+        RedemptionRequest request,
+        [FromHeader(Name = IdempotencyKeys.Header), IdempotencyKey, Description(IdempotencyKeys.Description)] string? idempotencyKey,
+        ClaimsPrincipal user,
+        IGrainFactory grains,
+        ApiMetrics metrics,
+        SoldOutHints soldOut)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (!IdempotencyKeys.TryRead(http, out var key, out _))
-        {
-            errors[IdempotencyKeys.Header] = [IdempotencyKeys.Rule];
-        }
-
-        if (request is null)
-        {
-            errors["body"] = ["A JSON body is required."];
-        }
-        else
-        {
-            if (!CatalogEndpoints.IsPlausibleId(request.ProductId))
-            {
-                errors["productId"] = ["productId is required (at most 64 printable characters)."];
-            }
-
-            if (request.Quantity is < 1 or > 99)
-            {
-                errors["quantity"] = ["quantity is 1 to 99."];
-            }
-
-            if (request.Payment is not (null or "points" or "points_cash"))
-            {
-                errors["payment"] = ["payment is points or points_cash."];
-            }
-
-            if (request.AddressId is not null && !CatalogEndpoints.IsPlausibleId(request.AddressId))
-            {
-                errors["addressId"] = ["addressId is at most 64 printable characters."];
-            }
-        }
-
-        if (errors.Count > 0)
-        {
-            metrics.Refused(Operation, "validation_failed");
-            return ApiProblems.Validation(errors);
-        }
-
+        // The one check of the request that needs a grain: the address must be one of the member's own.
         var memberId = user.MemberId();
-        if (request!.AddressId is { } addressId
+        if (request.AddressId is { } addressId
             && (await grains.GetGrain<IMemberGrain>(memberId).GetAsync())?.Addresses.Any(a => a.Id == addressId) != true)
         {
-            metrics.Refused(Operation, "validation_failed");
+            metrics.Refused(Operation, ApiProblems.ValidationFailed);
             return ApiProblems.Validation(new Dictionary<string, string[]> { ["addressId"] = ["addressId is not one of your addresses."] });
         }
 
+        var key = IdempotencyKeys.KeyOrNew(idempotencyKey);
         var orderId = OrderIds.For(memberId, key);
-        var command = new PlaceOrder(memberId, request.ProductId!, request.Quantity ?? 1, request.Payment ?? "points", request.AddressId);
+        var command = new PlaceOrder(memberId, request.ProductId!, request.Quantity ?? 1, request.Payment ?? PaymentModes.Points, request.AddressId);
 
         // Most requests of a drop arrive after it has sold out: those are answered by the product alone.
         if (await soldOut.AdmitAsync(grains, command.ProductId, orderId, command.Quantity) is { } notAdmitted)
@@ -171,16 +180,10 @@ public static class OrdersEndpoints
         return TypedResults.Created($"/api/v1/orders/{orderId}", ToDto(result.Order!, command.Payment));
     }
 
-    private static async Task<Results<Ok<PageDto<OrderDto>>, ProblemHttpResult>> MyOrdersAsync(
-        ClaimsPrincipal user, IGrainFactory grains, string? status, int? page, int? pageSize)
+    private static async Task<Ok<PageDto<OrderDto>>> MyOrdersAsync(ClaimsPrincipal user, IGrainFactory grains, [AsParameters] OrderQuery query)
     {
-        if (ValidatePaging(status, page, pageSize) is { } invalid)
-        {
-            return invalid;
-        }
-
         // The list comes from the order index (current with every order); the page's orders are read in full.
-        var list = await grains.GetGrain<IMemberOrdersGrain>(user.MemberId()).ListAsync(status, page ?? 1, pageSize ?? 20);
+        var list = await grains.GetGrain<IMemberOrdersGrain>(user.MemberId()).ListAsync(query.Status, query.Page ?? 1, query.PageSize ?? 20);
         var views = await Task.WhenAll(list.Items.Select(o => grains.GetGrain<IOrderGrain>(o.Id).GetAsync()));
         return TypedResults.Ok(new PageDto<OrderDto>([.. views.OfType<OrderView>().Select(v => ToDto(v))], list.Page, list.PageSize, list.Total));
     }
@@ -195,11 +198,6 @@ public static class OrdersEndpoints
 
     private static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> CancelAsync(string id, CancelRequest? request, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (request?.Reason is { Length: > 200 })
-        {
-            return ApiProblems.Validation(new Dictionary<string, string[]> { ["reason"] = ["reason is at most 200 characters."] });
-        }
-
         if (!IsPlausibleOrderId(id))
         {
             return ApiProblems.NotFound("The order");
@@ -240,18 +238,9 @@ public static class OrdersEndpoints
     // ---- payments ----
 
     private static async Task<Results<Ok<PaymentCallbackResponse>, ProblemHttpResult>> CallbackAsync(
-        PaymentCallbackRequest? request, IPaymentProvider provider, IGrainFactory grains)
+        PaymentCallbackRequest request, IPaymentProvider provider, IGrainFactory grains)
     {
-        if (request is not { OrderId: { } orderId, PaymentReference: { } reference, AmountFen: { } amount, PaidAt: { } paidAt, Signature: { } signature }
-            || !IsPlausibleOrderId(orderId) || reference.Length > 100 || signature.Length > 200)
-        {
-            return ApiProblems.Validation(new Dictionary<string, string[]>
-            {
-                ["body"] = ["orderId, paymentReference, amountFen, paidAt and signature are required."],
-            });
-        }
-
-        var callback = new PaymentCallback(orderId, reference, amount, paidAt, signature);
+        var callback = new PaymentCallback(request.OrderId!, request.PaymentReference!, request.AmountFen!.Value, request.PaidAt!.Value, request.Signature!);
         if (!provider.VerifyCallback(callback))
         {
             return ApiProblems.Of("unauthorized", "The payment callback's signature does not verify.");
@@ -326,20 +315,10 @@ public static class OrdersEndpoints
 
     // ---- operators ----
 
-    private static async Task<Results<Ok<PageDto<OrderListItemDto>>, ProblemHttpResult>> AdminListAsync(
-        IGrainFactory grains, string? status, string? memberId, int? page, int? pageSize)
+    private static async Task<Ok<PageDto<OrderListItemDto>>> AdminListAsync(
+        IGrainFactory grains, [AsParameters] OrderQuery query, [StringLength(Identifiers.MaxIdLength, ErrorMessage = "At most {1} characters.")] string? memberId)
     {
-        if (ValidatePaging(status, page, pageSize) is { } invalid)
-        {
-            return invalid;
-        }
-
-        if (memberId is { Length: > 64 })
-        {
-            return ApiProblems.Validation(new Dictionary<string, string[]> { ["memberId"] = ["memberId is at most 64 characters."] });
-        }
-
-        var board = await grains.GetGrain<IOrderBoardGrain>(OrderKeys.Board).ListAsync(status, memberId, page ?? 1, pageSize ?? 20);
+        var board = await grains.GetGrain<IOrderBoardGrain>(OrderKeys.Board).ListAsync(query.Status, memberId, query.Page ?? 1, query.PageSize ?? 20);
         var items = board.Items.Select(o => new OrderListItemDto(o.Id, o.MemberId, o.ProductId, o.ProductName, o.Quantity, o.Points, o.CashFen,
             o.Status, o.PlacedAt, o.UpdatedAt)).ToList();
         return TypedResults.Ok(new PageDto<OrderListItemDto>(items, board.Page, board.PageSize, board.Total));
@@ -351,39 +330,18 @@ public static class OrdersEndpoints
         return view is null ? ApiProblems.NotFound("The order") : TypedResults.Ok(ToDto(view));
     }
 
-    private static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> ShipAsync(string id, ShipRequest? request, IGrainFactory grains)
+    private static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> ShipAsync(string id, ShipRequest request, IGrainFactory grains)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request?.Carrier) || request.Carrier.Length > 50)
-        {
-            errors["carrier"] = ["carrier is required (at most 50 characters)."];
-        }
-
-        if (string.IsNullOrWhiteSpace(request?.TrackingNumber) || request.TrackingNumber.Length > 50)
-        {
-            errors["trackingNumber"] = ["trackingNumber is required (at most 50 characters)."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return ApiProblems.Validation(errors);
-        }
-
         if (!IsPlausibleOrderId(id))
         {
             return ApiProblems.NotFound("The order");
         }
 
-        return Answer(await grains.GetGrain<IOrderGrain>(id).ShipAsync(new ShipOrder(request!.Carrier!, request.TrackingNumber!)));
+        return Answer(await grains.GetGrain<IOrderGrain>(id).ShipAsync(new ShipOrder(request.Carrier!, request.TrackingNumber!)));
     }
 
     private static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> AdminCancelAsync(string id, CancelRequest? request, IGrainFactory grains)
     {
-        if (request?.Reason is { Length: > 200 })
-        {
-            return ApiProblems.Validation(new Dictionary<string, string[]> { ["reason"] = ["reason is at most 200 characters."] });
-        }
-
         if (!IsPlausibleOrderId(id))
         {
             return ApiProblems.NotFound("The order");
@@ -394,28 +352,8 @@ public static class OrdersEndpoints
 
     // ---- helpers ----
 
-    private static ProblemHttpResult? ValidatePaging(string? status, int? page, int? pageSize)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (status is not null && (!Enum.TryParse<OrderStatus>(status, ignoreCase: true, out _) || int.TryParse(status, out _)))
-        {
-            errors["status"] = ["status is one of PendingPayment, PendingShipment, Shipped, Completed, Cancelled."];
-        }
-
-        if (page is < 1 or > 100_000)
-        {
-            errors["page"] = ["page must be 1 to 100,000."];
-        }
-
-        if (pageSize is < 1 or > 100)
-        {
-            errors["pageSize"] = ["pageSize must be 1 to 100."];
-        }
-
-        return errors.Count > 0 ? ApiProblems.Validation(errors) : null;
-    }
-
-    private static bool IsPlausibleOrderId(string? id) => CatalogEndpoints.IsPlausibleId(id);
+    /// <summary>Ids are short and printable (<see cref="Identifiers.IsToken"/>); anything else cannot be an order.</summary>
+    private static bool IsPlausibleOrderId(string? id) => Identifiers.IsToken(id);
 
     private static async Task<OrderView?> FindAsync(IGrainFactory grains, string? id)
         => IsPlausibleOrderId(id) ? await grains.GetGrain<IOrderGrain>(id!).GetAsync() : null;
@@ -431,6 +369,6 @@ public static class OrdersEndpoints
 
     private static OrderDto ToDto(OrderView o, string? payment = null)
         => new(o.Id, o.Id, o.MemberId, o.ProductId, o.ProductName, o.Quantity, o.Points, CatalogEndpoints.Yuan(o.CashFen), o.CashFen,
-            payment ?? (o.CashFen > 0 ? "points_cash" : "points"), o.Status, o.Step, o.PlacedAt, o.UpdatedAt, o.PaymentDeadline,
+            payment ?? (o.CashFen > 0 ? PaymentModes.PointsCash : PaymentModes.Points), o.Status, o.Step, o.PlacedAt, o.UpdatedAt, o.PaymentDeadline,
             o.PaymentReference, o.PayUrl, o.Carrier, o.TrackingNumber, o.Code, o.CancelReason, o.IsPrize, o.ShippingAddress, o.History);
 }

@@ -1,19 +1,45 @@
 using System.Collections.Immutable;
+using System.ComponentModel.DataAnnotations;
+using PointsMall.Api.Infrastructure;
 using PointsMall.Domain.Rules;
 
 namespace PointsMall.Api.Rules;
 
+// As requests (PUT /admin/rules) every field may be missing (the current value stays); the bounds are the editor's.
+
 /// <summary>Purchase earning: every <c>fenPerStep</c> fen (1/100 yuan) spent earns <c>pointsPerStep</c> points.</summary>
-public sealed record PurchaseRuleDto(long? FenPerStep, long? PointsPerStep);
+public sealed record PurchaseRuleDto(
+    [property: Range(1, 100_000_000, ErrorMessage = "{1} to {2}.")] long? FenPerStep,
+    [property: Range(0, 1_000_000, ErrorMessage = "{1} to {2}.")] long? PointsPerStep);
 
 /// <summary>Sign-in ladder: points on streak day 1, 2, …; the bonus every <c>bonusEveryDays</c> consecutive days.</summary>
-public sealed record SignInRuleDto(IReadOnlyList<long>? Ladder, long? StreakBonus, int? BonusEveryDays);
+public sealed record SignInRuleDto(
+    [property: Length(1, AdminRulesDto.MaxLadderDays, ErrorMessage = "{1} to {2} days."), EachBetween(0, 100_000)] IReadOnlyList<long>? Ladder,
+    [property: Range(0, 1_000_000, ErrorMessage = "{1} to {2}.")] long? StreakBonus,
+    [property: Range(0, 366, ErrorMessage = "{1} (never) to {2} days.")] int? BonusEveryDays);
 
-public sealed record TierRuleDto(Tier? Tier, long? MinPoints, decimal? Multiplier);
+public sealed record TierRuleDto(
+    [property: Required] Tier? Tier,
+    [property: Required, Range(0, 1_000_000_000, ErrorMessage = "{1} to {2}.")] long? MinPoints,
+    [property: Required, Range(typeof(decimal), "0", AdminRulesDto.MaxMultiplier, MinimumIsExclusive = true, ParseLimitsInInvariantCulture = true,
+        ConvertValueInInvariantCulture = true, ErrorMessage = "Above {1}, at most {2}.")] decimal? Multiplier);
 
-public sealed record ExpiryRuleDto(ExpiryKind? Kind, int? Periods);
+public sealed record ExpiryRuleDto([property: Required] ExpiryKind? Kind, [property: Range(0, 120, ErrorMessage = "{1} to {2}.")] int? Periods) : IValidatableObject
+{
+    public ExpiryPolicy ToPolicy() => new(Kind!.Value, Periods ?? 0);
 
-public sealed record TaskRuleDto(TaskKind? Kind, long? Points, long? PointsPerCorrectAnswer, int? DailyCap);
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+        => ToPolicy().Validate().Select(error => new ValidationResult(error, [nameof(Periods)]));
+}
+
+public sealed record TaskRuleDto(
+    [property: Required] TaskKind? Kind,
+    [property: Range(0, 1_000_000, ErrorMessage = "{1} to {2}.")] long? Points,
+    [property: Range(0, 10_000, ErrorMessage = "{1} to {2}.")] long? PointsPerCorrectAnswer,
+    [property: Range(0, 1000, ErrorMessage = "{1} (none) to {2}.")] int? DailyCap)
+{
+    public TaskRule ToRule() => new(Kind!.Value, Points ?? 0, PointsPerCorrectAnswer ?? 0, DailyCap ?? 0);
+}
 
 public sealed record CampaignDto(string Id, string Name, decimal Multiplier, DateTimeOffset StartsAt, DateTimeOffset EndsAt, bool Active)
 {
@@ -26,7 +52,23 @@ public sealed record CampaignDto(string Id, string Name, decimal Multiplier, Dat
 
 public sealed record CampaignListDto(IReadOnlyList<CampaignDto> Items);
 
-public sealed record CampaignRequest(string? Id, string? Name, decimal? Multiplier, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt);
+/// <summary>A double-points campaign: earning is multiplied by <c>multiplier</c> from <c>startsAt</c> until <c>endsAt</c>.</summary>
+public sealed record CampaignRequest(
+    [property: Slug] string? Id,
+    [property: Required, Text(100)] string? Name,
+    [property: Required, Range(typeof(decimal), "0", AdminRulesDto.MaxMultiplier, MinimumIsExclusive = true, ParseLimitsInInvariantCulture = true,
+        ConvertValueInInvariantCulture = true, ErrorMessage = "Above {1}, at most {2}.")] decimal? Multiplier,
+    [property: Required] DateTimeOffset? StartsAt,
+    [property: Required] DateTimeOffset? EndsAt) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (EndsAt <= StartsAt)
+        {
+            yield return new ValidationResult("End is after the start.", [nameof(EndsAt)]);
+        }
+    }
+}
 
 /// <summary>The public summary of the programme (GET /rules): what a shopper needs to know to earn.</summary>
 public sealed record PublicRulesDto(
@@ -48,17 +90,62 @@ public sealed record PublicRulesDto(
 /// Campaigns are edited through /admin/campaigns and are kept by a PUT.
 /// </summary>
 public sealed record AdminRulesDto(
-    int? Version,
-    string? TimeZone,
+    [property: Range(1, int.MaxValue, ErrorMessage = "The current rules' version.")] int? Version,
+    [property: TimeZoneId] string? TimeZone,
     PurchaseRuleDto? Purchase,
     SignInRuleDto? SignIn,
-    IReadOnlyList<TierRuleDto>? Tiers,
+    [property: Length(1, 10, ErrorMessage = "{1} to {2} tiers, lowest first.")] IReadOnlyList<TierRuleDto>? Tiers,
     TierBasis? TierBasis,
-    int? TierWindowDays,
+    [property: Range(1, 3650, ErrorMessage = "{1} to {2} days.")] int? TierWindowDays,
     ExpiryRuleDto? Expiry,
-    IReadOnlyList<TaskRuleDto>? Tasks,
-    IReadOnlyList<CampaignDto>? Campaigns)
+    [property: MaxLength(20, ErrorMessage = "At most {1} task rules.")] IReadOnlyList<TaskRuleDto>? Tasks,
+    IReadOnlyList<CampaignDto>? Campaigns) : IValidatableObject
 {
+    public const int MaxLadderDays = 31;
+    public const string MaxMultiplier = "10";
+
+    /// <summary>What concerns the tiers or the tasks together is the domain's rule (<see cref="TierPolicy.ValidateLevels"/>, <see cref="EarnRules.ValidateTasks"/>).</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // Items missing a field have their own errors already; the list is judged once every item is whole.
+        var lists = new (string Field, IEnumerable<string> Errors)[]
+        {
+            (nameof(Tiers), Tiers is null ? [] : Tiers.Any(t => t is null) ? ["A tier is required."]
+                : Tiers.All(t => t is { Tier: not null, MinPoints: not null, Multiplier: not null }) ? TierPolicy.ValidateLevels(RequestedLevels(Tiers)) : []),
+            (nameof(Tasks), Tasks is null ? [] : Tasks.Any(t => t is null) ? ["A task rule is required."]
+                : Tasks.All(t => t.Kind is not null) ? EarnRules.ValidateTasks(Tasks.Select(t => t.ToRule())) : []),
+        };
+        return lists.SelectMany(list => list.Errors.Select(error => new ValidationResult(error, [list.Field])));
+    }
+
+    /// <summary>The current rules with this edit's sections applied (a missing section or field keeps its value); the programme grain validates the result.</summary>
+    public ProgramRules ApplyTo(ProgramRules current)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        var earn = current.Earn;
+        var purchase = Purchase is { } p ? new PurchaseEarnRule(p.FenPerStep ?? earn.Purchase.FenPerStep, p.PointsPerStep ?? earn.Purchase.PointsPerStep) : earn.Purchase;
+        var signIn = SignIn is { } s
+            ? new SignInLadder(s.Ladder is { } ladder ? [.. ladder] : earn.SignIn.DailyPoints, s.StreakBonus ?? earn.SignIn.StreakBonus, s.BonusEveryDays ?? earn.SignIn.BonusEveryDays)
+            : earn.SignIn;
+        var tiers = current.Tiers with
+        {
+            Levels = Tiers is null ? current.Tiers.Levels : [.. RequestedLevels(Tiers)],
+            Basis = TierBasis ?? current.Tiers.Basis,
+            WindowDays = TierWindowDays ?? current.Tiers.WindowDays,
+        };
+        return current with
+        {
+            Version = Version ?? current.Version,
+            TimeZoneId = TimeZone ?? current.TimeZoneId,
+            Earn = earn with { Purchase = purchase, SignIn = signIn, Tasks = Tasks is null ? TasksOf(earn) : [.. Tasks.Select(t => t.ToRule())] },
+            Tiers = tiers,
+            Expiry = Expiry?.ToPolicy() ?? current.Expiry,
+        };
+    }
+
+    private static List<TierLevel> RequestedLevels(IReadOnlyList<TierRuleDto> tiers)
+        => [.. tiers.Select(t => new TierLevel(t.Tier!.Value, t.MinPoints!.Value, t.Multiplier!.Value))];
+
     public static AdminRulesDto From(ProgramRules rules, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(rules);
@@ -81,4 +168,11 @@ public sealed record AdminRulesDto(
     internal static ImmutableArray<TaskRule> TasksOf(EarnRules earn) => earn.Tasks.IsDefault ? [] : earn.Tasks;
 
     internal static ImmutableArray<Campaign> CampaignsOf(EarnRules earn) => earn.Campaigns.IsDefault ? [] : earn.Campaigns;
+}
+
+/// <summary>A time zone id the system knows (<see cref="ProgramRules.IsKnownTimeZone"/>), e.g. Asia/Shanghai.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class TimeZoneIdAttribute() : ValidationAttribute("Not a known time zone (e.g. Asia/Shanghai).")
+{
+    public override bool IsValid(object? value) => value is null || (value is string { Length: <= 64 } id && ProgramRules.IsKnownTimeZone(id));
 }
