@@ -1,0 +1,217 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using PointsMall.Api.Infrastructure;
+using PointsMall.Api.Tests.Orders;
+using PointsMall.Api.Tests.Support;
+using Xunit;
+
+namespace PointsMall.Api.Tests.Security;
+
+/// <summary>Who may call a route.</summary>
+public enum Access
+{
+    /// <summary>Anyone, signed in or not.</summary>
+    Anyone,
+
+    /// <summary>A signed-in member, on the member's own data.</summary>
+    Member,
+
+    /// <summary>A signed-in member, on a resource that belongs to one member: anyone else is told it does not exist.</summary>
+    Owner,
+
+    /// <summary>An operator.</summary>
+    Admin,
+
+    /// <summary>Machine endpoints with their own rule (<c>/metrics</c>: loopback or configured; its own tests).</summary>
+    Operations,
+}
+
+/// <summary>
+/// One table says who may call each route. Every route the app maps must have a row (a new route without one fails
+/// here), every row must match the route's authorization metadata, and each row is tried as anonymous, as a member
+/// and as an operator; an owned resource is tried as another member too.
+/// </summary>
+public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    private static readonly Dictionary<string, Access> Rules = new(StringComparer.Ordinal)
+    {
+        // The mall's and the console's pages, health, the API description.
+        ["GET /"] = Access.Anyone,
+        ["GET /admin/{**rest}"] = Access.Anyone,
+        ["GET /checkin"] = Access.Anyone,
+        ["GET /login"] = Access.Anyone,
+        ["GET /lottery/{**rest}"] = Access.Anyone,
+        ["GET /me"] = Access.Anyone,
+        ["GET /orders/{**rest}"] = Access.Anyone,
+        ["GET /points"] = Access.Anyone,
+        ["GET /products/{**rest}"] = Access.Anyone,
+        ["GET /register"] = Access.Anyone,
+        ["GET /search"] = Access.Anyone,
+        ["* /health/live"] = Access.Anyone,
+        ["* /health/ready"] = Access.Anyone,
+        ["GET /openapi/{documentName}.json"] = Access.Anyone,
+        ["* /metrics"] = Access.Operations,
+
+        // Browsing, signing up and in, the payment provider's callback (signed) and the sandbox payment page.
+        ["GET /api/v1/products/"] = Access.Anyone,
+        ["GET /api/v1/products/{id}"] = Access.Anyone,
+        ["GET /api/v1/products/flash"] = Access.Anyone,
+        ["GET /api/v1/rules"] = Access.Anyone,
+        ["GET /api/v1/lotteries/"] = Access.Anyone,
+        ["GET /api/v1/lotteries/{id}"] = Access.Anyone,
+        ["POST /api/v1/auth/login"] = Access.Anyone,
+        ["POST /api/v1/auth/register"] = Access.Anyone,
+        ["POST /api/v1/payments/callback"] = Access.Anyone,
+        ["GET /api/v1/sandbox/pay"] = Access.Anyone,
+        ["POST /api/v1/sandbox/pay"] = Access.Anyone,
+
+        // The member's own account.
+        ["GET /api/v1/me/"] = Access.Member,
+        ["PUT /api/v1/me/profile"] = Access.Member,
+        ["GET /api/v1/me/addresses"] = Access.Member,
+        ["POST /api/v1/me/addresses"] = Access.Member,
+        ["PUT /api/v1/me/addresses/{id}"] = Access.Member,
+        ["DELETE /api/v1/me/addresses/{id}"] = Access.Member,
+        ["GET /api/v1/me/points"] = Access.Member,
+        ["GET /api/v1/me/points/expiring"] = Access.Member,
+        ["GET /api/v1/me/sign-in"] = Access.Member,
+        ["POST /api/v1/me/sign-in"] = Access.Member,
+        ["POST /api/v1/me/tasks"] = Access.Member,
+        ["GET /api/v1/me/orders"] = Access.Member,
+        ["GET /api/v1/me/draws"] = Access.Member,
+        ["POST /api/v1/redemptions"] = Access.Member,
+        ["POST /api/v1/lotteries/{id}/draws"] = Access.Member,
+
+        // One member's order.
+        ["GET /api/v1/orders/{id}"] = Access.Owner,
+        ["POST /api/v1/orders/{id}/cancel"] = Access.Owner,
+        ["POST /api/v1/orders/{id}/confirm-receipt"] = Access.Owner,
+        ["POST /api/v1/orders/{id}/payment"] = Access.Owner,
+
+        // The operators' console.
+        ["GET /api/v1/admin/products"] = Access.Admin,
+        ["POST /api/v1/admin/products"] = Access.Admin,
+        ["GET /api/v1/admin/products/{id}"] = Access.Admin,
+        ["PUT /api/v1/admin/products/{id}"] = Access.Admin,
+        ["POST /api/v1/admin/products/{id}/shelf"] = Access.Admin,
+        ["POST /api/v1/admin/products/{id}/restock"] = Access.Admin,
+        ["GET /api/v1/admin/alerts/low-stock"] = Access.Admin,
+        ["GET /api/v1/admin/orders/"] = Access.Admin,
+        ["GET /api/v1/admin/orders/{id}"] = Access.Admin,
+        ["POST /api/v1/admin/orders/{id}/ship"] = Access.Admin,
+        ["POST /api/v1/admin/orders/{id}/cancel"] = Access.Admin,
+        ["GET /api/v1/admin/members"] = Access.Admin,
+        ["GET /api/v1/admin/members/{id}"] = Access.Admin,
+        ["GET /api/v1/admin/members/{id}/points"] = Access.Admin,
+        ["POST /api/v1/admin/members/{id}/points"] = Access.Admin,
+        ["POST /api/v1/admin/members/bulk"] = Access.Admin,
+        ["POST /api/v1/admin/earn"] = Access.Admin,
+        ["GET /api/v1/admin/rules"] = Access.Admin,
+        ["PUT /api/v1/admin/rules"] = Access.Admin,
+        ["GET /api/v1/admin/campaigns"] = Access.Admin,
+        ["POST /api/v1/admin/campaigns"] = Access.Admin,
+        ["DELETE /api/v1/admin/campaigns/{id}"] = Access.Admin,
+        ["GET /api/v1/admin/lotteries/"] = Access.Admin,
+        ["POST /api/v1/admin/lotteries/"] = Access.Admin,
+        ["PUT /api/v1/admin/lotteries/{id}"] = Access.Admin,
+    };
+
+    [Fact]
+    public void Every_route_has_exactly_one_access_rule_and_its_metadata_enforces_it()
+    {
+        var routes = Routes().ToList();
+
+        var missing = routes.Select(r => r.Key).Where(k => !Rules.ContainsKey(k)).ToList();
+        Assert.True(missing.Count == 0, "Routes without a row in the authorization matrix:\n" + string.Join('\n', missing));
+        var stale = Rules.Keys.Except(routes.Select(r => r.Key)).ToList();
+        Assert.True(stale.Count == 0, "Rows for routes the app no longer maps:\n" + string.Join('\n', stale));
+
+        foreach (var (key, endpoint) in routes)
+        {
+            var policies = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).ToHashSet();
+            var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+            var expected = Rules[key] switch
+            {
+                Access.Admin => policies.Contains(ApiSetup.AdminPolicy) && !anonymous,
+                Access.Member or Access.Owner => policies.Contains(ApiSetup.MemberPolicy) && !anonymous,
+                Access.Anyone => policies.Count == 0 || anonymous,
+                _ => true,
+            };
+            Assert.True(expected, $"{key} is {Rules[key]} in the matrix, but its metadata says policies [{string.Join(", ", policies)}], anonymous {anonymous}");
+        }
+    }
+
+    [Fact]
+    public async Task Each_route_answers_each_caller_as_the_matrix_says_and_never_with_a_fault()
+    {
+        using var anonymous = factory.CreateClient();
+        var (_, member) = await factory.NewMemberAsync();
+        using var admin = await factory.AdminClientAsync();
+
+        foreach (var (key, access) in Rules.Where(r => r.Value != Access.Operations))
+        {
+            var (method, path) = Concrete(key);
+            var asAnonymous = await SendAsync(anonymous, method, path);
+            var asMember = await SendAsync(member, method, path);
+            var asAdmin = await SendAsync(admin, method, path);
+            var (anonymousOk, memberOk, adminOk) = access switch
+            {
+                Access.Admin => (asAnonymous == HttpStatusCode.Unauthorized, asMember == HttpStatusCode.Forbidden, Allowed(asAdmin)),
+                Access.Member or Access.Owner => (asAnonymous == HttpStatusCode.Unauthorized, Allowed(asMember), asAdmin == HttpStatusCode.Forbidden),
+                // Open routes do not tell callers apart (login answers everyone's bad credentials alike).
+                _ => ((int)asAnonymous < 500, asMember == asAnonymous, asAdmin == asAnonymous),
+            };
+            Assert.True(anonymousOk && memberOk && adminOk,
+                $"{key} ({access}): anonymous {(int)asAnonymous}, member {(int)asMember}, operator {(int)asAdmin}");
+        }
+    }
+
+    [Fact]
+    public async Task Another_member_is_told_an_order_does_not_exist_on_every_owned_route()
+    {
+        using var admin = await factory.AdminClientAsync();
+        var productId = await ShopKit.CreateProductAsync(admin, new { name = "权限矩阵 Matrix", brand = "PM", category = "Physical", pointsPrice = 10, stock = 5 });
+        var (_, owner) = await factory.MemberWithPointsAsync(100);
+        var (_, other) = await factory.NewMemberAsync();
+        var orderId = (await ShopKit.RedeemOkAsync(owner, productId)).GetProperty("id").GetString()!;
+
+        foreach (var key in Rules.Where(r => r.Value == Access.Owner).Select(r => r.Key))
+        {
+            var (method, path) = Concrete(key, orderId);
+            Assert.True(await SendAsync(other, method, path) == HttpStatusCode.NotFound, $"{key}: another member's call did not answer 404");
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(owner, HttpMethod.Get, $"/api/v1/orders/{orderId}"));
+    }
+
+    /// <summary>Let through: anything but a refusal of the caller, and never a fault.</summary>
+    private static bool Allowed(HttpStatusCode status) => status is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden) && (int)status < 500;
+
+    private IEnumerable<(string Key, RouteEndpoint Endpoint)> Routes()
+        => factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => ($"{m} {e.RoutePattern.RawText}", e)));
+
+    private static (HttpMethod Method, string Path) Concrete(string key, string id = "no-such-id")
+    {
+        var space = key.IndexOf(' ', StringComparison.Ordinal);
+        var method = key[..space] == "*" ? HttpMethod.Get : new HttpMethod(key[..space]);
+        var path = key[(space + 1)..].Replace("{**rest}", "x", StringComparison.Ordinal).Replace("{documentName}", "v1", StringComparison.Ordinal)
+            .Replace("{id}", id, StringComparison.Ordinal);
+        return (method, path);
+    }
+
+    private static async Task<HttpStatusCode> SendAsync(HttpClient client, HttpMethod method, string path)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        if (method == HttpMethod.Post || method == HttpMethod.Put)
+        {
+            request.Content = JsonContent.Create(new { });
+        }
+
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+}
