@@ -82,8 +82,14 @@ public static class AdminMembersEndpoints
     private static async Task<Results<Ok<LedgerResponse>, ProblemHttpResult>> GetPointsAsync(
         string id, IGrainFactory grains, [Page] int? page, [PageSize(MeEndpoints.MaxPageSize)] int? pageSize)
     {
+        // The id is checked before it names a grain: Orleans refuses a blank key with an exception.
+        if (!Identifiers.IsToken(id, MaxOperationIdLength))
+        {
+            return ApiProblems.NotFound("The member");
+        }
+
         var member = grains.GetGrain<IMemberGrain>(id);
-        if (!Identifiers.IsToken(id, MaxOperationIdLength) || await member.GetAsync() is null)
+        if (await member.GetAsync() is null)
         {
             return ApiProblems.NotFound("The member");
         }

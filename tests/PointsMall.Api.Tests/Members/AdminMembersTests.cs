@@ -24,6 +24,22 @@ public sealed class AdminMembersTests(ApiFactory api) : IClassFixture<ApiFactory
         await ProblemAsync(await SendJsonAsync(api.CreateClient(), new HttpMethod(method), url, body), HttpStatusCode.Unauthorized, "unauthorized");
     }
 
+    [Theory]
+    [InlineData("%20")]
+    [InlineData("%09")]
+    [InlineData("a%2Fb")]
+    [InlineData("%E4%B8%AD")]
+    public async Task A_blank_or_odd_member_id_is_not_found_on_every_admin_member_route(string id)
+    {
+        using var admin = await api.AdminClientAsync();
+
+        foreach (var url in new[] { $"/api/v1/admin/members/{id}", $"/api/v1/admin/members/{id}/points" })
+        {
+            var response = await admin.GetAsync(new Uri(url, UriKind.Relative));
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{url} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
     [Fact]
     public async Task A_grant_and_a_deduction_change_the_balance_and_appear_in_the_members_ledger()
     {
