@@ -1,0 +1,227 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Mvc;
+using PointsMall.Api.Infrastructure;
+using PointsMall.Contracts.Catalog;
+using PointsMall.Domain.Catalog;
+
+namespace PointsMall.Api.Catalog;
+
+/// <summary>
+/// What shoppers and operators both see of a product. Prices: <c>cashPrice</c> in yuan, <c>cashPriceFen</c> in fen
+/// (0 = points only). <see cref="ProductDto"/> and <see cref="AdminProductDto"/> add their own stock figures.
+/// </summary>
+public abstract record ProductFieldsDto
+{
+    protected ProductFieldsDto(ProductView view, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        var p = view.Product;
+        (Id, Name, Brand, Category, Images, Description, Spec, Model, Colour) =
+            (p.Id, p.Name, p.Brand, p.Category.ToString(), p.Images.IsDefault ? [] : [.. p.Images], p.Description, p.Spec, p.Model, p.Colour);
+        (PointsPrice, CashPrice, CashPriceFen, PerMemberLimit, RequiredTier) =
+            (p.Price.Points, CatalogEndpoints.Yuan(p.Price.CashFen), p.Price.CashFen, p.EffectivePerMemberLimit, p.RequiredTier?.ToString());
+        (OnShelf, OnSale, StartsAt, EndsAt, IsFlashSale) =
+            (view.OnShelf, view.OnShelf && p.IsOnSaleAt(now), p.Flash?.StartsAt ?? p.OnShelfFrom, p.OnShelfUntil, p.Flash is not null);
+    }
+
+    public string Id { get; init; }
+
+    public string Name { get; init; }
+
+    public string Brand { get; init; }
+
+    public string Category { get; init; }
+
+    public IReadOnlyList<string> Images { get; init; }
+
+    public string Description { get; init; }
+
+    public string Spec { get; init; }
+
+    public string Model { get; init; }
+
+    public string Colour { get; init; }
+
+    public long PointsPrice { get; init; }
+
+    public decimal CashPrice { get; init; }
+
+    public long CashPriceFen { get; init; }
+
+    public int? PerMemberLimit { get; init; }
+
+    public string? RequiredTier { get; init; }
+
+    public bool OnShelf { get; init; }
+
+    public bool OnSale { get; init; }
+
+    public DateTimeOffset? StartsAt { get; init; }
+
+    public DateTimeOffset? EndsAt { get; init; }
+
+    public bool IsFlashSale { get; init; }
+}
+
+/// <summary>A product as shoppers see it, with the units left.</summary>
+public sealed record ProductDto : ProductFieldsDto
+{
+    public ProductDto(ProductView view, DateTimeOffset now)
+        : base(view, now) => (Available, SoldOut) = (view.Available, view.Available == 0);
+
+    public long Available { get; init; }
+
+    public bool SoldOut { get; init; }
+}
+
+/// <summary>A product with its stock numbers, for operators.</summary>
+public sealed record AdminProductDto : ProductFieldsDto
+{
+    public AdminProductDto(ProductView view, DateTimeOffset now)
+        : base(view, now) => Stock = new ProductStockDto(
+            view.Total, view.Available, view.Reserved, view.Committed, view.LowStockThreshold, view.Available <= view.LowStockThreshold);
+
+    public ProductStockDto Stock { get; init; }
+}
+
+public sealed record ProductStockDto(long Total, long Available, long Reserved, long Sold, long LowStockThreshold, bool Low);
+
+/// <summary>A catalogue row (browsing): <c>available</c> is as of the product's last stock band change, not live.</summary>
+public sealed record ProductListItemDto(
+    string Id,
+    string Name,
+    string Brand,
+    string Category,
+    string? Image,
+    long PointsPrice,
+    decimal CashPrice,
+    long CashPriceFen,
+    long Available,
+    bool OnShelf,
+    bool IsFlashSale,
+    DateTimeOffset? StartsAt);
+
+public sealed record PageDto<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
+
+public sealed record FlashDto(IReadOnlyList<ProductDto> Current, IReadOnlyList<ProductDto> Upcoming, DateTimeOffset ServerTime);
+
+public sealed record CreatedIdDto(string Id);
+
+public sealed record LowStockAlertDto(string ProductId, string? Name, long Available, long Threshold, DateTimeOffset At);
+
+public sealed record ItemsDto<T>(IReadOnlyList<T> Items, int Total);
+
+/// <summary>
+/// Replace a product (PUT): <c>startsAt</c>/<c>endsAt</c> bound the sale; with <c>isFlashSale</c> the product is shown
+/// before <c>startsAt</c> as an upcoming drop (perMemberLimit defaults to 1 for a drop). Stock has its own routes.
+/// </summary>
+public record ProductRequest : IValidatableObject
+{
+    public const int MaxStock = 10_000_000;
+
+    [Required, Text(Product.MaxNameLength)]
+    public string? Name { get; init; }
+
+    [Text(100)]
+    public string? Brand { get; init; }
+
+    /// <summary>Physical (default), Virtual or Service (or 实物, 虚拟, 服务).</summary>
+    [ProductCategory]
+    public string? Category { get; init; }
+
+    [Required, Range(0, 100_000_000, ErrorMessage = "{1} to {2}.")]
+    public long? PointsPrice { get; init; }
+
+    /// <summary>The cash part in yuan (points + cash); none or 0 for points only.</summary>
+    [Yuan, Range(typeof(decimal), "0", "1000000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true, ErrorMessage = "{1} to {2} yuan.")]
+    public decimal? CashPrice { get; init; }
+
+    [Range(1, 99, ErrorMessage = "{1} to {2}.")]
+    public int? PerMemberLimit { get; init; }
+
+    public DateTimeOffset? StartsAt { get; init; }
+
+    public DateTimeOffset? EndsAt { get; init; }
+
+    public bool? IsFlashSale { get; init; }
+
+    [TierName]
+    public string? RequiredTier { get; init; }
+
+    [ImageUrls]
+    public IReadOnlyList<string>? Images { get; init; }
+
+    [StringLength(5000, ErrorMessage = "At most {1} characters.")]
+    public string? Description { get; init; }
+
+    [StringLength(100, ErrorMessage = "At most {1} characters.")]
+    public string? Spec { get; init; }
+
+    [StringLength(100, ErrorMessage = "At most {1} characters.")]
+    public string? Model { get; init; }
+
+    [StringLength(100, ErrorMessage = "At most {1} characters.")]
+    public string? Colour { get; init; }
+
+    public bool? OnShelf { get; init; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (PointsPrice is 0 && (CashPrice ?? 0m) == 0m)
+        {
+            yield return new ValidationResult("A product needs a points price and/or a cash price.", [nameof(PointsPrice)]);
+        }
+
+        if (StartsAt is { } starts && EndsAt is { } ends && ends <= starts)
+        {
+            yield return new ValidationResult("endsAt must be after startsAt.", [nameof(EndsAt)]);
+        }
+
+        if (IsFlashSale == true && StartsAt is null)
+        {
+            yield return new ValidationResult("A flash sale needs startsAt.", [nameof(StartsAt)]);
+        }
+    }
+}
+
+/// <summary>Create a product (POST): a product with its initial stock and low-stock threshold (default: a tenth of the stock, at most 10).</summary>
+public sealed record NewProductRequest : ProductRequest
+{
+    [Required, Range(0, MaxStock, ErrorMessage = "{1} to {2}.")]
+    public long? Stock { get; init; }
+
+    [Range(0, MaxStock, ErrorMessage = "{1} to {2}.")]
+    public long? LowStockThreshold { get; init; }
+}
+
+public sealed record ShelfRequest([property: Required] bool? OnShelf);
+
+public sealed record RestockRequest([property: Required, Range(1, ProductRequest.MaxStock, ErrorMessage = "{1} to {2}.")] long? Quantity);
+
+/// <summary>A catalogue search: <c>q</c> matches name and brand; <c>sort</c> is name, points_asc, points_desc or newest.</summary>
+public sealed record ProductQuery : PageQuery
+{
+    [FromQuery(Name = "category"), ProductCategory]
+    public string? Category { get; init; }
+
+    [FromQuery(Name = "q"), StringLength(100, ErrorMessage = "At most {1} characters.")]
+    public string? Q { get; init; }
+
+    [FromQuery(Name = "sort"), OneOf("name", "points_asc", "points_desc", "newest")]
+    public string? Sort { get; init; }
+}
+
+/// <summary>Physical, Virtual or Service, in any case, or the Chinese names 实物, 虚拟, 服务.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class ProductCategoryAttribute() : ValidationAttribute("One of " + string.Join(", ", Enum.GetNames<ProductCategory>()) + ".")
+{
+    public override bool IsValid(object? value) => value is null || CatalogEndpoints.ParseCategory(value as string) is not null;
+}
+
+/// <summary>A product's pictures: at most 20, each a non-empty URL of at most 1000 characters.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ImageUrlsAttribute() : ValidationAttribute("At most 20 images, each a non-empty URL of at most 1000 characters.")
+{
+    public override bool IsValid(object? value)
+        => value is not IReadOnlyList<string> images || (images.Count <= 20 && images.All(i => !string.IsNullOrWhiteSpace(i) && i.Length <= 1000));
+}
