@@ -27,6 +27,7 @@ app.UsePointsMallApi();
 
 var api = app.MapGroup("/api/v1").WithProblemResponses();
 api.MapAuth();
+api.MapSessions();
 api.MapMembers();
 api.MapCatalog();
 api.MapRedemptions();

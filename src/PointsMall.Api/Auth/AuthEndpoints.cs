@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
-using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PointsMall.Api.Infrastructure;
 using PointsMall.Contracts.Members;
@@ -44,16 +43,15 @@ public static class AuthEndpoints
         return routes;
     }
 
-    /// <summary>A principal for a member or the operator; bearer tokens carry its id and role.</summary>
-    public static ClaimsPrincipal Principal(string id, string role)
-        => new(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, id), new Claim(ClaimTypes.Role, role)], BearerTokenDefaults.AuthenticationScheme));
+    /// <summary>A principal for a member or the operator in one session, with the claims an access token carries (the dashboard cookie's).</summary>
+    public static ClaimsPrincipal Principal(string id, string role, string sessionId, string authenticationType)
+        => new(new ClaimsIdentity(
+            [new Claim(AuthClaims.Subject, id), new Claim(AuthClaims.Role, role), new Claim(AuthClaims.SessionId, sessionId)],
+            authenticationType, AuthClaims.Subject, AuthClaims.Role));
 
     /// <summary>The member id of the caller (the policies guarantee there is one on member routes).</summary>
     public static string MemberId(this ClaimsPrincipal user)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        return user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("The caller has no id claim.");
-    }
+        => AuthClaims.SubjectOf(user) ?? throw new InvalidOperationException("The caller has no subject claim.");
 
     private static async Task<Results<Created<RegisterResponse>, ProblemHttpResult>> RegisterAsync(RegisterRequest request, IGrainFactory grains)
     {
@@ -65,7 +63,7 @@ public static class AuthEndpoints
             : ApiProblems.From(result.Refusal!);
     }
 
-    private static async Task<Results<SignInHttpResult, ProblemHttpResult>> LoginAsync(LoginRequest request, IGrainFactory grains)
+    private static async Task<Results<Ok<AccessTokenResponse>, ProblemHttpResult>> LoginAsync(LoginRequest request, IGrainFactory grains, SignInSessions sessions)
     {
         var wrong = ApiProblems.Of("unauthorized", "The login or the password is wrong.");
         if (string.IsNullOrWhiteSpace(request.Login) || string.IsNullOrEmpty(request.Password) || request.Password.Length > 256)
@@ -76,7 +74,7 @@ public static class AuthEndpoints
         if (string.Equals(request.Login.Trim(), AdminLogin, StringComparison.OrdinalIgnoreCase))
         {
             return await grains.GetGrain<IOperatorGrain>(AdminLogin).VerifyPasswordAsync(request.Password)
-                ? TypedResults.SignIn(Principal(AdminLogin, "admin"), authenticationScheme: BearerTokenDefaults.AuthenticationScheme)
+                ? TypedResults.Ok(await sessions.OpenAsync(SessionSubject.Operator(AdminLogin)))
                 : wrong;
         }
 
@@ -87,6 +85,6 @@ public static class AuthEndpoints
             return wrong;
         }
 
-        return TypedResults.SignIn(Principal(memberId, "member"), authenticationScheme: BearerTokenDefaults.AuthenticationScheme);
+        return TypedResults.Ok(await sessions.OpenAsync(SessionSubject.Member(memberId)));
     }
 }

@@ -1,12 +1,11 @@
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Options;
+using PointsMall.Api.Auth;
 using PointsMall.Hosting;
 
 namespace PointsMall.Api.Infrastructure;
 
-/// <summary>The API's cross-cutting pieces: JSON, problem details, bearer tokens, roles, OpenAPI.</summary>
+/// <summary>The API's cross-cutting pieces: JSON, problem details, bearer tokens (JWT access tokens), roles, OpenAPI.</summary>
 public static class ApiSetup
 {
     public const string MemberPolicy = "member";
@@ -36,19 +35,17 @@ public static class ApiSetup
         });
         services.AddValidation();
         services.AddExceptionHandler<ApiExceptionHandler>();
-        services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme)
-            .AddBearerToken(o => o.BearerTokenExpiration = TimeSpan.FromHours(12))
-            .AddDashboardCookie();
-        services.AddSingleton<IPostConfigureOptions<BearerTokenOptions>, Auth.CachedTicketFormatSetup>();
+        services.AddPointsMallBearer(builder.Configuration).AddDashboardCookie();
         services.AddAuthorizationBuilder()
-            .AddPolicy(MemberPolicy, p => p.RequireRole("member"))
-            .AddPolicy(AdminPolicy, p => p.RequireRole("admin"))
+            .AddPolicy(MemberPolicy, p => p.RequireRole(AuthClaims.MemberRole))
+            .AddPolicy(AdminPolicy, p => p.RequireRole(AuthClaims.AdminRole))
             .AddPolicy(DashboardEndpoint.Policy, p => p
-                .AddAuthenticationSchemes(BearerTokenDefaults.AuthenticationScheme, DashboardEndpoint.CookieScheme)
-                .RequireRole("admin"));
+                .AddAuthenticationSchemes(AuthSetup.BearerScheme, DashboardEndpoint.CookieScheme)
+                .RequireRole(AuthClaims.AdminRole));
 
-        // Tokens are protected by data-protection keys; keeping them on disk lets tokens survive a restart and
-        // lets several API nodes that share the folder accept each other's tokens.
+        // The dashboard cookie is protected by data-protection keys, and the generated token signing key lives in the
+        // same folder: keeping them on disk lets both survive a restart and lets several API nodes that share the
+        // folder accept each other's tokens and cookies.
         var keys = builder.Configuration["DataProtection:KeysPath"] ?? "./data/keys";
         services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(keys)).SetApplicationName("PointsMall");
         services.AddMetrics();

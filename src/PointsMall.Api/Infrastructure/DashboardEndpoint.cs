@@ -11,7 +11,8 @@ namespace PointsMall.Api.Infrastructure;
 /// the silos through the client. Every page and data call needs the admin role. A browser cannot put a bearer token on
 /// a page load or on the dashboard's own data calls, so the admin console trades its token for a cookie that only
 /// <c>/dashboard</c> accepts (<c>POST /api/v1/admin/dashboard/session</c>): HttpOnly, SameSite=Strict, Path=/dashboard,
-/// and no longer-lived than a token. Everything the dashboard serves is a GET that reads.
+/// at most 12 hours, and only while the session of the token it was given for lasts (a sign-out or a revocation ends it).
+/// Everything the dashboard serves is a GET that reads.
 /// </summary>
 public static class DashboardEndpoint
 {
@@ -37,6 +38,16 @@ public static class DashboardEndpoint
             o.ExpireTimeSpan = CookieLifetime;
             o.SlidingExpiration = false;
 
+            // The cookie names the session it was given for: signing out of it, or any revocation of it, ends the cookie too.
+            o.Events.OnValidatePrincipal = async c =>
+            {
+                var sessionId = c.Principal?.FindFirst(AuthClaims.SessionId)?.Value;
+                if (sessionId is null || await c.HttpContext.RequestServices.GetRequiredService<SessionRevocations>().IsRevokedAsync(sessionId, c.HttpContext.RequestAborted).ConfigureAwait(false))
+                {
+                    c.RejectPrincipal();
+                }
+            };
+
             // The API's convention: 401 and 403 problems, never a redirect to a login page.
             o.Events.OnRedirectToLogin = c => SetStatus(c.Response, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = c => SetStatus(c.Response, StatusCodes.Status403Forbidden);
@@ -57,7 +68,8 @@ public static class DashboardEndpoint
             .WithProblemResponses();
         session.MapPost("", async (HttpContext context) =>
         {
-            await context.SignInAsync(CookieScheme, AuthEndpoints.Principal(AuthEndpoints.AdminLogin, "admin")).ConfigureAwait(false);
+            var sessionId = context.User.FindFirst(AuthClaims.SessionId)?.Value ?? "";
+            await context.SignInAsync(CookieScheme, AuthEndpoints.Principal(AuthEndpoints.AdminLogin, AuthClaims.AdminRole, sessionId, CookieScheme)).ConfigureAwait(false);
             return TypedResults.NoContent();
         }).WithName("OpenDashboardSession").WithSummary("Gives this browser the cookie that opens /dashboard (admin token required).");
         session.MapDelete("", async (HttpContext context) =>

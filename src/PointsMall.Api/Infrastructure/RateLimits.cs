@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using StackExchange.Redis;
@@ -75,7 +74,7 @@ public static partial class RateLimits
                 ? null
                 : new SharedWindows(sp.GetRequiredService<IConnectionMultiplexer>(), options.WhenRedisDown == Open, sp.GetRequiredService<ApiMetrics>(), sp.GetRequiredService<ILogger<SharedWindows>>());
             o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                Partitioned("member", options.PerMember, options.Window, shared, c => c.User.FindFirstValue(ClaimTypes.NameIdentifier)),
+                Partitioned("member", options.PerMember, options.Window, shared, c => Auth.AuthClaims.SubjectOf(c.User)),
                 Partitioned("ip", options.PerIp, options.Window, shared, c => c.Connection.RemoteIpAddress?.ToString() ?? "unknown"));
             o.OnRejected = OnRejectedAsync(options);
         });

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 
 namespace PointsMall.Api.Infrastructure;
 
@@ -44,7 +43,7 @@ internal sealed partial class RequestLogging(RequestDelegate next, ILoggerFactor
 
         var code = context.Features.Get<ProblemCodeFeature>()?.Code ?? (exception is null ? "none" : "internal_error");
         var elapsed = Math.Round(time.GetElapsedTime(started).TotalMilliseconds, 1);
-        var member = context.User.FindFirstValue(ClaimTypes.NameIdentifier);
+        var member = Auth.AuthClaims.SubjectOf(context.User);
         var client = context.Connection.RemoteIpAddress?.ToString();
         var method = context.Request.Method;
         var path = context.Request.Path.ToString();

@@ -136,7 +136,7 @@ public static class AdminMembersEndpoints
                     .ProvisionAsync(new ProvisionMember(null, $"{id}@bulk.pointsmall.invalid", $"{prefix}{i + 1}", startingPoints));
                 if (result.Succeeded)
                 {
-                    members[i] = new BulkMember(id, tokens.Issue(id));
+                    members[i] = new BulkMember(id, await tokens.IssueAsync(id));
                 }
                 else
                 {

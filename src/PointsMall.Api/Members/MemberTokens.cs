@@ -1,30 +1,19 @@
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.BearerToken;
-using Microsoft.Extensions.Options;
 using PointsMall.Api.Auth;
 
 namespace PointsMall.Api.Members;
 
 /// <summary>
-/// Issues member access tokens without a login, exactly as the bearer-token handler would on sign-in (same
-/// protector, same ticket scheme, same expiry), so the API accepts them like any other token.
+/// Issues member access tokens without a login (for members an operator provisions, who have no password): the same
+/// JWTs a sign-in gives, each in a session of its own that is stored like a sign-in's, so revoking the member's
+/// sessions reaches them. They come without a refresh token: the session ends when the token expires.
 /// </summary>
-public sealed class MemberTokens(IOptionsMonitor<BearerTokenOptions> options)
+public sealed class MemberTokens(SignInSessions sessions, AuthOptions options)
 {
-    private const string AccessTokenPurpose = ":AccessToken";
+    public TimeSpan Lifetime => options.AccessTokenLifetime;
 
-    public TimeSpan Lifetime => Options.BearerTokenExpiration;
-
-    private BearerTokenOptions Options => options.Get(BearerTokenDefaults.AuthenticationScheme);
-
-    public string Issue(string memberId)
+    public Task<string> IssueAsync(string memberId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(memberId);
-        var current = Options;
-        var now = (current.TimeProvider ?? TimeProvider.System).GetUtcNow();
-        var properties = new AuthenticationProperties { IssuedUtc = now, ExpiresUtc = now + current.BearerTokenExpiration };
-        var ticket = new AuthenticationTicket(
-            AuthEndpoints.Principal(memberId, "member"), properties, BearerTokenDefaults.AuthenticationScheme + AccessTokenPurpose);
-        return current.BearerTokenProtector.Protect(ticket);
+        return sessions.OpenAccessOnlyAsync(SessionSubject.Member(memberId));
     }
 }

@@ -10,5 +10,6 @@ public interface IOperatorGrain : IGrainWithStringKey
 
     Task<bool> VerifyPasswordAsync(string password);
 
+    /// <summary>Sets a new password and revokes every session of this operator (its tokens stop working).</summary>
     Task SetPasswordAsync(string password);
 }

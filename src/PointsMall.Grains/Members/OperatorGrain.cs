@@ -1,5 +1,6 @@
 using PointsMall.GroupCommit;
 using PointsMall.Contracts.Members;
+using PointsMall.Contracts.Sessions;
 using PointsMall.Domain.Members;
 
 namespace PointsMall.Grains.Members;
@@ -29,10 +30,11 @@ public sealed class OperatorGrain([PipelinedState("state", GrainStorage.Name)] I
     public Task<bool> VerifyPasswordAsync(string password)
         => Task.FromResult(state.State.Password is { } hash && !string.IsNullOrEmpty(password) && hash.Verify(password));
 
-    public Task SetPasswordAsync(string password)
+    /// <summary>Sets a new password and signs the operator out everywhere: every session it had is revoked.</summary>
+    public async Task SetPasswordAsync(string password)
     {
         state.State = state.State with { Password = Hash(password) };
-        return Task.CompletedTask;
+        await GrainFactory.GetGrain<ISessionsGrain>(SessionKeys.Operator(GrainKey)).RevokeAllAsync();
     }
 
     private static PasswordHash Hash(string password)

@@ -196,7 +196,7 @@ public sealed class ClusteredDashboardTests(PostgresServerFixture postgres)
         await ApiFactory.SignInAsync(admin, "admin", ApiFactory.AdminPassword);
         var silos = cluster.Silos.Select(s => s.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString()).ToList();
 
-        using (var shopperRefused = await cluster.Api.ClientFor("m-nobody").GetAsync("/dashboard/DashboardCounters"))
+        using (var shopperRefused = await (await cluster.Api.ClientForAsync("m-nobody")).GetAsync("/dashboard/DashboardCounters"))
         {
             Assert.Equal(HttpStatusCode.Forbidden, shopperRefused.StatusCode);
         }

@@ -34,7 +34,7 @@ public sealed class FlashSaleConcurrencyTests : IClassFixture<ApiFactory>
         var admin = _api.ClientWithToken(await AdminTokenAsync());
         var product = await ShopKit.CreateProductAsync(admin, new { name = "秒杀 Flash kettle", pointsPrice = Price, stock = Stock, isFlashSale = true, startsAt = DateTimeOffset.UtcNow.AddSeconds(-1), perMemberLimit = 1 });
         var members = await ProvisionAsync(Shoppers);
-        var clients = members.Select(_api.ClientFor).ToArray();
+        var clients = await _api.ClientsForAsync(members);
 
         var responses = await ShopKit.AllAtOnceAsync(Shoppers, i => ShopKit.RedeemAsync(clients[i], product, key: "drop"));
 
@@ -73,7 +73,7 @@ public sealed class FlashSaleConcurrencyTests : IClassFixture<ApiFactory>
         var admin = _api.ClientWithToken(await AdminTokenAsync());
         var product = await ShopKit.CreateProductAsync(admin, new { name = "Double tap", pointsPrice = Price, stock = Stock });
         var memberId = (await ProvisionAsync(1))[0];
-        var client = _api.ClientFor(memberId);
+        var client = await _api.ClientForAsync(memberId);
 
         var responses = await ShopKit.AllAtOnceAsync(50, _ => ShopKit.RedeemAsync(client, product, key: "tap"));
 

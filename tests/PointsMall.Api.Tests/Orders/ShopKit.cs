@@ -126,11 +126,15 @@ internal static class ShopKit
         }
     }
 
-    /// <summary>A bearer token for a member, issued the way the login route issues it (for members made without a password).</summary>
-    public static string TokenFor(this WebApplicationFactory<Program> api, string memberId)
-        => api.Services.GetRequiredService<MemberTokens>().Issue(memberId);
+    /// <summary>A bearer token for a member, in a session of its own, as the bulk-members route issues them (for members made without a password).</summary>
+    public static Task<string> TokenForAsync(this WebApplicationFactory<Program> api, string memberId)
+        => api.Services.GetRequiredService<MemberTokens>().IssueAsync(memberId);
 
-    public static HttpClient ClientFor(this WebApplicationFactory<Program> api, string memberId) => api.ClientWithToken(api.TokenFor(memberId));
+    public static async Task<HttpClient> ClientForAsync(this WebApplicationFactory<Program> api, string memberId) => api.ClientWithToken(await api.TokenForAsync(memberId));
+
+    /// <summary>A client for each member, in the members' order.</summary>
+    public static Task<HttpClient[]> ClientsForAsync(this WebApplicationFactory<Program> api, IEnumerable<string> memberIds)
+        => Task.WhenAll(memberIds.Select(api.ClientForAsync));
 
     public static HttpClient ClientWithToken(this WebApplicationFactory<Program> api, string token)
     {

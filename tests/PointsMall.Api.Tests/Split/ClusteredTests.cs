@@ -60,7 +60,7 @@ public sealed class ClusteredTests(PostgresServerFixture postgres)
             .ProvisionAsync(new ProvisionMember(null, $"cluster-{run}-{i}@example.test", $"Shopper {i}", 1000))));
         Assert.All(provisioned, r => Assert.Null(r.Refusal));
 
-        var clients = members.Select(cluster.Api.ClientFor).ToArray();
+        var clients = await cluster.Api.ClientsForAsync(members);
         var responses = await ShopKit.AllAtOnceAsync(shoppers, i => ShopKit.RedeemAsync(clients[i], product, key: "cluster-drop"));
 
         var byStatus = responses.GroupBy(r => r.StatusCode).ToDictionary(g => g.Key, g => g.Count());

@@ -19,6 +19,7 @@ public sealed class SplitHosts : IAsyncLifetime
 #pragma warning restore CA1001
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "pointsmall-split-tests", Guid.NewGuid().ToString("n"));
+    private readonly List<SplitApiFactory> _nodes = [];
     private WebApplication? _silo;
     private SplitApiFactory? _api;
 
@@ -45,8 +46,25 @@ public sealed class SplitHosts : IAsyncLifetime
         _ = _api.Services;
     }
 
+    /// <summary>
+    /// Starts one more API node on the same silo, sharing the first node's keys folder (so its generated token signing
+    /// key); <paramref name="configure"/> adds to its set-up. Stopped with the others.
+    /// </summary>
+    public WebApplicationFactory<Program> AddApiNode(Action<IWebHostBuilder> configure)
+    {
+        var node = new SplitApiFactory(Gateway, _directory, configure);
+        _nodes.Add(node);
+        _ = node.Services;
+        return node;
+    }
+
     public async Task DisposeAsync()
     {
+        foreach (var node in _nodes)
+        {
+            await node.DisposeAsync();
+        }
+
         if (_api is not null)
         {
             await _api.DisposeAsync();
@@ -68,7 +86,7 @@ public sealed class SplitHosts : IAsyncLifetime
         }
     }
 
-    private sealed class SplitApiFactory(string gateway, string directory) : WebApplicationFactory<Program>
+    private sealed class SplitApiFactory(string gateway, string directory, Action<IWebHostBuilder>? configure = null) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -82,6 +100,7 @@ public sealed class SplitHosts : IAsyncLifetime
             builder.UseSetting("Demo:Seed", "false");
             builder.UseSetting("RateLimits:PerIp", "0");
             builder.UseSetting("RateLimits:PerMember", "0");
+            configure?.Invoke(builder);
         }
     }
 }

@@ -60,7 +60,7 @@ public sealed class SplitTests(SplitHosts hosts) : IClassFixture<SplitHosts>
         await ApiFactory.SignInAsync(admin, "admin", ApiFactory.AdminPassword);
         var product = await ShopKit.CreateProductAsync(admin, new { name = "分体秒杀 Split drop", pointsPrice = Price, stock, isFlashSale = true, startsAt = DateTimeOffset.UtcNow.AddSeconds(-1), perMemberLimit = 1 });
         var members = await ProvisionAsync(api.Grains(), shoppers);
-        var clients = members.Select(api.ClientFor).ToArray();
+        var clients = await api.ClientsForAsync(members);
 
         var responses = await ShopKit.AllAtOnceAsync(shoppers, i => ShopKit.RedeemAsync(clients[i], product, key: "split-drop"));
 
