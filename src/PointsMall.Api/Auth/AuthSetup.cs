@@ -38,6 +38,8 @@ public static class AuthSetup
                 return;
             }
 
+            options.TokenHandlers.Clear();
+            options.TokenHandlers.Add(new ValidatedTokens(tokens.Time) { MapInboundClaims = false });
             options.MapInboundClaims = false;
             options.TokenValidationParameters = tokens.ValidationParameters;
             options.TimeProvider = tokens.Time;
