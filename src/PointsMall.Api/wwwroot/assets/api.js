@@ -47,11 +47,55 @@ export function tokenStore(key, storage) {
   };
 }
 
+/** Refresh this long before the access token expires, so a request rarely meets an expired one. */
+const REFRESH_MARGIN_MS = 30_000;
+
 /**
- * Creates a client. onUnauthorized runs on any 401 (the apps send the user to their login page).
+ * Creates a client. onUnauthorized runs on a 401 that a refresh could not cure (the apps send the user to their
+ * login page). Access tokens are short-lived: the client trades its refresh token for a new pair shortly before
+ * the access token expires, or on a 401, and retries the request once. Each refresh token works once (the server
+ * ends the session if one comes back), so tabs sharing a store refresh one at a time (Web Locks) and a tab that
+ * finds the token already replaced uses the new one.
  */
 export function createClient(store, onUnauthorized) {
-  async function request(method, path, { body, headers = {}, auth = true, query, redirectOn401 = true } = {}) {
+  let refreshing = null;
+
+  async function exchange(used) {
+    const current = store.get();
+    if (!current?.refreshToken) return false;
+    if (current.refreshToken !== used) return true; // another tab (or call) refreshed already
+    let response;
+    try {
+      response = await fetch(new URL(BASE + '/auth/refresh', location.origin), {
+        method: 'POST',
+        headers: { Accept: 'application/json, application/problem+json', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ refreshToken: used }),
+      });
+    } catch {
+      return false;
+    }
+    if (!response.ok) return false;
+    const token = await response.json();
+    store.set({ ...current, ...token, at: Date.now() });
+    return true;
+  }
+
+  /** Trades the refresh token the caller saw for a new pair; true when the store now holds a newer one. */
+  function refresh(used) {
+    if (!refreshing) {
+      const run = () => exchange(used);
+      refreshing = (globalThis.navigator?.locks ? navigator.locks.request('pointsmall-token-refresh', run) : run())
+        .finally(() => { refreshing = null; });
+    }
+    return refreshing;
+  }
+
+  function expiresSoon(session) {
+    return !!session?.refreshToken && !!session.at && !!session.expiresIn
+      && Date.now() > session.at + session.expiresIn * 1000 - REFRESH_MARGIN_MS;
+  }
+
+  async function request(method, path, { body, headers = {}, auth = true, query, redirectOn401 = true, retried = false } = {}) {
     const url = new URL(BASE + path, location.origin);
     if (query) {
       for (const [k, v] of Object.entries(query)) {
@@ -59,7 +103,11 @@ export function createClient(store, onUnauthorized) {
       }
     }
     const h = { Accept: 'application/json, application/problem+json', ...headers };
-    const session = store.get();
+    let session = store.get();
+    if (auth && expiresSoon(session)) {
+      await refresh(session.refreshToken);
+      session = store.get();
+    }
     if (auth && session?.accessToken) h.Authorization = `Bearer ${session.accessToken}`;
     if (body !== undefined) h['Content-Type'] = 'application/json';
     let response;
@@ -67,6 +115,10 @@ export function createClient(store, onUnauthorized) {
       response = await fetch(url, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch {
       throw new ApiError(0, { code: 'network', detail: 'The server could not be reached.' });
+    }
+    // A 401 means the request was not carried out, so it is safe to send again once with a fresh token.
+    if (response.status === 401 && auth && !retried && session?.refreshToken && await refresh(session.refreshToken)) {
+      return request(method, path, { body, headers, auth, query, redirectOn401, retried: true });
     }
     const text = await response.text();
     let data = null;
@@ -95,7 +147,15 @@ export function createClient(store, onUnauthorized) {
       return token;
     },
     register: (body) => request('POST', '/auth/register', { body, auth: false }),
-    logout: () => store.clear(),
+    /** Forgets the tokens here at once, then ends the session on the server (its tokens stop working everywhere). */
+    async logout() {
+      const session = store.get();
+      store.clear();
+      if (!session?.accessToken) return;
+      try {
+        await fetch(new URL(BASE + '/auth/logout', location.origin), { method: 'POST', headers: { Authorization: `Bearer ${session.accessToken}` } });
+      } catch { /* signed out here all the same; the session ends when its refresh token expires */ }
+    },
     get signedIn() { return !!store.get()?.accessToken; },
   };
 }
