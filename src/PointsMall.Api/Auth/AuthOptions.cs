@@ -36,8 +36,9 @@ public sealed record AuthOptions
 
     /// <summary>
     /// The staleness bound of revocation: a node reads the cluster's revocation list again once what it holds is
-    /// older than this (the request that finds it older waits for the read), so a token revoked through one node is
-    /// refused by every other node at most this long after the revocation was answered (at once by that node).
+    /// older than this (the requests meanwhile wait for the read, up to <see cref="SessionRevocations.MaxReadWait"/>),
+    /// so a token revoked through one node is refused by every other node at most this long after the revocation was
+    /// answered (at once by that node), while the list answers.
     /// </summary>
     public TimeSpan RevocationRefresh { get; init; } = TimeSpan.FromSeconds(2);
 

@@ -6,16 +6,21 @@ namespace PointsMall.Api.Auth;
 /// <summary>
 /// This node's copy of the cluster's revoked sessions (<see cref="IRevokedSessionsGrain"/>), checked on every
 /// authenticated request: a dictionary look-up while the copy is younger than <see cref="AuthOptions.RevocationRefresh"/>.
-/// The first request that finds it older waits for one read of what changed since (the other requests meanwhile wait
-/// for the same read), so a token revoked anywhere in the cluster is refused here at most that long after the revocation
-/// was answered. A revocation made through this node is refused here at once.
+/// The first request that finds it older starts one read of what changed since, and the requests meanwhile wait for that
+/// read, so a token revoked anywhere in the cluster is refused here at most that long after the revocation was answered.
+/// A revocation made through this node is refused here at once.
 /// <para>
-/// If the list cannot be read (the silos are unreachable), the node keeps what it has, logs it, and tries again one
-/// interval later: while no grain answers the bound does not hold, but then neither do the requests' own grain calls.
+/// A request waits for the read at most <see cref="MaxReadWait"/>: if the list does not answer by then (a silo or its
+/// store in trouble), requests go on with the copy this node has rather than add the engine's call timeout to their
+/// own, and a read that fails is logged and tried again one interval later. While the list cannot be read the bound
+/// does not hold, but then neither do the requests' own grain calls.
 /// </para>
 /// </summary>
 public sealed partial class SessionRevocations(IGrainFactory grains, AuthOptions options, [FromKeyedServices(AuthClock.Key)] TimeProvider time, ILogger<SessionRevocations> logger)
 {
+    /// <summary>The longest a request waits for a read of the list before it goes on with this node's copy.</summary>
+    public static readonly TimeSpan MaxReadWait = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<string, DateTimeOffset> _revoked = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private Task _reading = Task.CompletedTask;
@@ -66,7 +71,15 @@ public sealed partial class SessionRevocations(IGrainFactory grains, AuthOptions
 
     private async ValueTask<bool> ReadThenCheckAsync(string sessionId, CancellationToken cancellationToken)
     {
-        await RefreshAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await RefreshAsync().WaitAsync(MaxReadWait, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The read goes on without this request (see the class remarks); it fails or completes on its own.
+        }
+
         return _revoked.ContainsKey(sessionId);
     }
 
@@ -96,6 +109,9 @@ public sealed partial class SessionRevocations(IGrainFactory grains, AuthOptions
 #pragma warning restore CA1031
         {
             LogReadFailed(logger, ex);
+
+            // Next try one interval from now: a read that took the call timeout to fail must not start again at once.
+            asked = time.GetTimestamp();
         }
 
         Volatile.Write(ref _readAt, asked);
