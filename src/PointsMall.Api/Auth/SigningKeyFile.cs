@@ -5,7 +5,9 @@ namespace PointsMall.Api.Auth;
 /// <summary>
 /// The generated signing key: read from the keys folder, or made once and written there. Several nodes starting at
 /// once over a shared folder all end up with the first key written: each writes its own candidate to a file of its
-/// own and links it into place only if no key is there yet (an atomic create), then reads what is there.
+/// own, complete and on disk, then tries to make <c>jwt-signing-key</c> a symbolic link to it. Creating a link fails
+/// if the name exists, at once and for all but one (a move or a rename would check, then replace), so the first link
+/// made is the key, and every node reads the key through it; the others delete their candidates.
 /// </summary>
 internal static class SigningKeyFile
 {
@@ -15,7 +17,8 @@ internal static class SigningKeyFile
         var path = Path.Combine(folder, AuthOptions.SigningKeyFile);
         if (!File.Exists(path))
         {
-            var candidate = Path.Combine(folder, $".{AuthOptions.SigningKeyFile}.{Guid.NewGuid():n}");
+            var candidateName = $".{AuthOptions.SigningKeyFile}.{Guid.NewGuid():n}";
+            var candidate = Path.Combine(folder, candidateName);
             var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
             if (!OperatingSystem.IsWindows())
             {
@@ -33,14 +36,12 @@ internal static class SigningKeyFile
 
             try
             {
-                File.Move(candidate, path, overwrite: false);
+                // Relative, so the folder may be mounted elsewhere (or restored from a backup) and still hold its key.
+                File.CreateSymbolicLink(path, candidateName);
             }
             catch (IOException) when (File.Exists(path))
             {
                 // Another node's key got there first: that one is the key.
-            }
-            finally
-            {
                 File.Delete(candidate);
             }
         }

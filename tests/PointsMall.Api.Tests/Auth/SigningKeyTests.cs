@@ -13,20 +13,32 @@ public sealed class SigningKeyTests : IDisposable
     [Fact]
     public async Task A_generated_key_is_written_once_and_every_node_sharing_the_folder_reads_the_same_one()
     {
-        using var start = new Barrier(8);
-        var keys = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        // Eight nodes starting at once, twenty times over: every time they all read one key.
+        for (var round = 0; round < 20; round++)
         {
-            start.SignalAndWait();
-            return SigningKeyFile.LoadOrCreate(_folder);
-        })));
+            var folder = Path.Combine(_folder, "race-" + round);
+            using var start = new Barrier(8);
+            var raced = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+            {
+                start.SignalAndWait();
+                return SigningKeyFile.LoadOrCreate(folder);
+            })));
+            Assert.All(raced, k => Assert.Equal(raced[0], k));
+            Assert.Equal(2, Directory.GetFiles(folder).Length);
+        }
 
-        Assert.All(keys, k => Assert.Equal(keys[0], k));
+        var keys = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => SigningKeyFile.LoadOrCreate(_folder))));
         Assert.Equal(32, keys[0].Length);
         Assert.Equal(keys[0], SigningKeyFile.LoadOrCreate(_folder));
-        Assert.Equal([AuthOptions.SigningKeyFile], Directory.GetFiles(_folder).Select(Path.GetFileName));
+
+        // The key's name links to the one candidate that won; the others are gone.
+        var link = new FileInfo(Path.Combine(_folder, AuthOptions.SigningKeyFile));
+        var files = Directory.GetFiles(_folder, "*", SearchOption.TopDirectoryOnly).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal([$".{AuthOptions.SigningKeyFile}.", AuthOptions.SigningKeyFile], files.Select(f => f!.Length > 20 ? f[..17] : f));
+        Assert.Equal(files[0], link.LinkTarget);
         if (!OperatingSystem.IsWindows())
         {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_folder, AuthOptions.SigningKeyFile)));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_folder, files[0]!)));
         }
     }
 
