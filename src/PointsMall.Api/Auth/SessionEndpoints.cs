@@ -1,10 +1,12 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PointsMall.Api.Infrastructure;
 using PointsMall.Contracts.Members;
 
 namespace PointsMall.Api.Auth;
 
-public sealed record RefreshRequest(string? RefreshToken);
+/// <summary>The refresh token the last sign-in or refresh gave.</summary>
+public sealed record RefreshRequest([property: Required, StringLength(RefreshTokens.MaxLength, ErrorMessage = "At most {1} characters.")] string? RefreshToken);
 
 public sealed record RevokeSessionsResponse(string MemberId, int Revoked);
 
@@ -17,26 +19,22 @@ public static class SessionEndpoints
     public static IEndpointRouteBuilder MapSessions(this IEndpointRouteBuilder routes)
     {
         var auth = routes.MapGroup("/auth").WithTags("Auth");
-        auth.MapPost("/refresh", RefreshAsync).RequireShopperRateLimit(RateLimits.SignIns)
-            .WithSummary("Trades a refresh token for a new access token and a new refresh token (the one sent is spent; sending it again ends the session).");
-        auth.MapPost("/logout", SignOutAsync).RequireAuthorization()
+        auth.MapPost("/refresh", RefreshAsync).RequireShopperRateLimit(RateLimits.SignIns).WithName("RefreshToken")
+            .WithSummary("Trades a refresh token for a new access token and a new refresh token (the one sent is spent; sending it again ends the session).")
+            .Produces<AccessTokenResponse>().ProducesProblemCodes(ApiProblems.Unauthorized);
+        auth.MapPost("/logout", SignOutAsync).RequireAuthorization().WithName("Logout")
             .WithSummary("Ends this session: its access and refresh tokens stop working on every API node.");
-        routes.MapPost("/admin/members/{id}/sessions/revoke", RevokeMemberSessionsAsync).RequireAuthorization(ApiSetup.AdminPolicy).WithTags("Admin: members")
-            .WithSummary("Ends every session of a member (signed out everywhere).");
+        routes.MapPost("/admin/members/{id}/sessions/revoke", RevokeMemberSessionsAsync).RequireAuthorization(ApiSetup.AdminPolicy)
+            .WithTags("Admin: members").WithName("RevokeMemberSessions")
+            .WithSummary("Ends every session of a member: signed out everywhere, its tokens refused on every API node.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode);
         return routes;
     }
 
-    private static async Task<Results<Ok<AccessTokenResponse>, ProblemHttpResult>> RefreshAsync(RefreshRequest? request, SignInSessions sessions)
-    {
-        if (string.IsNullOrWhiteSpace(request?.RefreshToken))
-        {
-            return ApiProblems.Validation(new Dictionary<string, string[]> { ["refreshToken"] = ["Required: the refresh token the last sign-in or refresh gave."] });
-        }
-
-        return await sessions.RefreshAsync(request.RefreshToken) is { } tokens
+    private static async Task<Results<Ok<AccessTokenResponse>, ProblemHttpResult>> RefreshAsync(RefreshRequest request, SignInSessions sessions)
+        => await sessions.RefreshAsync(request.RefreshToken!) is { } tokens
             ? TypedResults.Ok(tokens)
-            : ApiProblems.Of("unauthorized", "The refresh token is not valid (expired, already used, or its session ended): sign in again.");
-    }
+            : ApiProblems.Of(ApiProblems.Unauthorized, "The refresh token is not valid (expired, already used, or its session ended): sign in again.");
 
     private static async Task<NoContent> SignOutAsync(HttpContext context, SignInSessions sessions)
     {
@@ -46,7 +44,7 @@ public static class SessionEndpoints
 
     private static async Task<Results<Ok<RevokeSessionsResponse>, ProblemHttpResult>> RevokeMemberSessionsAsync(string id, IGrainFactory grains, SignInSessions sessions)
     {
-        if (!Members.MemberValidation.IsToken(id, SessionSubject.MaxIdLength) || await grains.GetGrain<IMemberGrain>(id).GetAsync() is null)
+        if (!Identifiers.IsToken(id, SessionSubject.MaxIdLength) || await grains.GetGrain<IMemberGrain>(id).GetAsync() is null)
         {
             return ApiProblems.NotFound("The member");
         }

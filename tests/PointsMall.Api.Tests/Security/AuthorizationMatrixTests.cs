@@ -25,6 +25,9 @@ public enum Access
     /// <summary>An operator.</summary>
     Admin,
 
+    /// <summary>Anyone signed in, member or operator (signing out).</summary>
+    SignedIn,
+
     /// <summary>Machine endpoints with their own rule (<c>/metrics</c>: loopback or configured; its own tests).</summary>
     Operations,
 }
@@ -64,6 +67,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
         ["GET /api/v1/lotteries/{id}"] = Access.Anyone,
         ["POST /api/v1/auth/login"] = Access.Anyone,
         ["POST /api/v1/auth/register"] = Access.Anyone,
+        ["POST /api/v1/auth/refresh"] = Access.Anyone,
         ["POST /api/v1/payments/callback"] = Access.Anyone,
         ["GET /api/v1/sandbox/pay"] = Access.Anyone,
         ["POST /api/v1/sandbox/pay"] = Access.Anyone,
@@ -84,6 +88,9 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
         ["GET /api/v1/me/draws"] = Access.Member,
         ["POST /api/v1/redemptions"] = Access.Member,
         ["POST /api/v1/lotteries/{id}/draws"] = Access.Member,
+
+        // The caller's own session, whoever signed in.
+        ["POST /api/v1/auth/logout"] = Access.SignedIn,
 
         // One member's order.
         ["GET /api/v1/orders/{id}"] = Access.Owner,
@@ -108,6 +115,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
         ["GET /api/v1/admin/members/{id}/points"] = Access.Admin,
         ["POST /api/v1/admin/members/{id}/points"] = Access.Admin,
         ["POST /api/v1/admin/members/bulk"] = Access.Admin,
+        ["POST /api/v1/admin/members/{id}/sessions/revoke"] = Access.Admin,
         ["POST /api/v1/admin/earn"] = Access.Admin,
         ["GET /api/v1/admin/rules"] = Access.Admin,
         ["PUT /api/v1/admin/rules"] = Access.Admin,
@@ -137,6 +145,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
             {
                 Access.Admin => policies.Contains(ApiSetup.AdminPolicy) && !anonymous,
                 Access.Member or Access.Owner => policies.Contains(ApiSetup.MemberPolicy) && !anonymous,
+                Access.SignedIn => policies.Count == 1 && policies.Contains(null) && !anonymous,
                 Access.Anyone => policies.Count == 0 || anonymous,
                 _ => true,
             };
@@ -155,12 +164,15 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
         {
             var (method, path) = Concrete(key);
             var asAnonymous = await SendAsync(anonymous, method, path);
-            var asMember = await SendAsync(member, method, path);
-            var asAdmin = await SendAsync(admin, method, path);
+
+            // Signing out ends the caller's session: those rows are tried with sessions of their own.
+            var asMember = await SendAsync(access == Access.SignedIn ? (await factory.NewMemberAsync()).Client : member, method, path);
+            var asAdmin = await SendAsync(access == Access.SignedIn ? await factory.AdminClientAsync() : admin, method, path);
             var (anonymousOk, memberOk, adminOk) = access switch
             {
                 Access.Admin => (asAnonymous == HttpStatusCode.Unauthorized, asMember == HttpStatusCode.Forbidden, Allowed(asAdmin)),
                 Access.Member or Access.Owner => (asAnonymous == HttpStatusCode.Unauthorized, Allowed(asMember), asAdmin == HttpStatusCode.Forbidden),
+                Access.SignedIn => (asAnonymous == HttpStatusCode.Unauthorized, Allowed(asMember), Allowed(asAdmin)),
                 // Open routes do not tell callers apart (login answers everyone's bad credentials alike).
                 _ => ((int)asAnonymous < 500, asMember == asAnonymous, asAdmin == asAnonymous),
             };
