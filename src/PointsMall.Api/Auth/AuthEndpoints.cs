@@ -38,7 +38,7 @@ public static class AuthEndpoints
         auth.MapPost("/register", RegisterAsync).WithName("Register").WithSummary("Registers a member by phone number or e-mail address.")
             .ProducesProblemCodes(ApiProblems.ValidationFailed, ApiProblems.Conflict);
         auth.MapPost("/login", LoginAsync).RequireShopperRateLimit(RateLimits.SignIns).WithName("Login")
-            .WithSummary("Signs a member (phone or e-mail) or the operator (admin) in: a bearer token.")
+            .WithSummary("Signs a member (phone or e-mail) or the operator (admin) in: a short-lived access token (JWT) and a refresh token.")
             .Produces<AccessTokenResponse>().ProducesProblemCodes(ApiProblems.Unauthorized);
         return routes;
     }

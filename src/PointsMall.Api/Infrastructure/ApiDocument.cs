@@ -125,7 +125,8 @@ internal sealed class ProblemCodesDocumentTransformer : IOpenApiDocumentTransfor
         {
             Type = SecuritySchemeType.Http,
             Scheme = "bearer",
-            Description = "The access token that POST /api/v1/auth/login answers with, sent as `Authorization: Bearer <token>`.",
+            BearerFormat = "JWT",
+            Description = "The access token that POST /api/v1/auth/login (or /auth/refresh) answers with, sent as `Authorization: Bearer <token>`: a JWT valid 15 minutes by default; trade the refresh token for a new one.",
         };
         return Task.CompletedTask;
     }
