@@ -86,8 +86,12 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             // The engine's own faults: a silo lost or unreachable, its store failing or fencing a write, an error it
             // could not even carry back to this node. Grains answer refusals as values, so these are never the
             // client's fault; a retry with the same Idempotency-Key gives the first outcome if it was applied.
+            // A store error can also surface raw (a database timeout while an activation reads its state), and so can
+            // a cancellation inside the engine that the client did not ask for.
             TimeoutException or PointsMall.GroupCommit.GrainStorageCommitException or Orleans.Runtime.OrleansException or Orleans.Serialization.CodecNotFoundException
-                => (503, "unavailable", "The engine could not complete the request. Retry it: with the same Idempotency-Key a retry gives the first outcome if this one was applied."),
+                or System.Data.Common.DbException
+                => (503, "unavailable", Unavailable),
+            OperationCanceledException when !httpContext.RequestAborted.IsCancellationRequested => (503, "unavailable", Unavailable),
             _ => (500, "internal_error", "An unexpected error occurred."),
         };
         if (status >= 500)
@@ -108,6 +112,8 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             ProblemDetails = { Status = status, Detail = detail, Extensions = { ["code"] = code } },
         });
     }
+
+    private const string Unavailable = "The engine could not complete the request. Retry it: with the same Idempotency-Key a retry gives the first outcome if this one was applied.";
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Error, Message = "Request {Path} failed")]
     private static partial void LogFault(ILogger logger, Exception exception, string path);

@@ -21,8 +21,11 @@ internal static class FaultDrill
     private const string AdminPassword = "fault-admin-password";
     private const int Shoppers = 12;
 
-    /// <summary>Orleans' default response timeout plus the time an answer takes to travel: no request may wait longer.</summary>
-    private static readonly TimeSpan CallBound = TimeSpan.FromSeconds(35);
+    /// <summary>
+    /// Orleans' 30 s response timeout plus slack for a 2-core machine running the rest of the suite beside this test
+    /// (answers to requests held by a frozen store were seen at up to 38 s there): no request may wait longer.
+    /// </summary>
+    private static readonly TimeSpan CallBound = TimeSpan.FromSeconds(45);
 
     /// <summary>
     /// Runs the drill: the all-in-one host over <paramref name="store"/>, shoppers redeeming in a loop, then
