@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PointsMall.GroupCommit;
+using PointsMall.GroupCommit.Outbox;
 using PointsMall.Storage;
 
 namespace PointsMall.Grains;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.Hosting;
+using PointsMall.GroupCommit.Outbox;
 using PointsMall.Storage;
 
 namespace PointsMall.GroupCommit;

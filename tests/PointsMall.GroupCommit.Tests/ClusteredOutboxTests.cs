@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
+using PointsMall.GroupCommit.Outbox;
 using PointsMall.GroupCommit.Tests.Support;
 using PointsMall.Storage;
 using Xunit;

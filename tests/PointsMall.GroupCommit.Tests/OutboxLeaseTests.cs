@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
+using PointsMall.GroupCommit.Outbox;
 using PointsMall.GroupCommit.Tests.Support;
 using PointsMall.Storage;
 using PointsMall.Storage.PostgreSql;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using PointsMall.Api.Infrastructure;
 using PointsMall.Contracts.Catalog;
 using PointsMall.Domain.Catalog;
+using PointsMall.Domain.Common;
 using PointsMall.Domain.Rules;
 
 namespace PointsMall.Api.Catalog;
@@ -196,7 +197,7 @@ public static class CatalogEndpoints
         "实物" => ProductCategory.Physical,
         "虚拟" => ProductCategory.Virtual,
         "服务" => ProductCategory.Service,
-        { } name when Enum.TryParse<ProductCategory>(name, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) => parsed,
+        { } name when EnumNames.TryParse<ProductCategory>(name, out var parsed) => parsed,
         _ => null,
     };
 

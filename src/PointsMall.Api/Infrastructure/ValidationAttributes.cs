@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
+using PointsMall.Domain.Common;
 using PointsMall.Domain.Members;
 using PointsMall.Domain.Orders;
 using PointsMall.Domain.Rules;
@@ -154,8 +155,7 @@ public sealed class EnumNameAttribute(Type enumType) : ValidationAttribute("One 
     public Type EnumType => enumType;
 
     public override bool IsValid(object? value)
-        => value is null || (value is string s && Enum.TryParse(enumType, s.Trim(), ignoreCase: true, out var parsed)
-            && Enum.IsDefined(enumType, parsed!) && !int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out _));
+        => value is null || (value is string s && EnumNames.IsName(enumType, s));
 }
 
 /// <summary>A member tier as <see cref="TierNames.TryParse"/> reads it.</summary>

@@ -42,7 +42,7 @@ public sealed record LotteryDto(
 
 public sealed record LotteryListDto(IReadOnlyList<LotteryDto> Items);
 
-/// <summary>The outcome of a draw; <c>tier</c> is the rank won (null for no prize), <c>orderId</c> the zero-cost prize order.</summary>
+/// <summary>A draw, as answered and in the history; <c>tier</c> is the rank won (null for no prize), <c>orderId</c> the zero-cost prize order.</summary>
 public sealed record DrawDto(
     string DrawId,
     string LotteryId,
@@ -69,32 +69,17 @@ public sealed record DrawDto(
             record?.PrizeProductId, result.PrizeName, result.PrizeOrderId, result.PointsSpent, result.ParticipationPoints,
             record?.RandomValue, record?.TableVersion, record?.At, result.Replayed);
     }
-}
 
-public sealed record DrawHistoryItemDto(
-    string DrawId,
-    string LotteryId,
-    string LotteryName,
-    DateTimeOffset At,
-    bool Won,
-    int? Tier,
-    string? TierId,
-    string? TierName,
-    string? PrizeProductId,
-    string? PrizeName,
-    string? OrderId,
-    long PointsSpent,
-    long ParticipationPoints)
-{
-    public static DrawHistoryItemDto From(DrawSummary d)
+    /// <summary>A draw from the member's history: the same shape, without the audit fields the history does not keep.</summary>
+    public static DrawDto From(DrawSummary d)
     {
         ArgumentNullException.ThrowIfNull(d);
-        return new(d.DrawId, d.LotteryId, d.LotteryName, d.At, d.Won, d.TierRank, d.TierId, d.TierName, d.PrizeProductId, d.PrizeName,
-            d.PrizeOrderId, d.PointsSpent, d.ParticipationPoints);
+        return new(d.DrawId, d.LotteryId, d.LotteryName, d.Won, d.TierRank, d.TierId, d.TierName, d.PrizeProductId, d.PrizeName,
+            d.PrizeOrderId, d.PointsSpent, d.ParticipationPoints, RandomValue: null, TableVersion: null, d.At, Replayed: false);
     }
 }
 
-public sealed record DrawHistoryDto(IReadOnlyList<DrawHistoryItemDto> Items, int Page, int PageSize, int Total);
+public sealed record DrawHistoryDto(IReadOnlyList<DrawDto> Items, int Page, int PageSize, int Total);
 
 /// <summary>A prize tier in an operator's request; <c>id</c> defaults to <c>t{rank}</c>, ranks follow the list order.</summary>
 public sealed record LotteryTierRequest(

@@ -92,7 +92,7 @@ public static class LotteryEndpoints
     private static async Task<Ok<DrawHistoryDto>> HistoryAsync(ClaimsPrincipal user, IGrainFactory grains, [Page(MaxHistoryPage)] int? page, [PageSize] int? pageSize)
     {
         var history = await grains.GetGrain<IMemberDrawsGrain>(user.MemberId()).ListAsync(page ?? 1, pageSize ?? 20);
-        return TypedResults.Ok(new DrawHistoryDto([.. history.Items.Select(DrawHistoryItemDto.From)], history.Page, history.PageSize, history.Total));
+        return TypedResults.Ok(new DrawHistoryDto([.. history.Items.Select(DrawDto.From)], history.Page, history.PageSize, history.Total));
     }
 
     private static async Task<Results<Created<LotteryDto>, ProblemHttpResult>> CreateAsync(LotteryRequest request, IGrainFactory grains, TimeProvider time)

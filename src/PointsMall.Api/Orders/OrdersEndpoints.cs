@@ -16,75 +16,6 @@ using PointsMall.Payments;
 
 namespace PointsMall.Api.Orders;
 
-/// <summary>Redeem a product: <c>quantity</c> 1 by default, <c>payment</c> points (default) or points_cash, <c>addressId</c> the default address when absent.</summary>
-public sealed record RedemptionRequest(
-    [property: Required, Token] string? ProductId,
-    [property: Range(RedemptionLimits.MinQuantity, RedemptionLimits.MaxQuantity, ErrorMessage = "{1} to {2}.")] int? Quantity,
-    [property: PaymentMode] string? Payment,
-    [property: Token] string? AddressId);
-
-/// <summary>An order as its member (or an operator) sees it. <c>orderId</c> repeats <c>id</c> for redemption clients.</summary>
-public sealed record OrderDto(
-    string Id,
-    string OrderId,
-    string MemberId,
-    string ProductId,
-    string ProductName,
-    int Quantity,
-    long Points,
-    decimal Cash,
-    long CashFen,
-    string Payment,
-    string Status,
-    string Step,
-    DateTimeOffset PlacedAt,
-    DateTimeOffset UpdatedAt,
-    DateTimeOffset? PaymentDeadline,
-    string? PaymentReference,
-    string? PayUrl,
-    string? Carrier,
-    string? TrackingNumber,
-    string? Code,
-    string? CancelReason,
-    bool IsPrize,
-    ShippingAddressView? ShippingAddress,
-    IReadOnlyList<OrderStepView> History);
-
-public sealed record OrderListItemDto(
-    string Id,
-    string MemberId,
-    string ProductId,
-    string ProductName,
-    int Quantity,
-    long Points,
-    long CashFen,
-    string Status,
-    DateTimeOffset PlacedAt,
-    DateTimeOffset UpdatedAt);
-
-public sealed record CancelRequest([property: StringLength(200, ErrorMessage = "At most {1} characters.")] string? Reason);
-
-public sealed record ShipRequest([property: Required, Text(50)] string? Carrier, [property: Required, Text(50)] string? TrackingNumber);
-
-/// <summary>A page of orders, optionally of one status (PendingPayment, PendingShipment, Shipped, Completed, Cancelled).</summary>
-public sealed record OrderQuery : PageQuery
-{
-    [FromQuery(Name = "status"), EnumName(typeof(OrderStatus))]
-    public string? Status { get; init; }
-}
-
-public sealed record PaymentSessionDto(string OrderId, string PaymentReference, string PayUrl, long AmountFen, decimal Amount, DateTimeOffset? ExpiresAt);
-
-/// <summary>The sandbox provider's notification, as it posts it to <c>/payments/callback</c>.</summary>
-public sealed record PaymentCallbackRequest(
-    [property: Required, Token] string? OrderId,
-    [property: Required, StringLength(100, ErrorMessage = "At most {1} characters.")] string? PaymentReference,
-    [property: Required] long? AmountFen,
-    [property: Required] DateTimeOffset? PaidAt,
-    [property: Required, StringLength(200, ErrorMessage = "At most {1} characters.")] string? Signature);
-
-public sealed record PaymentCallbackResponse(string OrderId, string Status);
-
 public static class OrdersEndpoints
 {
     private const string Operation = "redemption";
@@ -177,7 +108,7 @@ public static class OrdersEndpoints
         }
 
         metrics.Redeemed(command.Payment);
-        return TypedResults.Created($"/api/v1/orders/{orderId}", ToDto(result.Order!, command.Payment));
+        return TypedResults.Created($"/api/v1/orders/{orderId}", OrderDto.From(result.Order!, command.Payment));
     }
 
     private static async Task<Ok<PageDto<OrderDto>>> MyOrdersAsync(ClaimsPrincipal user, IGrainFactory grains, [AsParameters] OrderQuery query)
@@ -185,7 +116,7 @@ public static class OrdersEndpoints
         // The list comes from the order index (current with every order); the page's orders are read in full.
         var list = await grains.GetGrain<IMemberOrdersGrain>(user.MemberId()).ListAsync(query.Status, query.Page ?? 1, query.PageSize ?? 20);
         var views = await Task.WhenAll(list.Items.Select(o => grains.GetGrain<IOrderGrain>(o.Id).GetAsync()));
-        return TypedResults.Ok(new PageDto<OrderDto>([.. views.OfType<OrderView>().Select(v => ToDto(v))], list.Page, list.PageSize, list.Total));
+        return TypedResults.Ok(new PageDto<OrderDto>([.. views.OfType<OrderView>().Select(v => OrderDto.From(v))], list.Page, list.PageSize, list.Total));
     }
 
     private static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
@@ -193,7 +124,7 @@ public static class OrdersEndpoints
         var view = await FindAsync(grains, id);
 
         // Another member's order is answered exactly like a missing one.
-        return view is null || view.MemberId != user.MemberId() ? ApiProblems.NotFound("The order") : TypedResults.Ok(ToDto(view));
+        return view is null || view.MemberId != user.MemberId() ? ApiProblems.NotFound("The order") : TypedResults.Ok(OrderDto.From(view));
     }
 
     private static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> CancelAsync(string id, CancelRequest? request, ClaimsPrincipal user, IGrainFactory grains)
@@ -319,15 +250,14 @@ public static class OrdersEndpoints
         IGrainFactory grains, [AsParameters] OrderQuery query, [StringLength(Identifiers.MaxIdLength, ErrorMessage = "At most {1} characters.")] string? memberId)
     {
         var board = await grains.GetGrain<IOrderBoardGrain>(OrderKeys.Board).ListAsync(query.Status, memberId, query.Page ?? 1, query.PageSize ?? 20);
-        var items = board.Items.Select(o => new OrderListItemDto(o.Id, o.MemberId, o.ProductId, o.ProductName, o.Quantity, o.Points, o.CashFen,
-            o.Status, o.PlacedAt, o.UpdatedAt)).ToList();
+        var items = board.Items.Select(OrderListItemDto.From).ToList();
         return TypedResults.Ok(new PageDto<OrderListItemDto>(items, board.Page, board.PageSize, board.Total));
     }
 
     private static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> AdminGetAsync(string id, IGrainFactory grains)
     {
         var view = await FindAsync(grains, id);
-        return view is null ? ApiProblems.NotFound("The order") : TypedResults.Ok(ToDto(view));
+        return view is null ? ApiProblems.NotFound("The order") : TypedResults.Ok(OrderDto.From(view));
     }
 
     private static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> ShipAsync(string id, ShipRequest request, IGrainFactory grains)
@@ -359,7 +289,7 @@ public static class OrdersEndpoints
         => IsPlausibleOrderId(id) ? await grains.GetGrain<IOrderGrain>(id!).GetAsync() : null;
 
     private static Results<Ok<OrderDto>, ProblemHttpResult> Answer(OrderResult result)
-        => result.Refusal is { } refusal ? Problem(refusal, result.Order) : TypedResults.Ok(ToDto(result.Order!));
+        => result.Refusal is { } refusal ? Problem(refusal, result.Order) : TypedResults.Ok(OrderDto.From(result.Order!));
 
     /// <summary>A refusal as a problem; when the order exists (a refused redemption is a cancelled order) its id and status go along.</summary>
     private static ProblemHttpResult Problem(Problem refusal, OrderView? order)
@@ -367,8 +297,4 @@ public static class OrdersEndpoints
             ? ApiProblems.From(refusal)
             : ApiProblems.Of(refusal.Code, refusal.Detail, new Dictionary<string, object?> { ["orderId"] = order.Id, ["status"] = order.Status });
 
-    private static OrderDto ToDto(OrderView o, string? payment = null)
-        => new(o.Id, o.Id, o.MemberId, o.ProductId, o.ProductName, o.Quantity, o.Points, CatalogEndpoints.Yuan(o.CashFen), o.CashFen,
-            payment ?? (o.CashFen > 0 ? PaymentModes.PointsCash : PaymentModes.Points), o.Status, o.Step, o.PlacedAt, o.UpdatedAt, o.PaymentDeadline,
-            o.PaymentReference, o.PayUrl, o.Carrier, o.TrackingNumber, o.Code, o.CancelReason, o.IsPrize, o.ShippingAddress, o.History);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
+using PointsMall.Domain.Common;
 using PointsMall.Domain.Members;
 
 namespace PointsMall.Domain.Rules;
@@ -26,11 +27,12 @@ public static class TierNames
 {
     public static bool TryParse(string? name, out Tier tier)
     {
-        var trimmed = name?.Trim();
-        if (Enum.TryParse(trimmed, ignoreCase: true, out tier) && Enum.IsDefined(tier) && !int.TryParse(trimmed, out _))
+        if (EnumNames.TryParse(name, out tier))
         {
             return true;
         }
+
+        var trimmed = name?.Trim();
 
         (tier, var known) = trimmed switch
         {

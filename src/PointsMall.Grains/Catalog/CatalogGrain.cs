@@ -1,7 +1,8 @@
-using PointsMall.GroupCommit;
 using System.Collections.Immutable;
 using PointsMall.Contracts.Catalog;
 using PointsMall.Domain.Catalog;
+using PointsMall.Domain.Common;
+using PointsMall.GroupCommit;
 
 namespace PointsMall.Grains.Catalog;
 
@@ -61,7 +62,7 @@ public sealed class CatalogGrain([PipelinedState("state", GrainStorage.Name)] IP
         if (!string.IsNullOrWhiteSpace(query.Category))
         {
             // An unknown category matches nothing rather than everything: a typo must not look like "all".
-            matches = Enum.TryParse<ProductCategory>(query.Category.Trim(), ignoreCase: true, out var category) && Enum.IsDefined(category)
+            matches = EnumNames.TryParse<ProductCategory>(query.Category, out var category)
                 ? matches.Where(e => e.Summary.Category == category)
                 : [];
         }

@@ -1,6 +1,7 @@
-using PointsMall.GroupCommit;
 using System.Collections.Immutable;
 using PointsMall.Contracts.Catalog;
+using PointsMall.GroupCommit;
+using PointsMall.GroupCommit.Outbox;
 
 namespace PointsMall.Grains.Catalog;
 

@@ -1,11 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
-using PointsMall.GroupCommit;
 using PointsMall.Contracts.Catalog;
 using PointsMall.Contracts.Common;
 using PointsMall.Domain.Catalog;
 using PointsMall.Domain.Common;
 using PointsMall.Domain.Stock;
+using PointsMall.GroupCommit;
+using PointsMall.GroupCommit.Outbox;
 
 namespace PointsMall.Grains.Catalog;
 

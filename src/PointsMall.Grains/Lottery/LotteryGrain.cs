@@ -1,10 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
-using PointsMall.GroupCommit;
 using PointsMall.Contracts.Common;
 using PointsMall.Contracts.Lottery;
 using PointsMall.Domain.Common;
 using PointsMall.Domain.Lottery;
+using PointsMall.GroupCommit;
+using PointsMall.GroupCommit.Outbox;
 
 namespace PointsMall.Grains.Lottery;
 

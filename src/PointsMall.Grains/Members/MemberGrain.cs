@@ -1,10 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
-using PointsMall.GroupCommit;
 using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Rules;
 using PointsMall.Domain.Common;
 using PointsMall.Domain.Members;
 using PointsMall.Domain.Rules;
+using PointsMall.GroupCommit;
+using PointsMall.GroupCommit.Outbox;
 using ContractLedgerPage = PointsMall.Contracts.Members.LedgerPage;
 
 namespace PointsMall.Grains.Members;

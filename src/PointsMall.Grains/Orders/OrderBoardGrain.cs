@@ -1,7 +1,8 @@
+using PointsMall.Contracts.Orders;
+using PointsMall.Domain.Common;
+using PointsMall.Domain.Orders;
 using PointsMall.GroupCommit;
 using PointsMall.Storage;
-using PointsMall.Contracts.Orders;
-using PointsMall.Domain.Orders;
 
 namespace PointsMall.Grains.Orders;
 
@@ -42,7 +43,7 @@ internal static class OrderIndex
             return null;
         }
 
-        return Enum.TryParse<OrderStatus>(status.Trim(), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+        return EnumNames.TryParse<OrderStatus>(status, out var parsed)
             ? parsed.ToString()
             : status.Trim();
     }

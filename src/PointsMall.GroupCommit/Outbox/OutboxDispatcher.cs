@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using PointsMall.Storage;
 
-namespace PointsMall.GroupCommit;
+namespace PointsMall.GroupCommit.Outbox;
 
 /// <summary>
 /// Delivers committed outbox events to their subscriptions: in order per stream, at least once, with a durable

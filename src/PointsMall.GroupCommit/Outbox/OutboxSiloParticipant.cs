@@ -1,4 +1,4 @@
-namespace PointsMall.GroupCommit;
+namespace PointsMall.GroupCommit.Outbox;
 
 /// <summary>Runs the outbox dispatcher while the silo is active, woken by the silo's own commits that carried events.</summary>
 internal sealed class OutboxSiloParticipant(GroupCommitGrainStorage storage, OutboxDispatcher dispatcher) : ILifecycleParticipant<ISiloLifecycle>

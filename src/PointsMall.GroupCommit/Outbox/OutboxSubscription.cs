@@ -1,4 +1,4 @@
-namespace PointsMall.GroupCommit;
+namespace PointsMall.GroupCommit.Outbox;
 
 /// <summary>
 /// A durable subscription to every stream of a namespace in the outbox. <paramref name="Name"/> keys its checkpoint,

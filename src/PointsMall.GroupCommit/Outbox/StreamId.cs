@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace PointsMall.GroupCommit;
+namespace PointsMall.GroupCommit.Outbox;
 
 /// <summary>A stream: a namespace (a kind of event source, such as <c>stock</c>) and a key within it.</summary>
 public readonly record struct StreamId

@@ -1,4 +1,5 @@
 using PointsMall.GroupCommit;
+using PointsMall.GroupCommit.Outbox;
 
 namespace PointsMall.Grains.Tests.Catalog;
 

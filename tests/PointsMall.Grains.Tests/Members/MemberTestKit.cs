@@ -1,12 +1,13 @@
-using PointsMall.GroupCommit;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
-using PointsMall.Storage;
 using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Rules;
 using PointsMall.Domain.Rules;
 using PointsMall.Grains.Members;
 using PointsMall.Grains.Tests.Support;
+using PointsMall.GroupCommit;
+using PointsMall.GroupCommit.Outbox;
+using PointsMall.Storage;
 using PointsMall.Storage.Sqlite;
 using Xunit;
 
