@@ -140,7 +140,7 @@ public sealed record DrawResult([property: Id(0)] string DrawId, [property: Id(1
 }
 
 /// <summary>
-/// Draw ids (DESIGN.md rule 4): derived from the member and the client's idempotency key, so a retry reaches the
+/// Draw ids (the idempotency rule): derived from the member and the client's idempotency key, so a retry reaches the
 /// same draw and no key can ever reach another member's draw.
 /// </summary>
 public static class DrawIds

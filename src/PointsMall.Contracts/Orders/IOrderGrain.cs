@@ -72,7 +72,7 @@ public static class OrderKeys
 }
 
 /// <summary>
-/// Order ids (DESIGN.md rule 4): derived from the member and the client's idempotency key, so a retry reaches
+/// Order ids (the idempotency rule): derived from the member and the client's idempotency key, so a retry reaches
 /// the same order and no key can ever reach another member's order.
 /// </summary>
 public static class OrderIds

@@ -12,7 +12,7 @@ using PointsMall.Payments;
 
 namespace PointsMall.Grains.Orders;
 
-// Design note — the redemption saga (DESIGN.md rules 4 and 5).
+// Design note — the redemption saga: idempotent by order id, and compensated step by step.
 // The domain Order is the state machine; this grain only drives it: ask order.Next(), do that one step at the
 // product or member grain (OrderSagaSteps), record the matching transition, make it durable (WriteStateAsync),
 // tell the observer, and ask Next() again, until the saga rests (waiting for payment, shipment or receipt, or done).

@@ -4,7 +4,7 @@ using static PointsMall.Grains.Tests.Orders.OrderTestKit;
 
 namespace PointsMall.Grains.Tests.Orders;
 
-/// <summary>Issue 3 §9 concurrency: real grains over SQLite, all callers released at once.</summary>
+/// <summary>Redemptions racing on one product and one member: real grains over SQLite, all callers released at once.</summary>
 public sealed class OrderConcurrencyTests
 {
     [Fact]
