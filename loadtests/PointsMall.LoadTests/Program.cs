@@ -25,6 +25,11 @@ public static class LoadTestProgram
             root.Subcommands.Add(command);
         }
 
+        var soak = new Command("soak", "Mixed traffic for 30 minutes at a steady rate (300/s), reported per minute with each node's memory, GC pauses and activations from its /metrics; any option can be changed.");
+        options.AddTo(soak);
+        soak.SetAction((parse, ct) => RunScenarioAsync(MixedTrafficScenario.Name, options, parse, ct, RunPreset.Soak));
+        root.Subcommands.Add(soak);
+
         var compare = new Command("compare", "Flash-sale against the engine and the row-lock baseline with the same load; prints both and the ratio.");
         options.AddTo(compare);
         options.AddCompareTo(compare);
@@ -52,13 +57,13 @@ public static class LoadTestProgram
         _ => name,
     };
 
-    private static async Task<int> RunScenarioAsync(string name, CliOptions options, ParseResult parse, CancellationToken cancellationToken)
+    private static async Task<int> RunScenarioAsync(string name, CliOptions options, ParseResult parse, CancellationToken cancellationToken, RunPreset? preset = null)
     {
         RunPlan plan;
         IReadOnlyList<Uri> targets;
         try
         {
-            plan = options.Plan(name, parse);
+            plan = options.Plan(name, parse, preset);
             targets = options.Targets(parse);
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException)
@@ -81,7 +86,7 @@ public static class LoadTestProgram
         }
 
         Console.WriteLine(ReportWriter.Markdown(report));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Reports: {files.Folder} (report.md, report.html, stats.csv, timeseries.csv); exit code {report.ExitCode}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Reports: {files.Folder} (report.md, report.html, stats.csv, timeseries.csv{(report.Server is null ? "" : ", server.csv")}); exit code {report.ExitCode}"));
         return report.ExitCode;
     }
 }

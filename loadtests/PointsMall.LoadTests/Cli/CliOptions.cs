@@ -66,6 +66,8 @@ public sealed class CliOptions
 
     public Option<string> KillAt { get; } = new("--kill-at") { Description = "When --kill-pid strikes, from the start of the measured phase (default: a third of --duration).", DefaultValueFactory = _ => "" };
 
+    public Option<string> ServerMetrics { get; } = new("--server-metrics") { Description = "Scrape each target's /metrics this often (e.g. 60s) during the measured phase: working set, GC heap and pauses, CPU, activations beside the p99 of each window. Off by default.", DefaultValueFactory = _ => "" };
+
     public Option<string> Config { get; } = new("--config") { Description = "JSON file of options: {\"rate\": 500, \"duration\": \"30s\", \"target\": [\"http://…\"], \"threshold\": [\"p99 < 50ms\"]}; the command line wins." };
 
     public Option<string> EngineUrl { get; } = new("--engine-url") { Description = "compare: the engine's base URL; without it the API is started from src/PointsMall.Api (in-memory store unless --engine-storage)." };
@@ -74,7 +76,7 @@ public sealed class CliOptions
 
     public Option<string> BaselineUrl { get; } = new("--baseline-url") { Description = "compare: the baseline's base URL; without it the baseline starts with a throw-away PostgreSQL." };
 
-    private IEnumerable<Option> Common => [Target, AdminPassword, Simulation, Rate, Duration, WarmUp, Ramp, StartRate, Concurrency, Iterations, MaxVus, MaxLag, RequestTimeout, Interval, Thresholds, Results, Seed, Members, StartingPoints, Stock, Skus, PointsPrice, PerMemberLimit, Retries, NoLive, NoAudit, KillPid, KillAt, Config];
+    private IEnumerable<Option> Common => [Target, AdminPassword, Simulation, Rate, Duration, WarmUp, Ramp, StartRate, Concurrency, Iterations, MaxVus, MaxLag, RequestTimeout, Interval, Thresholds, Results, Seed, Members, StartingPoints, Stock, Skus, PointsPrice, PerMemberLimit, Retries, NoLive, NoAudit, KillPid, KillAt, ServerMetrics, Config];
 
     public void AddTo(Command command)
     {
@@ -100,14 +102,16 @@ public sealed class CliOptions
 
     public TimeSpan Timeout(ParseResult parse) => Durations.Parse(parse.GetValue(RequestTimeout)!);
 
-    public RunPlan Plan(string scenario, ParseResult parse)
+    /// <param name="preset">Defaults of a named run (soak) in place of the options' own, where the command line and config file are silent.</param>
+    public RunPlan Plan(string scenario, ParseResult parse, RunPreset? preset = null)
     {
         ArgumentNullException.ThrowIfNull(parse);
-        var duration = Durations.Parse(parse.GetValue(Duration)!);
+        var duration = Durations.Parse(Pick(parse, Duration, preset?.Duration));
+        var warmUp = Durations.Parse(Pick(parse, WarmUp, preset?.WarmUp));
         var maxVus = parse.GetValue(MaxVus);
         LoadSimulation simulation = parse.GetValue(Simulation) switch
         {
-            "constant-rate" => new ConstantArrivalRate(parse.GetValue(Rate), duration, maxVus),
+            "constant-rate" => new ConstantArrivalRate(Pick(parse, Rate, preset?.Rate), duration, maxVus),
             "ramping-rate" => new RampingArrivalRate(parse.GetValue(StartRate), RampingArrivalRate.ParseStages(parse.GetValue(Ramp) ?? throw new FormatException("ramping-rate needs --ramp rate:duration,…")), maxVus),
             "constant-concurrency" => new ConstantConcurrency(parse.GetValue(Concurrency), duration),
             "iterations" => new FixedIterations(parse.GetValue(Iterations), parse.GetValue(Concurrency)),
@@ -115,26 +119,50 @@ public sealed class CliOptions
         };
         var settings = new RunSettings(simulation)
         {
-            WarmUp = Durations.Parse(parse.GetValue(WarmUp)!),
+            WarmUp = warmUp,
             MaxLag = Durations.Parse(parse.GetValue(MaxLag)!),
-            Interval = Durations.Parse(parse.GetValue(Interval)!),
+            Interval = Durations.Parse(Pick(parse, Interval, preset?.Interval)),
             Seed = parse.GetValue(Seed),
             Fault = Kill(parse, duration),
         };
         var workload = new WorkloadOptions
         {
             AdminPassword = parse.GetValue(AdminPassword) ?? "",
-            Members = parse.GetValue(Members),
+            Members = Pick(parse, Members, preset?.Members),
             StartingPoints = parse.GetValue(StartingPoints),
-            Stock = parse.GetValue(Stock),
-            Skus = parse.GetValue(Skus),
+            Stock = Pick(parse, Stock, preset?.Stock),
+            Skus = Pick(parse, Skus, preset?.Skus),
             PointsPrice = parse.GetValue(PointsPrice),
             PerMemberLimit = parse.GetValue(PerMemberLimit),
             Retries = parse.GetValue(Retries),
         };
+        workload = workload with { TokensMustLast = Length(simulation) is { } length ? warmUp + length + workload.SettleTimeout + TimeSpan.FromMinutes(2) : TimeSpan.Zero };
         var thresholds = (parse.GetValue(Thresholds) ?? []).Select(Threshold.Parse).ToList();
-        return new RunPlan(scenario, workload, settings, thresholds, parse.GetValue(Results)!) { Audit = !parse.GetValue(NoAudit) };
+        var every = Pick(parse, ServerMetrics, preset?.ServerMetrics);
+        return new RunPlan(scenario, workload, settings, thresholds, parse.GetValue(Results)!)
+        {
+            Audit = !parse.GetValue(NoAudit),
+            Label = preset?.Label,
+            ServerMetricsEvery = string.IsNullOrWhiteSpace(every) ? null : Durations.Parse(every),
+        };
     }
+
+    private static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
+
+    private static T Pick<T>(ParseResult parse, Option<T> option, T? preset) where T : struct
+        => preset is { } value && !Given(parse, option) ? value : parse.GetValue(option);
+
+    private static string Pick(ParseResult parse, Option<string> option, string? preset)
+        => preset is not null && !Given(parse, option) ? preset : parse.GetValue(option) ?? "";
+
+    /// <summary>How long a timed simulation runs (null for a fixed number of iterations).</summary>
+    private static TimeSpan? Length(LoadSimulation simulation) => simulation switch
+    {
+        ConstantArrivalRate c => c.Duration,
+        RampingArrivalRate r => r.Duration,
+        ConstantConcurrency c => c.Duration,
+        _ => null,
+    };
 
     private FaultPlan? Kill(ParseResult parse, TimeSpan duration)
     {
@@ -217,4 +245,41 @@ public sealed class CliOptions
     }
 
     internal static string Format(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+}
+
+/// <summary>A named run's defaults, used where neither the command line nor the config file sets the option.</summary>
+public sealed record RunPreset(string Label)
+{
+    public string? Duration { get; init; }
+
+    public string? WarmUp { get; init; }
+
+    public string? Interval { get; init; }
+
+    public double? Rate { get; init; }
+
+    public int? Members { get; init; }
+
+    public int? Skus { get; init; }
+
+    public long? Stock { get; init; }
+
+    public string? ServerMetrics { get; init; }
+
+    /// <summary>
+    /// The soak: mixed traffic for 30 minutes at a steady open-model rate, reported per minute with the server's own
+    /// memory and GC figures beside the p99, so a leak or a slow drift shows as a trend rather than a single number.
+    /// Stock and points are sized so that nothing runs out before the end.
+    /// </summary>
+    public static RunPreset Soak { get; } = new("soak")
+    {
+        Duration = "30m",
+        WarmUp = "1m",
+        Interval = "60s",
+        Rate = 300,
+        Members = 10_000,
+        Skus = 200,
+        Stock = 1_000_000,
+        ServerMetrics = "60s",
+    };
 }

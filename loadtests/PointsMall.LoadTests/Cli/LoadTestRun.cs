@@ -1,3 +1,4 @@
+using PointsMall.LoadTests.Monitoring;
 using PointsMall.LoadTests.Reports;
 using PointsMall.LoadTests.Running;
 using PointsMall.LoadTests.Scenarios;
@@ -11,6 +12,9 @@ public sealed record RunPlan(string ScenarioName, WorkloadOptions Workload, RunS
 
     /// <summary>Prefix of the results folder (e.g. "engine-flash-sale").</summary>
     public string? Label { get; init; }
+
+    /// <summary>Scrape every target's <c>/metrics</c> this often during the measured phase (null: not at all).</summary>
+    public TimeSpan? ServerMetricsEvery { get; init; }
 }
 
 /// <summary>The run pipeline shared by the CLI and the CI tests: seed, warm up, measure, audit, report.</summary>
@@ -47,8 +51,26 @@ public static class LoadTestRun
             runner.MeasuredPhaseStarted += onMeasuring;
         }
 
+        var sampler = plan.ServerMetricsEvery is { } every ? new ServerMetricsSampler(api, time, every) : null;
+        using var phaseOver = new CancellationTokenSource();
+        var sampling = Task.CompletedTask;
+        if (sampler is not null)
+        {
+            runner.MeasuredPhaseStarted += stats => sampling = sampler.RunAsync(stats.StartTimestamp, phaseOver.Token);
+        }
+
         var started = time.GetUtcNow();
-        var phase = await runner.RunAsync(scenario.Scenario, plan.Settings, cancellationToken).ConfigureAwait(false);
+        PhaseResult phase;
+        try
+        {
+            phase = await runner.RunAsync(scenario.Scenario, plan.Settings, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await phaseOver.CancelAsync().ConfigureAwait(false);
+            await sampling.ConfigureAwait(false);
+        }
+
         AuditReport? audit = null;
         if (plan.Audit)
         {
@@ -64,7 +86,10 @@ public static class LoadTestRun
         }
 
         var thresholds = plan.Thresholds.Select(t => t.Evaluate(phase)).ToList();
-        var report = new RunReport(plan.Label ?? plan.ScenarioName, string.Join(", ", api.BaseUrls), scenario.Setup(), phase, audit, thresholds, started);
+        var report = new RunReport(plan.Label ?? plan.ScenarioName, string.Join(", ", api.BaseUrls), scenario.Setup(), phase, audit, thresholds, started)
+        {
+            Server = sampler is null ? null : ServerMetricsReport.From(sampler, phase.Stats, api.BaseUrls),
+        };
         var files = await ReportWriter.WriteAsync(report, plan.ResultsRoot, cancellationToken).ConfigureAwait(false);
         return (report, files);
     }

@@ -72,6 +72,26 @@ public static class HtmlReport
             html.Append("<h2>Latency: ").Append(E(s.Name)).Append("</h2>").Append(LineChart(series, "s", "ms"));
         }
 
+        if (report.Server is { } server)
+        {
+            foreach (var node in server.Windows.GroupBy(w => w.Node))
+            {
+                var url = E(server.Nodes[node.Key].ToString());
+                var memory = new List<(string, List<(double X, double Y)>)>
+                {
+                    ("working set MB", node.Select(w => (w.To.TotalMinutes, w.WorkingSetBytes / (1024 * 1024))).ToList()),
+                    ("GC heap MB", node.Select(w => (w.To.TotalMinutes, w.GcHeapBytes / (1024 * 1024))).ToList()),
+                };
+                var pauses = new List<(string, List<(double X, double Y)>)>
+                {
+                    ("p99 ms", node.Select(w => (w.To.TotalMinutes, w.P99Micros / 1000.0)).ToList()),
+                    ("GC pause ms in the window", node.Select(w => (w.To.TotalMinutes, w.GcPauseSeconds * 1000)).ToList()),
+                };
+                html.Append("<h2>Server memory: ").Append(url).Append("</h2>").Append(LineChart(memory, "min", "MB"))
+                    .Append("<h2>Server p99 and GC pauses: ").Append(url).Append("</h2>").Append(LineChart(pauses, "min", "ms"));
+            }
+        }
+
         html.Append("<h2>Outcome mix</h2>").Append(OutcomeBars(stats.Steps));
         if (report.Thresholds.Count > 0)
         {

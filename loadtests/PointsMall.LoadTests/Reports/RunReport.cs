@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PointsMall.LoadTests.Monitoring;
 using PointsMall.LoadTests.Running;
 using PointsMall.LoadTests.Scenarios;
 
@@ -14,6 +15,9 @@ public sealed record RunReport(string Label, string Target, string Setup, PhaseR
     public int ExitCode => (Thresholds.All(t => t.Passed) ? 0 : 1) | (Audit?.Passed == false ? 2 : 0);
 
     public double Rps(StepStats step) => step.Requests / Math.Max(Phase.Elapsed.TotalSeconds, 1e-9);
+
+    /// <summary>The targets' own memory, GC and activations during the phase, when the run sampled them.</summary>
+    public ServerMetricsReport? Server { get; init; }
 }
 
 /// <summary>Writes report.md, stats.csv, timeseries.csv and report.html into a results folder.</summary>
@@ -31,6 +35,11 @@ public static class ReportWriter
         await File.WriteAllTextAsync(written.Csv, Csv(report), cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(written.TimeSeriesCsv, TimeSeriesCsv(report), cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(written.Html, HtmlReport.Render(report), cancellationToken).ConfigureAwait(false);
+        if (report.Server is { } server)
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "server.csv"), server.Csv(), cancellationToken).ConfigureAwait(false);
+        }
+
         return written;
     }
 
@@ -85,6 +94,8 @@ public static class ReportWriter
             Line(md, $"- {FaultSummary(fault)}");
             Line(md, $"- {StallSummary(report.Phase.Stats)}");
         }
+
+        report.Server?.AppendMarkdown(md);
 
         if (report.Thresholds.Count > 0)
         {

@@ -145,11 +145,23 @@ public sealed class ApiTargets : IDisposable
         return new ApiResponse((int)response.StatusCode, json, code);
     }
 
-    /// <summary>Signs in and returns the bearer token.</summary>
-    public async Task<string> LoginAsync(string login, string password, CancellationToken cancellationToken)
+    /// <summary>
+    /// GET <paramref name="path"/> (relative to the node's root, not the API) from one node, as text: the operations
+    /// endpoints such as <c>/metrics</c>, read node by node rather than round-robin.
+    /// </summary>
+    public async Task<(int Status, string Text)> GetRawAsync(int node, string path, CancellationToken cancellationToken)
+    {
+        using var response = await _clients[node].GetAsync(new Uri(path.TrimStart('/'), UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Signs in and returns the bearer token and how long it lasts (<c>expiresIn</c>).</summary>
+    public async Task<(string Token, TimeSpan Lifetime)> LoginAsync(string login, string password, CancellationToken cancellationToken)
     {
         var response = (await PostAsync("auth/login", new { login, password }, null, cancellationToken).ConfigureAwait(false)).EnsureSuccess($"sign in as {login}");
-        return response.Text("accessToken") ?? throw new InvalidOperationException($"The login of {login} returned no accessToken.");
+        var token = response.Text("accessToken") ?? throw new InvalidOperationException($"The login of {login} returned no accessToken.");
+        var seconds = response.Number("expiresIn");
+        return (token, seconds > 0 ? TimeSpan.FromSeconds(seconds) : TimeSpan.MaxValue);
     }
 
     public void Dispose()

@@ -31,6 +31,13 @@ public sealed record WorkloadOptions
 
     /// <summary>How long the audit waits for sagas the run left mid-way (their reminders fire a minute after the step).</summary>
     public TimeSpan SettleTimeout { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// How long the seeded tokens must stay valid (warm-up, measured phase and audit). The runner signs in once and
+    /// does not renew, so a run longer than the server's access-token lifetime is refused before it starts rather
+    /// than failing half-way with 401s.
+    /// </summary>
+    public TimeSpan TokensMustLast { get; init; } = TimeSpan.Zero;
 }
 
 /// <summary>A scenario ready to run, with its invariant audit and a one-line description of what it seeded.</summary>
@@ -44,7 +51,15 @@ public sealed class Seeder(ApiTargets api, WorkloadOptions options)
     public string AdminToken { get; private set; } = "";
 
     public async Task SignInAsync(CancellationToken cancellationToken)
-        => AdminToken = await api.LoginAsync(options.AdminLogin, options.AdminPassword, cancellationToken).ConfigureAwait(false);
+    {
+        (AdminToken, var lifetime) = await api.LoginAsync(options.AdminLogin, options.AdminPassword, cancellationToken).ConfigureAwait(false);
+        if (lifetime < options.TokensMustLast)
+        {
+            var hours = Math.Ceiling(options.TokensMustLast.TotalHours);
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"the server's access tokens last {lifetime.TotalMinutes:0} min but this run needs them for {options.TokensMustLast.TotalMinutes:0} min; start the API with Auth__AccessTokenLifetime={hours:00}:00:00 (the runner does not renew its members' tokens)."));
+        }
+    }
 
     /// <summary>Members with <see cref="WorkloadOptions.StartingPoints"/> each and their bearer tokens.</summary>
     public async Task<IReadOnlyList<(string Id, string Token)>> MembersAsync(int count, CancellationToken cancellationToken)

@@ -87,6 +87,32 @@ public sealed class LatencyHistogram(long highestTrackableValue = LatencyHistogr
         return TotalCount == 0 ? 0 : Math.Min(_histogram.GetValueAtPercentile(percentile), Max);
     }
 
+    /// <summary>
+    /// All of <paramref name="parts"/> in one histogram of their range and precision (they must share both): the
+    /// latencies of a longer window from its intervals' histograms.
+    /// </summary>
+    public static LatencyHistogram Merge(IReadOnlyCollection<LatencyHistogram> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var first = parts.FirstOrDefault();
+        var merged = first is null ? new LatencyHistogram() : new LatencyHistogram(first.HighestTrackableValue, first.SignificantDigits);
+        foreach (var part in parts)
+        {
+            if (part.TotalCount == 0)
+            {
+                continue;
+            }
+
+            merged._histogram.Add(part._histogram);
+            merged._sum += Interlocked.Read(ref part._sum);
+            merged._clamped += part.ClampedCount;
+            merged.UpdateMin(part.Min);
+            merged.UpdateMax(part.Max);
+        }
+
+        return merged;
+    }
+
     public LatencySummary Summary() => new(
         TotalCount,
         Min,

@@ -29,6 +29,9 @@ public sealed class EngineFactory : WebApplicationFactory<PointsMall.Api.Auth.Re
         builder.UseSetting("RateLimits:PerMember", "0");
         builder.UseSetting("RateLimits:PerIp", "0");
 
+        // The test server gives requests no client address, so the loopback rule would refuse the runner's scrapes.
+        builder.UseSetting("Metrics:Access", "Anyone");
+
         // The co-hosted Orleans silo listens on real TCP ports even under the test server: free ones, so that test
         // projects running in parallel (or a mall running on this machine) do not collide on the defaults.
         builder.UseFreeOrleansPorts();
