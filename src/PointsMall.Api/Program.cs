@@ -6,6 +6,7 @@ using PointsMall.Api.Hosting;
 using PointsMall.Api.Infrastructure;
 using PointsMall.Api.Lottery;
 using PointsMall.Api.Members;
+using PointsMall.Api.Operators;
 using PointsMall.Api.Orders;
 using PointsMall.Api.Rules;
 using PointsMall.Api.Web;
@@ -33,6 +34,7 @@ api.MapCatalog();
 api.MapRedemptions();
 api.MapLotteries();
 api.MapRules();
+api.MapOperators();
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using PointsMall.Domain.Operators;
 
 namespace PointsMall.Api.Auth;
 
@@ -75,17 +76,28 @@ public sealed class AccessTokens
             NotBefore = now.UtcDateTime,
             Expires = expires.UtcDateTime,
             SigningCredentials = _credentials,
-            Claims = new Dictionary<string, object>(4, StringComparer.Ordinal)
-            {
-                [AuthClaims.Subject] = subject.Id,
-                [AuthClaims.Role] = subject.Role,
-                [AuthClaims.SessionId] = sessionId,
-                [AuthClaims.TokenId] = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12)),
-            },
+            Claims = Claims(subject, sessionId),
         });
 
         // JWT times are whole seconds: the token expires at the second its exp names.
         var exp = DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds());
         return new IssuedAccessToken(token, exp, exp + Options.ClockSkew);
+    }
+
+    private static Dictionary<string, object> Claims(SessionSubject subject, string sessionId)
+    {
+        var claims = new Dictionary<string, object>(5, StringComparer.Ordinal)
+        {
+            [AuthClaims.Subject] = subject.Id,
+            [AuthClaims.Role] = subject.Role,
+            [AuthClaims.SessionId] = sessionId,
+            [AuthClaims.TokenId] = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12)),
+        };
+        if (subject.OperatorRole is { } role)
+        {
+            claims[AuthClaims.OperatorRole] = OperatorRoles.NameOf(role);
+        }
+
+        return claims;
     }
 }

@@ -20,6 +20,9 @@ public static class AuthClaims
     /// <summary>The token's own id.</summary>
     public const string TokenId = "jti";
 
+    /// <summary>An operator's role (<c>super-admin</c>, <c>merchandiser</c>, …): what its permissions are read from.</summary>
+    public const string OperatorRole = "orole";
+
     public const string MemberRole = "member";
     public const string AdminRole = "admin";
 

@@ -3,7 +3,9 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PointsMall.Api.Infrastructure;
 using PointsMall.Contracts.Members;
+using PointsMall.Contracts.Operators;
 using PointsMall.Domain.Members;
+using PointsMall.Domain.Operators;
 
 namespace PointsMall.Api.Auth;
 
@@ -71,14 +73,16 @@ public static class AuthEndpoints
             return wrong;
         }
 
-        if (string.Equals(request.Login.Trim(), AdminLogin, StringComparison.OrdinalIgnoreCase))
+        var login = ContactValidation.NormalisePhone(request.Login) ?? ContactValidation.NormaliseEmail(request.Login);
+
+        // What is neither a phone number nor an e-mail address can only be an operator's login.
+        if (login is null && OperatorLogins.Normalise(request.Login) is { } operatorLogin)
         {
-            return await grains.GetGrain<IOperatorGrain>(AdminLogin).VerifyPasswordAsync(request.Password)
-                ? TypedResults.Ok(await sessions.OpenAsync(SessionSubject.Operator(AdminLogin)))
+            return await grains.GetGrain<IOperatorGrain>(operatorLogin).SignInAsync(request.Password) is { } account
+                ? TypedResults.Ok(await sessions.OpenAsync(SessionSubject.Operator(account.Login, account.Role)))
                 : wrong;
         }
 
-        var login = ContactValidation.NormalisePhone(request.Login) ?? ContactValidation.NormaliseEmail(request.Login);
         var memberId = login is null ? null : await grains.GetGrain<ILoginGrain>(login).GetOwnerAsync();
         if (memberId is null || !await grains.GetGrain<IMemberGrain>(memberId).VerifyPasswordAsync(request.Password))
         {

@@ -1,7 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PointsMall.Api.Infrastructure;
+using PointsMall.Api.Operators;
 using PointsMall.Contracts.Members;
+using PointsMall.Domain.Operators;
 
 namespace PointsMall.Api.Auth;
 
@@ -24,7 +26,7 @@ public static class SessionEndpoints
             .Produces<AccessTokenResponse>().ProducesProblemCodes(ApiProblems.Unauthorized);
         auth.MapPost("/logout", SignOutAsync).RequireAuthorization().WithName("Logout")
             .WithSummary("Ends this session: its access and refresh tokens stop working on every API node.");
-        routes.MapPost("/admin/members/{id}/sessions/revoke", RevokeMemberSessionsAsync).RequireAuthorization(ApiSetup.AdminPolicy)
+        routes.MapPost("/admin/members/{id}/sessions/revoke", RevokeMemberSessionsAsync).RequireAuthorization(ApiSetup.AdminPolicy).RequirePermission(Permission.MemberSupport)
             .WithTags("Admin: members").WithName("RevokeMemberSessions")
             .WithSummary("Ends every session of a member: signed out everywhere, its tokens refused on every API node.")
             .ProducesProblemCodes(ApiProblems.NotFoundCode);

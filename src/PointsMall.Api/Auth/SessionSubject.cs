@@ -1,4 +1,5 @@
 using PointsMall.Contracts.Sessions;
+using PointsMall.Domain.Operators;
 
 namespace PointsMall.Api.Auth;
 
@@ -10,11 +11,14 @@ public readonly record struct SessionSubject(string Id, bool IsOperator)
 
     public string Role => IsOperator ? AuthClaims.AdminRole : AuthClaims.MemberRole;
 
+    /// <summary>An operator's role, which its access tokens carry; read from the operator at sign-in and at each refresh.</summary>
+    public OperatorRole? OperatorRole { get; init; }
+
     public string Key => IsOperator ? SessionKeys.Operator(Id) : SessionKeys.Member(Id);
 
     public static SessionSubject Member(string memberId) => new(memberId, IsOperator: false);
 
-    public static SessionSubject Operator(string login) => new(login, IsOperator: true);
+    public static SessionSubject Operator(string login, OperatorRole? role = null) => new(login, IsOperator: true) { OperatorRole = role };
 
     /// <summary>The subject of a session key, if it is one (printable, no spaces, of a known kind).</summary>
     public static bool TryParse(string key, out SessionSubject subject)

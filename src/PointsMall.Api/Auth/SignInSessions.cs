@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using PointsMall.Contracts.Operators;
 using PointsMall.Contracts.Sessions;
 
 namespace PointsMall.Api.Auth;
@@ -50,6 +51,18 @@ public sealed class SignInSessions(IGrainFactory grains, AccessTokens tokens, Se
         if (!RefreshTokens.TryRead(refreshToken, out var key, out var sessionId, out var hash) || !SessionSubject.TryParse(key, out var subject))
         {
             return null;
+        }
+
+        if (subject.IsOperator)
+        {
+            // The role is read afresh: a disabled operator gets no new token, and a role change (which also revokes
+            // every session) never lives on in a renewed one.
+            if (await grains.GetGrain<IOperatorGrain>(subject.Id).GetAsync() is not { Disabled: false } account)
+            {
+                return null;
+            }
+
+            subject = subject with { OperatorRole = account.Role };
         }
 
         var next = RefreshTokens.Create(key, sessionId);

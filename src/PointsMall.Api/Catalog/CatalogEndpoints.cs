@@ -2,9 +2,11 @@ using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using PointsMall.Api.Infrastructure;
+using PointsMall.Api.Operators;
 using PointsMall.Contracts.Catalog;
 using PointsMall.Domain.Catalog;
 using PointsMall.Domain.Common;
+using PointsMall.Domain.Operators;
 using PointsMall.Domain.Rules;
 
 namespace PointsMall.Api.Catalog;
@@ -26,18 +28,25 @@ public static class CatalogEndpoints
             .ProducesProblemCodes(ApiProblems.ValidationFailed);
         admin.MapGet("/products/{id}", AdminGetAsync).WithName("AdminGetProduct").WithSummary("One product with its stock numbers.")
             .ProducesProblemCodes(ApiProblems.NotFoundCode);
-        admin.MapPost("/products", CreateAsync).WithName("CreateProduct").WithSummary("Creates a product with its initial stock.")
+        admin.MapPost("/products", CreateAsync).RequirePermission(Permission.CatalogWrite).WithName("CreateProduct")
+            .WithSummary("Creates a product with its initial stock.")
             .ProducesProblemCodes(ApiProblems.Conflict);
-        admin.MapPut("/products/{id}", UpdateAsync).WithName("UpdateProduct").WithSummary("Replaces a product's details (its stock and, without onShelf, its shelf flag stay).")
+        admin.MapPut("/products/{id}", UpdateAsync).RequirePermission(Permission.CatalogWrite).WithName("UpdateProduct").Audited(ProductSnapshot)
+            .WithSummary("Replaces a product's details (its stock and, without onShelf, its shelf flag stay).")
             .ProducesProblemCodes(ApiProblems.NotFoundCode);
-        admin.MapPost("/products/{id}/shelf", ShelfAsync).WithName("SetProductShelf").WithSummary("Puts a product on the shelf or takes it off.")
+        admin.MapPost("/products/{id}/shelf", ShelfAsync).RequirePermission(Permission.CatalogWrite).WithName("SetProductShelf").Audited(ProductSnapshot)
+            .WithSummary("Puts a product on the shelf or takes it off.")
             .ProducesProblemCodes(ApiProblems.NotFoundCode);
-        admin.MapPost("/products/{id}/restock", RestockAsync).WithName("RestockProduct")
+        admin.MapPost("/products/{id}/restock", RestockAsync).RequirePermission(Permission.StockWrite).WithName("RestockProduct").Audited(ProductSnapshot)
             .WithSummary("Adds stock to a product; a retry with the same Idempotency-Key adds it once.")
             .ProducesProblemCodes(ApiProblems.NotFoundCode);
         admin.MapGet("/alerts/low-stock", LowStockAsync).WithName("GetLowStockAlerts").WithSummary("Products whose available stock is at or below their threshold.");
         return routes;
     }
+
+    /// <summary>The product an admin route changes, for the audit's before → after.</summary>
+    private static async Task<object?> ProductSnapshot(HttpContext context, IGrainFactory grains)
+        => AdminAudit.RouteId(context) is { } id ? await grains.GetGrain<IProductGrain>(id).GetAsync() : null;
 
     // ---- shoppers ----
 

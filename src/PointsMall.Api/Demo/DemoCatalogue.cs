@@ -14,7 +14,7 @@ public sealed record DemoProduct(Product Product, long Stock, long LowStockThres
 public sealed record DemoMember(string Id, string Phone, string DisplayName, long WelcomeBonus, ImmutableArray<long> PurchasesFen, long Grant);
 
 /// <summary>
-/// The demo data (seed 001 §1.3.2, §3.1.2, §3.2): a catalogue across physical, virtual and service goods with Chinese
+/// The demo data: a catalogue across physical, virtual and service goods with Chinese
 /// and English names, two flash drops (one live, one counting down), a three-tier lottery, a double-points campaign
 /// and three members. Fixed ids make seeding idempotent: everything is created only when its id is free.
 /// </summary>
@@ -66,7 +66,7 @@ public static class DemoCatalogue
             flash: new FlashDrop(now - TimeSpan.FromMinutes(1), 1)),
     ];
 
-    /// <summary>Seed 001 §3.1.2: 1st prize electronics, 2nd brand goods, 3rd coupons; the rest is no prize.</summary>
+    /// <summary>1st prize electronics, 2nd brand goods, 3rd coupons; the rest is no prize.</summary>
     public static PrizeTable LotteryTable() => new(1, 50, 2,
     [
         new PrizeTier("first", 1, "一等奖 · 无线耳机 1st prize: earbuds", "demo-earbuds", 0.01, 5),

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using PointsMall.Api.Auth;
-using PointsMall.Contracts.Members;
+using PointsMall.Contracts.Operators;
 
 namespace PointsMall.Api.Hosting;
 

@@ -27,6 +27,7 @@ public static class ApiProblems
     public const string LimitExceeded = "limit_exceeded";
     public const string NotOnSale = "not_on_sale";
     public const string TierRequired = "tier_required";
+    public const string WrongPassword = "wrong_password";
     public const string RateLimited = "rate_limited";
     public const string Unavailable = "unavailable";
     public const string RateLimiterUnavailable = "rate_limiter_unavailable";
@@ -56,10 +57,11 @@ public static class ApiProblems
         new("unsupported_media_type", StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
             "The body is not `application/json`.", StatusDefault: true),
         new(LimitExceeded, StatusCodes.Status422UnprocessableEntity, "Limit exceeded",
-            "A per-member purchase limit, a task's daily cap or a programme limit would be exceeded."),
+            "A per-member purchase limit, a task's daily cap, a programme limit or the operator's adjustment limit would be exceeded."),
         new(NotOnSale, StatusCodes.Status422UnprocessableEntity, "Not on sale",
             "The product is off the shelf or its drop has not started, or the lottery has not started or has ended."),
         new(TierRequired, StatusCodes.Status422UnprocessableEntity, "Tier required", "The product is for members of a higher tier."),
+        new(WrongPassword, StatusCodes.Status422UnprocessableEntity, "Wrong password", "The current password given to change a password is wrong."),
         new(RateLimited, StatusCodes.Status429TooManyRequests, "Too many requests",
             "Too many redemptions, draws or sign-ins from this member or address in the window; retry after `Retry-After` seconds.", StatusDefault: true),
         new(InternalError, StatusCodes.Status500InternalServerError, "Internal error",

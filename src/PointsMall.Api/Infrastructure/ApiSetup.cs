@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.DataProtection;
 using PointsMall.Api.Auth;
+using PointsMall.Api.Operators;
+using PointsMall.Domain.Operators;
 using PointsMall.Hosting;
 
 namespace PointsMall.Api.Infrastructure;
@@ -38,10 +40,11 @@ public static class ApiSetup
         services.AddPointsMallBearer(builder.Configuration).AddDashboardCookie();
         services.AddAuthorizationBuilder()
             .AddPolicy(MemberPolicy, p => p.RequireRole(AuthClaims.MemberRole))
-            .AddPolicy(AdminPolicy, p => p.RequireRole(AuthClaims.AdminRole))
+            .AddPolicy(AdminPolicy, p => p.RequireRole(AuthClaims.AdminRole).AddRequirements(new OperatorPermissions.PermissionRequirement(Permission.ConsoleRead)))
             .AddPolicy(DashboardEndpoint.Policy, p => p
                 .AddAuthenticationSchemes(AuthSetup.BearerScheme, DashboardEndpoint.CookieScheme)
-                .RequireRole(AuthClaims.AdminRole));
+                .RequireRole(AuthClaims.AdminRole))
+            .AddPermissionPolicies();
 
         // The dashboard cookie is protected by data-protection keys, and the generated token signing key lives in the
         // same folder: keeping them on disk lets both survive a restart and lets several API nodes that share the
@@ -52,6 +55,7 @@ public static class ApiSetup
         services.AddSingleton<ApiMetrics>();
         services.AddSingleton<Orders.SoldOutHints>();
         services.AddSingleton<Members.MemberTokens>();
+        services.AddOptions<OperatorOptions>().BindConfiguration("Operators");
         services.AddShopperRateLimits(builder.Configuration);
         services.AddPointsMallOpenApi();
         services.AddHealthChecks().AddStoreCheck();
@@ -68,6 +72,7 @@ public static class ApiSetup
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAdminAudit();
         app.UseRateLimiter();
         return app;
     }

@@ -69,7 +69,8 @@ public static class DashboardEndpoint
         session.MapPost("", async (HttpContext context) =>
         {
             var sessionId = context.User.FindFirst(AuthClaims.SessionId)?.Value ?? "";
-            await context.SignInAsync(CookieScheme, AuthEndpoints.Principal(AuthEndpoints.AdminLogin, AuthClaims.AdminRole, sessionId, CookieScheme)).ConfigureAwait(false);
+            var login = AuthClaims.SubjectOf(context.User) ?? AuthEndpoints.AdminLogin;
+            await context.SignInAsync(CookieScheme, AuthEndpoints.Principal(login, AuthClaims.AdminRole, sessionId, CookieScheme)).ConfigureAwait(false);
             return TypedResults.NoContent();
         }).WithName("OpenDashboardSession").WithSummary("Gives this browser the cookie that opens /dashboard (admin token required).");
         session.MapDelete("", async (HttpContext context) =>

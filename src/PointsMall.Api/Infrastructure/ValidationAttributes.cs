@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using PointsMall.Domain.Common;
 using PointsMall.Domain.Members;
+using PointsMall.Domain.Operators;
 using PointsMall.Domain.Orders;
 using PointsMall.Domain.Rules;
 
@@ -193,4 +194,18 @@ public sealed class PostalCodeAttribute() : ValidationAttribute("Six digits.")
 {
     public override bool IsValid(object? value)
         => value is not string code || string.IsNullOrWhiteSpace(code) || MemberProfile.IsPostalCode(code.Trim());
+}
+
+/// <summary>An operator's login (<see cref="OperatorLogins"/>): 3–32 lowercase letters, digits, '.', '_' or '-', starting with a letter.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class OperatorLoginAttribute() : ValidationAttribute("3 to 32 lowercase letters, digits, '.', '_' or '-', starting with a letter.")
+{
+    public override bool IsValid(object? value) => value is null || (value is string s && OperatorLogins.Normalise(s) == s.Trim());
+}
+
+/// <summary>An operator role by name: super-admin, merchandiser, fulfilment, customer-service or analyst.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class OperatorRoleNameAttribute() : ValidationAttribute("One of " + string.Join(", ", Enum.GetValues<OperatorRole>().Select(OperatorRoles.NameOf)) + ".")
+{
+    public override bool IsValid(object? value) => value is null || (value is string s && OperatorRoles.TryParse(s, out _));
 }

@@ -4,13 +4,15 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using PointsMall.Api.Auth;
 using PointsMall.Api.Infrastructure;
+using PointsMall.Api.Operators;
 using PointsMall.Contracts.Catalog;
 using PointsMall.Contracts.Lottery;
+using PointsMall.Domain.Operators;
 
 namespace PointsMall.Api.Lottery;
 
 /// <summary>
-/// Lotteries (seed 001 §3.1.2): browse, draw with an Idempotency-Key, the member's draw history, and the
+/// Lotteries: browse, draw with an Idempotency-Key, the member's draw history, and the
 /// operator's set-up. A draw is one call to its draw grain, whose id derives from the member and the key.
 /// </summary>
 public static class LotteryEndpoints
@@ -37,13 +39,18 @@ public static class LotteryEndpoints
 
         var admin = routes.MapGroup("/admin/lotteries").WithTags("Admin: lotteries").RequireAuthorization(ApiSetup.AdminPolicy);
         admin.MapGet("/", ListAsync).WithName("AdminListLotteries").WithSummary("The lotteries, as operators manage them.");
-        admin.MapPost("/", CreateAsync).WithName("CreateLottery").WithSummary("Creates a lottery with its prize table (prize products must exist).")
+        admin.MapPost("/", CreateAsync).RequirePermission(Permission.LotteriesWrite).WithName("CreateLottery")
+            .WithSummary("Creates a lottery with its prize table (prize products must exist).")
             .ProducesProblemCodes(ApiProblems.Conflict);
-        admin.MapPut("/{id}", UpdateAsync).WithName("UpdateLottery")
+        admin.MapPut("/{id}", UpdateAsync).RequirePermission(Permission.LotteriesWrite).WithName("UpdateLottery").Audited(LotterySnapshot)
             .WithSummary("Replaces a lottery's name, window and prize table (a new table version; remaining stock carries over per tier id).")
             .ProducesProblemCodes(ApiProblems.NotFoundCode, ApiProblems.Conflict);
         return routes;
     }
+
+    /// <summary>The lottery an admin route changes, for the audit's before → after.</summary>
+    private static async Task<object?> LotterySnapshot(HttpContext context, IGrainFactory grains)
+        => AdminAudit.RouteId(context) is { } id ? await grains.GetGrain<ILotteryGrain>(id).GetAsync() : null;
 
     private static async Task<Ok<LotteryListDto>> ListAsync(IGrainFactory grains, TimeProvider time)
     {

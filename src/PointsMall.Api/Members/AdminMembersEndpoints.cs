@@ -1,7 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using PointsMall.Api.Infrastructure;
+using PointsMall.Api.Operators;
 using PointsMall.Contracts.Members;
+using PointsMall.Domain.Operators;
 
 namespace PointsMall.Api.Members;
 
@@ -21,24 +26,30 @@ public static class AdminMembersEndpoints
     public static IEndpointRouteBuilder MapAdminMembers(this IEndpointRouteBuilder routes)
     {
         var admin = routes.MapGroup("/admin").RequireAuthorization(ApiSetup.AdminPolicy).WithTags("Admin: members");
-        admin.MapGet("/members", SearchAsync).WithName("SearchMembers")
+        admin.MapGet("/members", SearchAsync).RequirePermission(Permission.MembersRead).WithName("SearchMembers")
             .WithSummary("Finds members by phone, name, e-mail or id (empty: everyone), newest first, with live balances and tiers.")
             .ProducesProblemCodes(ApiProblems.ValidationFailed);
-        admin.MapPost("/members/bulk", BulkAsync).WithName("CreateBulkMembers")
+        admin.MapPost("/members/bulk", BulkAsync).RequirePermission(Permission.MembersManage).WithName("CreateBulkMembers")
             .WithSummary("Provisions many members at once (load tests, migrations), each with starting points and an access token.")
             .ProducesProblemCodes(ApiProblems.Conflict);
-        admin.MapGet("/members/{id}", GetAsync).WithName("GetMember").WithSummary("One member with its profile change log and points audit.")
+        admin.MapGet("/members/{id}", GetAsync).RequirePermission(Permission.MembersRead).WithName("GetMember")
+            .WithSummary("One member with its profile change log and points audit.")
             .ProducesProblemCodes(ApiProblems.NotFoundCode);
-        admin.MapGet("/members/{id}/points", GetPointsAsync).WithName("GetMemberPoints").WithSummary("A member's points ledger, newest first, a page at a time.")
+        admin.MapGet("/members/{id}/points", GetPointsAsync).RequirePermission(Permission.MembersRead).WithName("GetMemberPoints")
+            .WithSummary("A member's points ledger, newest first, a page at a time.")
             .ProducesProblemCodes(ApiProblems.ValidationFailed, ApiProblems.NotFoundCode);
-        admin.MapPost("/members/{id}/points", AdjustAsync).WithName("AdjustMemberPoints")
+        admin.MapPost("/members/{id}/points", AdjustAsync).RequirePermission(Permission.MemberSupport).WithName("AdjustMemberPoints").Audited(MemberSnapshot)
             .WithSummary("Grants (positive) or deducts (negative) points with a reason; the same operationId applies once.")
-            .ProducesProblemCodes(ApiProblems.NotFoundCode, ApiProblems.InsufficientPoints, ApiProblems.Conflict);
-        admin.MapPost("/earn", EarnAsync).WithName("EarnForPurchase")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode, ApiProblems.InsufficientPoints, ApiProblems.Conflict, ApiProblems.LimitExceeded);
+        admin.MapPost("/earn", EarnAsync).RequirePermission(Permission.MembersManage).WithName("EarnForPurchase")
             .WithSummary("Awards a member the points of a purchase paid elsewhere, once per purchase reference.")
             .ProducesProblemCodes(ApiProblems.NotFoundCode, ApiProblems.Conflict);
         return routes;
     }
+
+    /// <summary>The member whose points an operator adjusts, for the audit's before → after.</summary>
+    private static async Task<object?> MemberSnapshot(HttpContext context, IGrainFactory grains)
+        => AdminAudit.RouteId(context) is { } id ? await grains.GetGrain<IMemberGrain>(id).GetAsync() : null;
 
     private static async Task<Ok<MemberListResponse>> SearchAsync(
         IGrainFactory grains,
@@ -98,11 +109,18 @@ public static class AdminMembersEndpoints
     }
 
     private static async Task<Results<Ok<AdjustPointsResponse>, ProblemHttpResult>> AdjustAsync(
-        string id, AdjustPointsRequest request, IGrainFactory grains, ApiMetrics metrics)
+        string id, AdjustPointsRequest request, IGrainFactory grains, ApiMetrics metrics, ClaimsPrincipal user, IOptions<OperatorOptions> operators)
     {
         if (!Identifiers.IsToken(id, MaxOperationIdLength))
         {
             return ApiProblems.NotFound("The member");
+        }
+
+        var limit = operators.Value.AdjustmentLimit;
+        if (OperatorPermissions.RoleOf(user) is { } role && OperatorRoles.AdjustmentsAreLimited(role) && Math.Abs(request.Amount!.Value) > limit)
+        {
+            return ApiProblems.Of(ApiProblems.LimitExceeded, string.Create(CultureInfo.InvariantCulture,
+                $"A {OperatorRoles.NameOf(role)} operator adjusts at most {limit} points at a time; a super admin can make larger adjustments."));
         }
 
         // Namespaced so an operator's id can never collide with an id the member's own operations use.

@@ -8,9 +8,11 @@ using Microsoft.AspNetCore.Mvc;
 using PointsMall.Api.Auth;
 using PointsMall.Api.Catalog;
 using PointsMall.Api.Infrastructure;
+using PointsMall.Api.Operators;
 using PointsMall.Contracts.Common;
 using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Orders;
+using PointsMall.Domain.Operators;
 using PointsMall.Domain.Orders;
 using PointsMall.Payments;
 
@@ -62,12 +64,18 @@ public static class OrdersEndpoints
             .ProducesProblemCodes(ApiProblems.ValidationFailed);
         admin.MapGet("/{id}", AdminGetAsync).WithName("AdminGetOrder").WithSummary("One order with its history.")
             .ProducesProblemCodes(ApiProblems.NotFoundCode);
-        admin.MapPost("/{id}/ship", ShipAsync).WithName("ShipOrder").WithSummary("Ships a paid physical order with its carrier and tracking number.")
+        admin.MapPost("/{id}/ship", ShipAsync).RequirePermission(Permission.OrdersWrite).WithName("ShipOrder").Audited(OrderSnapshot)
+            .WithSummary("Ships a paid physical order with its carrier and tracking number.")
             .ProducesProblemCodes(ApiProblems.NotFoundCode, ApiProblems.Conflict);
-        admin.MapPost("/{id}/cancel", AdminCancelAsync).WithName("AdminCancelOrder").WithSummary("Cancels an order before it ships; points and cash are refunded.")
+        admin.MapPost("/{id}/cancel", AdminCancelAsync).RequirePermission(Permission.OrdersWrite).WithName("AdminCancelOrder").Audited(OrderSnapshot)
+            .WithSummary("Cancels an order before it ships; points and cash are refunded.")
             .ProducesProblemCodes(ApiProblems.NotFoundCode, ApiProblems.Conflict);
         return routes;
     }
+
+    /// <summary>The order an admin route changes, for the audit's before → after.</summary>
+    private static async Task<object?> OrderSnapshot(HttpContext context, IGrainFactory grains)
+        => AdminAudit.RouteId(context) is { } id ? await grains.GetGrain<IOrderGrain>(id).GetAsync() : null;
 
     // ---- members ----
 

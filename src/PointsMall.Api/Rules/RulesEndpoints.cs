@@ -1,12 +1,14 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PointsMall.Api.Infrastructure;
+using PointsMall.Api.Operators;
 using PointsMall.Contracts.Rules;
+using PointsMall.Domain.Operators;
 using PointsMall.Domain.Rules;
 
 namespace PointsMall.Api.Rules;
 
 /// <summary>
-/// Programme rules (seed 000 §2, seed 001 §3.1.1): a public summary for shoppers, and the operator's editor for the
+/// Programme rules: a public summary for shoppers, and the operator's editor for the
 /// earn ratio, sign-in ladder, tiers, expiry and tasks, plus double-points campaigns.
 /// </summary>
 public static class RulesEndpoints
@@ -18,16 +20,21 @@ public static class RulesEndpoints
 
         var admin = routes.MapGroup("/admin").WithTags("Admin: rules and campaigns").RequireAuthorization(ApiSetup.AdminPolicy);
         admin.MapGet("/rules", AdminGetAsync).WithName("AdminGetRules").WithSummary("The programme rules as operators edit them, with their version.");
-        admin.MapPut("/rules", UpdateAsync).WithName("UpdateRules")
+        admin.MapPut("/rules", UpdateAsync).RequirePermission(Permission.RulesWrite).WithName("UpdateRules").Audited(RulesSnapshot)
             .WithSummary("Edits the programme rules: the sections given replace the current ones; a stale version is a conflict.")
             .ProducesProblemCodes(ApiProblems.Conflict);
         admin.MapGet("/campaigns", CampaignsAsync).WithName("ListCampaigns").WithSummary("The double-points campaigns, past, current and upcoming.");
-        admin.MapPost("/campaigns", SaveCampaignAsync).WithName("SaveCampaign").WithSummary("Creates or replaces (by id) a double-points campaign.")
+        admin.MapPost("/campaigns", SaveCampaignAsync).RequirePermission(Permission.CampaignsWrite).WithName("SaveCampaign").Audited(RulesSnapshot)
+            .WithSummary("Creates or replaces (by id) a double-points campaign.")
             .ProducesProblemCodes(ApiProblems.Conflict, ApiProblems.LimitExceeded);
-        admin.MapDelete("/campaigns/{id}", RemoveCampaignAsync).WithName("RemoveCampaign").WithSummary("Removes a campaign.")
+        admin.MapDelete("/campaigns/{id}", RemoveCampaignAsync).RequirePermission(Permission.CampaignsWrite).WithName("RemoveCampaign").Audited(RulesSnapshot)
+            .WithSummary("Removes a campaign.")
             .ProducesProblemCodes(ApiProblems.NotFoundCode);
         return routes;
     }
+
+    /// <summary>The programme (rules and campaigns) an admin route changes, for the audit's before → after.</summary>
+    private static async Task<object?> RulesSnapshot(HttpContext context, IGrainFactory grains) => await Program(grains).GetAsync();
 
     private static IProgramGrain Program(IGrainFactory grains) => grains.GetGrain<IProgramGrain>(Programs.Default);
 

@@ -74,7 +74,7 @@ public sealed record MemberView(
     /// <summary>Provisioned by an operator (bulk, demo): no password, signs in only with an issued token.</summary>
     [Id(17)] public bool Provisioned { get; init; }
 
-    /// <summary>The profile change log, oldest first (seed 000 §1.3.1).</summary>
+    /// <summary>The profile change log, oldest first.</summary>
     [Id(18)] public IReadOnlyList<ProfileChangeView> Changes { get; init; } = [];
 }
 

@@ -19,7 +19,7 @@ public enum ProductCategory
 }
 
 /// <summary>
-/// Price per unit: points, plus an optional cash part in fen for points + cash (seed 000 §2.2, e.g. a ¥200
+/// Price per unit: points, plus an optional cash part in fen for points + cash (e.g. a ¥200
 /// item as 1000 points + ¥50). <see cref="CashFen"/> = 0 means points only.
 /// </summary>
 public sealed record Price(long Points, long CashFen)

@@ -4,7 +4,7 @@ using PointsMall.Domain.Common;
 namespace PointsMall.Domain.Lottery;
 
 /// <summary>
-/// A prize tier (seed 001 §3.1.2: 1st electronics, 2nd brand goods, 3rd coupons). <see cref="Probability"/>
+/// A prize tier (1st electronics, 2nd brand goods, 3rd coupons). <see cref="Probability"/>
 /// is the chance of landing on this tier per draw; <see cref="PrizeProductId"/> is the catalogue product a
 /// win turns into (a zero-cost order).
 /// </summary>

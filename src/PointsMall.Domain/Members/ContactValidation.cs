@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace PointsMall.Domain.Members;
 
-/// <summary>Validation and normalisation of registration identifiers (seed 000 §1.3.1).</summary>
+/// <summary>Validation and normalisation of registration identifiers.</summary>
 public static partial class ContactValidation
 {
     /// <summary>

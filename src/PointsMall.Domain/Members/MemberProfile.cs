@@ -15,7 +15,7 @@ public sealed record ShippingAddress(
     string? PostalCode,
     bool IsDefault);
 
-/// <summary>One recorded change to a profile (seed 000 §1.3.1: changes are logged for audit).</summary>
+/// <summary>One recorded change to a profile (changes are logged for audit).</summary>
 public sealed record ProfileChange(DateTimeOffset At, string Field, string? OldValue, string? NewValue);
 
 public sealed record ProfileOutcome(MemberProfile Profile, Refusal? Refusal, ImmutableArray<string> Errors)

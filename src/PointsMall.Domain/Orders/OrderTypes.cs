@@ -3,7 +3,7 @@ using PointsMall.Domain.Common;
 
 namespace PointsMall.Domain.Orders;
 
-/// <summary>The order status members and operators see (seed 000 §1.3.4).</summary>
+/// <summary>The order status members and operators see.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<OrderStatus>))]
 public enum OrderStatus
 {

@@ -4,7 +4,7 @@ namespace PointsMall.Domain.Rules;
 
 /// <summary>
 /// Purchase → points: every <see cref="FenPerStep"/> fen (1/100 yuan) spent earns <see cref="PointsPerStep"/>.
-/// Default ¥10 → 1 point (seed 000 §1.1). Other seed examples: ¥50 → 10, ¥1000 → 50.
+/// Default ¥10 → 1 point. Other examples: ¥50 → 10, ¥1000 → 50.
 /// </summary>
 public sealed record PurchaseEarnRule(long FenPerStep, long PointsPerStep)
 {

@@ -26,7 +26,7 @@ public enum ExpiryKind
 }
 
 /// <summary>
-/// A programme's expiry policy (seed 000 §2.4). Calendar boundaries are taken in the programme's time zone;
+/// A programme's expiry policy. Calendar boundaries are taken in the programme's time zone;
 /// "end of a period" is the first instant of the next period (the lot counts up to, not including, it).
 /// For the fixed-calendar kinds, <see cref="Periods"/> = 0 means the end of the period the lot was earned in.
 /// </summary>

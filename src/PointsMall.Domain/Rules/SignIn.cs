@@ -4,7 +4,7 @@ using PointsMall.Domain.Common;
 namespace PointsMall.Domain.Rules;
 
 /// <summary>
-/// Daily sign-in streak ladder (seed 000 §2.1): day 1 = 5, day 2 = 8, day 3 = 12, "and so on", plus 50 extra
+/// Daily sign-in streak ladder: day 1 = 5, day 2 = 8, day 3 = 12, "and so on", plus 50 extra
 /// on reaching a 7-day streak. The seed does not spell out days 4–7; we continue its pattern (the step grows
 /// by one each day: +3, +4, +5, …) to 17, 23, 30, 38. Past the end of the ladder the last value repeats.
 /// The bonus is paid every <see cref="BonusEveryDays"/> consecutive days (day 7, 14, 21, …).

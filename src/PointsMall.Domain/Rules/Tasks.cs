@@ -16,7 +16,7 @@ public enum TaskKind
 }
 
 /// <summary>
-/// Points for a task or activity (seed 000 §2.1). Fixed tasks earn <see cref="Points"/>; the quiz earns
+/// Points for a task or activity. Fixed tasks earn <see cref="Points"/>; the quiz earns
 /// <see cref="PointsPerCorrectAnswer"/> per correct answer. <see cref="DailyCap"/> (completions per local day,
 /// 0 = unlimited) stops farming.
 /// </summary>

@@ -5,7 +5,7 @@ using PointsMall.Domain.Members;
 
 namespace PointsMall.Domain.Rules;
 
-/// <summary>Member tiers, lowest first (seed 000 §3.2). The order is meaningful: a higher value is a higher tier.</summary>
+/// <summary>Member tiers, lowest first. The order is meaningful: a higher value is a higher tier.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<Tier>))]
 public enum Tier
 {

@@ -8,7 +8,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using PointsMall.Api.Auth;
 using PointsMall.Api.Tests.Orders;
 using PointsMall.Api.Tests.Support;
-using PointsMall.Contracts.Members;
+using PointsMall.Contracts.Operators;
 using PointsMall.Contracts.Sessions;
 using Xunit;
 

@@ -38,6 +38,17 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>A new operator of <paramref name="role"/> (created by the admin), and a client signed in as it.</summary>
+    public async Task<(string Login, HttpClient Client)> OperatorClientAsync(string role, string password = "operator-password-1")
+    {
+        using var admin = await AdminClientAsync();
+        var login = $"op-{role}-{Guid.NewGuid().ToString("n")[..6]}";
+        await EnsureAsync(await admin.PostAsJsonAsync("/api/v1/admin/operators", new { login, role, password, displayName = $"测试 {role}" }), $"create a {role} operator");
+        var client = CreateClient();
+        await SignInAsync(client, login, password);
+        return (login, client);
+    }
+
     /// <summary>Registers a new member (unique phone) and returns its id and a client signed in as it.</summary>
     public async Task<(string MemberId, HttpClient Client)> NewMemberAsync(string password = "member-password-1")
     {

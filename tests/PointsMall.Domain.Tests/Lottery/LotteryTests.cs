@@ -9,7 +9,7 @@ public sealed class LotteryTests
 {
     private static readonly DateTimeOffset Now = Cn(2025, 6, 18, 20);
 
-    /// <summary>Seed 001 §3.1.2: 1st electronics, 2nd brand goods, 3rd coupons.</summary>
+    /// <summary>1st electronics, 2nd brand goods, 3rd coupons.</summary>
     private static PrizeTable Table(int firstStock = 1) => new(1, 100, 5,
     [
         new PrizeTier("t1", 1, "Electronics", "phone", 0.01, firstStock),

@@ -203,7 +203,7 @@ public sealed class PointsAccountTests
     [Fact]
     public void Rolling_expiry_example_from_the_seed_each_lot_keeps_its_own_year()
     {
-        // Seed 000 §2.4: 100 points on 1 January and 50 on 1 February, valid one year each.
+        // 100 points on 1 January and 50 on 1 February, valid one year each.
         var zone = Shanghai;
         var policy = PointsMall.Domain.Rules.ExpiryPolicy.RollingMonths(12);
         var jan = Cn(2025, 1, 1, 9);

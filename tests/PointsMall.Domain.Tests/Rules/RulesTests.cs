@@ -92,7 +92,7 @@ public sealed class PurchaseEarnTests
     private static readonly DateTimeOffset Now = Cn(2025, 6, 1, 12);
 
     [Theory]
-    [InlineData(1000, 1)] // ¥10 → 1 point (seed 000 §1.1)
+    [InlineData(1000, 1)] // ¥10 → 1 point
     [InlineData(999, 0)] // ¥9.99 → floor → 0
     [InlineData(10000, 10)] // ¥100 → 10
     [InlineData(12345, 12)] // ¥123.45 → 12.345 → 12

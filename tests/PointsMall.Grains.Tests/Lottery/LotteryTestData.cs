@@ -28,7 +28,7 @@ internal sealed class ScriptedRandom(IEnumerable<double> values, double fallback
 
 internal static class LotteryTestData
 {
-    /// <summary>Seed 001 §3.1.2: 1st electronics, 2nd brand goods, 3rd coupons. Intervals [0, .1), [.1, .3), [.3, .6).</summary>
+    /// <summary>1st electronics, 2nd brand goods, 3rd coupons. Intervals [0, .1), [.1, .3), [.3, .6).</summary>
     public static PrizeTable Table(int version = 1, int firstStock = 1, int secondStock = 5, int thirdStock = 100, long cost = 50, long participation = 0)
         => new(version, cost, participation, ImmutableArray.Create(
             new PrizeTier("first", 1, "Tablet", "prize-tablet", 0.1, firstStock),

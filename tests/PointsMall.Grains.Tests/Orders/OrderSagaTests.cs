@@ -93,7 +93,7 @@ public sealed class OrderSagaTests
         await using var silo = await StartAsync(new SagaSignals());
         var member = await MemberAsync(silo, "m1", 5_000);
 
-        // Seed 000 §2.2: a ¥200 item as 1,000 points + ¥50.
+        // a ¥200 item as 1,000 points + ¥50.
         var product = await ProductAsync(silo, Product("blender", points: 1_000, cashFen: 5_000), stock: 3);
         var order = silo.Grain<IOrderGrain>("o1");
 

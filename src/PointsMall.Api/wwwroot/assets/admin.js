@@ -1,5 +1,7 @@
 // 管理后台 Admin console: products and stock, low-stock alerts, orders and shipping, members and points, rules,
-// campaigns, lotteries. The operator's token lives in sessionStorage (per tab); a 401 goes to the login form.
+// campaigns, lotteries, operators. The operator's token lives in sessionStorage (per tab); a 401 goes to the login form.
+// What the operator's role may not do is hidden: every element with data-permission names the permission it needs
+// (the server refuses the call all the same; hiding only spares the operator a dead button).
 import { ApiError, createClient, itemsOf, newIdempotencyKey, tokenStore } from './api.js';
 import { CATEGORY_TEXT, STATUS_TEXT, dialog, empty, field, fmt, h, mount, pick, spinner, statusBadge, toast } from './ui.js';
 
@@ -10,6 +12,26 @@ const title = document.getElementById('title');
 
 const TIERS = ['Regular', 'Silver', 'Gold', 'Diamond'];
 const CARRIERS = ['顺丰 SF Express', '中通 ZTO', '圆通 YTO', '京东 JD Logistics', 'EMS'];
+
+const ROLE_TEXT = {
+  'super-admin': '超级管理员 Super admin',
+  merchandiser: '商品运营 Merchandiser',
+  fulfilment: '仓储发货 Fulfilment',
+  'customer-service': '客服 Customer service',
+  analyst: '数据分析 Analyst',
+};
+
+/** The signed-in operator (GET /admin/me): its role and permissions; read once per sign-in. */
+let me = null;
+const can = (permission) => Boolean(me?.permissions?.includes(permission));
+
+function applyPermissions(root) {
+  for (const el of root.querySelectorAll('[data-permission]')) {
+    const allowed = can(el.dataset.permission);
+    if (el.hidden === allowed) el.hidden = !allowed;
+  }
+}
+new MutationObserver(() => applyPermissions(document.body)).observe(document.body, { childList: true, subtree: true });
 
 function setTitle(zh, en) { mount(title, zh, h('span.en', en)); }
 
@@ -110,7 +132,7 @@ async function dashboard() {
   setTitle('概览', 'Overview');
   const stats = h('div.stats', spinner());
   mount(view, stats, h('div.row',
-    h('a.btn.primary', { href: '/admin/products', 'data-link': true }, '+ 新建商品 New product'),
+    h('a.btn.primary', { href: '/admin/products', 'data-link': true, 'data-permission': 'catalog-write' }, '+ 新建商品 New product'),
     h('a.btn', { href: '/admin/orders?status=PendingShipment', 'data-link': true }, '待发货订单 Orders to ship'),
     h('a.btn', { href: '/admin/alerts', 'data-link': true }, '库存预警 Low stock')));
   const safe = (p) => p.catch(() => null);
@@ -150,9 +172,9 @@ async function productsSection(_p, query) {
             h('td.num', P.sold(p) ?? '—'),
             h('td', P.onShelf(p) ? h('span.badge.status-shipped', '在售 On') : h('span.badge', '下架 Off')),
             h('td', h('div.row',
-              h('button.btn.small', { type: 'button', onclick: () => editProduct(P.id(p), load) }, '编辑 Edit'),
-              h('button.btn.small', { type: 'button', 'data-testid': 'restock', onclick: () => restock(p, load) }, '补货 Restock'),
-              h('button.btn.small', { type: 'button', 'data-testid': 'shelf', onclick: async () => {
+              h('button.btn.small', { type: 'button', 'data-permission': 'catalog-write', onclick: () => editProduct(P.id(p), load) }, '编辑 Edit'),
+              h('button.btn.small', { type: 'button', 'data-testid': 'restock', 'data-permission': 'stock-write', onclick: () => restock(p, load) }, '补货 Restock'),
+              h('button.btn.small', { type: 'button', 'data-testid': 'shelf', 'data-permission': 'catalog-write', onclick: async () => {
                 if (await attempt('上下架 Shelf', () => api.post(`/admin/products/${P.id(p)}/shelf`, { onShelf: !P.onShelf(p) }), P.onShelf(p) ? '已下架 Off shelf' : '已上架 On shelf')) load();
               } }, P.onShelf(p) ? '下架 Shelf off' : '上架 Shelf on'))));
         }), { 'data-testid': 'products-table' }) : empty('还没有商品 No products yet'));
@@ -163,7 +185,7 @@ async function productsSection(_p, query) {
   const search = h('input', { type: 'search', placeholder: '搜索 Search', value: q, 'aria-label': '搜索 Search' });
   mount(view,
     h('div.toolbar',
-      h('button.btn.primary', { type: 'button', 'data-testid': 'new-product', onclick: () => createProduct(load) }, '+ 新建商品 New product'),
+      h('button.btn.primary', { type: 'button', 'data-testid': 'new-product', 'data-permission': 'catalog-write', onclick: () => createProduct(load) }, '+ 新建商品 New product'),
       h('form', { onsubmit: (e) => { e.preventDefault(); go(`/admin/products${search.value ? `?q=${encodeURIComponent(search.value)}` : ''}`); } }, search)),
     list);
   await load();
@@ -199,7 +221,7 @@ async function alertsSection() {
       items.map((a) => h('tr', { 'data-testid': 'alert-row' },
         h('td', a.productName ?? a.name ?? a.productId), h(`td.num${Number(a.available) <= 0 ? '.out' : '.low'}`, a.available), h('td.num', a.threshold),
         h('td', fmt.time(a.at ?? a.raisedAt)),
-        h('td', h('button.btn.small', { type: 'button', onclick: () => restock({ id: a.productId, name: a.productName ?? a.productId }, alertsSection) }, '补货 Restock')))))
+        h('td', h('button.btn.small', { type: 'button', 'data-permission': 'stock-write', onclick: () => restock({ id: a.productId, name: a.productName ?? a.productId }, alertsSection) }, '补货 Restock')))))
       : h('div.alert.ok', '库存充足，没有预警 All stock levels are healthy'));
   } catch (e) {
     mount(view, problemBox(e));
@@ -223,8 +245,8 @@ async function ordersSection(_p, query) {
             h('td.num', fmt.points(o.points)), h('td', statusBadge(o.status)), h('td', fmt.time(o.placedAt)),
             h('td', { 'data-testid': 'order-tracking', 'data-order-id': id }, o.trackingNumber ? `${o.carrier ?? ''} ${o.trackingNumber}` : '—'),
             h('td', h('div.row',
-              o.status === 'PendingShipment' ? h('button.btn.primary.small', { type: 'button', 'data-testid': 'ship', onclick: () => ship(id, load) }, '发货 Ship') : null,
-              ['PendingPayment', 'PendingShipment'].includes(o.status) ? h('button.btn.small.danger', { type: 'button', onclick: async () => {
+              o.status === 'PendingShipment' ? h('button.btn.primary.small', { type: 'button', 'data-testid': 'ship', 'data-permission': 'orders-write', onclick: () => ship(id, load) }, '发货 Ship') : null,
+              ['PendingPayment', 'PendingShipment'].includes(o.status) ? h('button.btn.small.danger', { type: 'button', 'data-permission': 'orders-write', onclick: async () => {
                 if (confirm('取消并退款？Cancel and refund?') && await attempt('取消 Cancel', () => api.post(`/admin/orders/${id}/cancel`, { reason: 'operator' }), '已取消 Cancelled')) load();
               } }, '取消 Cancel') : null)));
         }), { 'data-testid': 'orders-table' }) : empty('没有订单 No orders'),
@@ -272,8 +294,8 @@ async function membersSection(_p, query) {
           h('td', h('strong', m.displayName), h('div.muted', h('small', m.id))), h('td', m.phone ?? m.email ?? ''), h('td', h('span.badge.tier', m.tier)),
           h('td.num', { 'data-testid': 'member-balance' }, fmt.points(m.balance)),
           h('td', h('div.row',
-            h('button.btn.small', { type: 'button', 'data-testid': 'adjust', onclick: () => adjust(m, load) }, '调整积分 Adjust'),
-            h('button.btn.small', { type: 'button', 'data-testid': 'earn', onclick: () => earn(m, load) }, '消费积分 Purchase earn'))))), { 'data-testid': 'members-table' })
+            h('button.btn.small', { type: 'button', 'data-testid': 'adjust', 'data-permission': 'member-support', onclick: () => adjust(m, load) }, '调整积分 Adjust'),
+            h('button.btn.small', { type: 'button', 'data-testid': 'earn', 'data-permission': 'members-manage', onclick: () => earn(m, load) }, '消费积分 Purchase earn'))))), { 'data-testid': 'members-table' })
         : empty('没有会员 No members'));
     } catch (e) {
       mount(list, problemBox(e));
@@ -283,7 +305,7 @@ async function membersSection(_p, query) {
   mount(view,
     h('div.toolbar',
       h('form', { onsubmit: (e) => { e.preventDefault(); go(`/admin/members${search.value ? `?q=${encodeURIComponent(search.value.trim())}` : ''}`); } }, search),
-      h('button.btn', { type: 'button', onclick: () => bulk(load) }, '批量创建 Bulk create')),
+      h('button.btn', { type: 'button', 'data-permission': 'members-manage', onclick: () => bulk(load) }, '批量创建 Bulk create')),
     list);
   await load();
 }
@@ -335,7 +357,7 @@ async function rulesSection() {
   mount(view, summary, h('section.card.stack',
     h('p.muted', '编辑规则 JSON 后保存；版本号用于防止覆盖他人的修改。Edit the rules as JSON; the version guards against overwriting someone else\'s change.'),
     text,
-    h('div.row', h('button.btn.primary', { type: 'button', onclick: async () => {
+    h('div.row', h('button.btn.primary', { type: 'button', 'data-permission': 'rules-write', onclick: async () => {
       let body;
       try { body = JSON.parse(text.value); } catch (e) { toast(`JSON 格式错误 Invalid JSON: ${e.message}`, 'error'); return; }
       if (await attempt('保存 Save', () => api.put('/admin/rules', body), '规则已保存 Rules saved')) rulesSection();
@@ -354,14 +376,14 @@ async function campaignsSection() {
           h('td', c.name), h('td.num', `×${c.multiplier}`), h('td', fmt.time(c.startsAt)), h('td', fmt.time(c.endsAt)),
           h('td', c.active || (Date.parse(c.startsAt) <= now && Date.parse(c.endsAt) > now) ? h('span.badge.hot', '进行中 Live')
             : Date.parse(c.startsAt) > now ? h('span.badge', '未开始 Upcoming') : h('span.badge', '已结束 Ended')),
-          h('td', h('button.btn.small.danger', { type: 'button', onclick: async () => {
+          h('td', h('button.btn.small.danger', { type: 'button', 'data-permission': 'campaigns-write', onclick: async () => {
             if (confirm('删除活动？Delete campaign?') && await attempt('删除 Delete', () => api.del(`/admin/campaigns/${encodeURIComponent(c.id)}`), '已删除 Deleted')) load();
           } }, '删除 Delete'))))) : empty('暂无活动 No campaigns'));
     } catch (e) {
       mount(list, problemBox(e));
     }
   };
-  mount(view, h('div.toolbar', h('button.btn.primary', { type: 'button', onclick: async () => {
+  mount(view, h('div.toolbar', h('button.btn.primary', { type: 'button', 'data-permission': 'campaigns-write', onclick: async () => {
     const start = new Date();
     const end = new Date(start.getTime() + 7 * 86400000);
     const data = await dialog('新建活动 New campaign', h('div.form-grid',
@@ -426,7 +448,7 @@ async function lotteriesSection() {
           h('td', h('strong', l.name), h('div.muted', h('small', l.id))), h('td.num', fmt.points(l.cost ?? pick(l, 'table.costPoints'))),
           h('td', (l.tiers ?? pick(l, 'table.tiers') ?? []).map((t) => h('div', `${t.name} · ${(Number(t.probability) * 100).toFixed(2)}% · ${t.remaining ?? t.stock ?? ''}`))),
           h('td.num', l.draws ?? '—'), h('td.num', l.wins ?? '—'),
-          h('td', h('button.btn.small', { type: 'button', onclick: async () => {
+          h('td', h('button.btn.small', { type: 'button', 'data-permission': 'lotteries-write', onclick: async () => {
             const body = await lotteryDialog(l);
             if (body && await attempt('保存 Save', () => api.put(`/admin/lotteries/${encodeURIComponent(l.id)}`, body), '已保存 Saved')) load();
           } }, '编辑 Edit'))))) : empty('暂无抽奖 No lotteries'));
@@ -434,11 +456,110 @@ async function lotteriesSection() {
       mount(list, problemBox(e));
     }
   };
-  mount(view, h('div.toolbar', h('button.btn.primary', { type: 'button', onclick: async () => {
+  mount(view, h('div.toolbar', h('button.btn.primary', { type: 'button', 'data-permission': 'lotteries-write', onclick: async () => {
     const body = await lotteryDialog(null);
     if (body && await attempt('创建 Create', () => api.post('/admin/lotteries', body), '抽奖已创建 Lottery created')) load();
   } }, '+ 新建抽奖 New lottery')), list);
   await load();
+}
+
+const roleOptions = (selected) => Object.entries(ROLE_TEXT).map(([value, text]) => h('option', { value, selected: value === selected }, text));
+
+async function operatorsSection() {
+  setTitle('操作员', 'Operators');
+  const list = h('div', spinner());
+  const load = async () => {
+    try {
+      const items = itemsOf(await api.get('/admin/operators'));
+      mount(list, table(['账号 Login', '姓名 Name', '角色 Role', '状态 State', '创建 Created', ''],
+        items.map((o) => h('tr', { 'data-testid': 'operator-row', 'data-login': o.login },
+          h('td', h('code', o.login)), h('td', o.displayName),
+          h('td', h('select', { 'aria-label': `角色 Role · ${o.login}`, 'data-testid': 'operator-role', onchange: async (e) => {
+            if (!await attempt('修改角色 Change role', () => api.put(`/admin/operators/${encodeURIComponent(o.login)}`, { role: e.target.value }), '角色已修改，该操作员需重新登录 Role changed; the operator signs in again')) e.target.value = o.role;
+          } }, roleOptions(o.role))),
+          h('td', o.disabled ? h('span.badge', '已停用 Disabled') : h('span.badge.ok', '正常 Active')),
+          h('td', fmt.time(o.createdAt)),
+          h('td.row',
+            h('button.btn.small', { type: 'button', 'data-testid': o.disabled ? 'enable-operator' : 'disable-operator', onclick: async () => {
+              const action = o.disabled ? 'enable' : 'disable';
+              if (await attempt(o.disabled ? '启用 Enable' : '停用 Disable', () => api.post(`/admin/operators/${encodeURIComponent(o.login)}/${action}`), o.disabled ? '已启用 Enabled' : '已停用 Disabled')) load();
+            } }, o.disabled ? '启用 Enable' : '停用 Disable'),
+            h('button.btn.small', { type: 'button', onclick: async () => {
+              const data = await dialog(`重置密码 Reset password · ${o.login}`, field('新密码 New password', h('input', { name: 'password', type: 'password', minlength: 8, maxlength: 128, required: true, autocomplete: 'new-password' })), { submitLabel: '重置 Reset' });
+              if (data) await attempt('重置密码 Reset password', () => api.post(`/admin/operators/${encodeURIComponent(o.login)}/password`, { password: data.get('password') }), '密码已重置 Password reset');
+            } }, '重置密码 Reset password')))), { 'data-testid': 'operators-table' }));
+    } catch (e) {
+      mount(list, problemBox(e));
+    }
+  };
+  mount(view, h('div.toolbar', h('button.btn.primary', { type: 'button', 'data-testid': 'new-operator', onclick: async () => {
+    const data = await dialog('新建操作员 New operator', h('div.form-grid',
+      field('账号 Login', h('input', { name: 'login', required: true, pattern: '[a-z][a-z0-9._\\-]{2,31}', maxlength: 32, autocomplete: 'off', 'data-testid': 'operator-login' }), '小写字母开头 3–32 位 Lowercase, 3–32 characters'),
+      field('姓名 Name', h('input', { name: 'displayName', maxlength: 50 })),
+      field('角色 Role', h('select', { name: 'role', required: true, 'data-testid': 'operator-new-role' }, roleOptions('merchandiser'))),
+      field('初始密码 First password', h('input', { name: 'password', type: 'password', minlength: 8, maxlength: 128, required: true, autocomplete: 'new-password', 'data-testid': 'operator-password' }))), { submitLabel: '创建 Create' });
+    if (!data) return;
+    if (await attempt('创建 Create', () => api.post('/admin/operators', Object.fromEntries(data)), '操作员已创建 Operator created')) load();
+  } }, '+ 新建操作员 New operator')), list);
+  await load();
+}
+
+async function auditSection(_p, query) {
+  setTitle('审计日志', 'Audit log');
+  const list = h('div', spinner());
+  const filters = h('form.toolbar', { 'data-testid': 'audit-filters' },
+    h('input', { name: 'operator', placeholder: '操作员 Operator login', value: query.get('operator') ?? '', 'aria-label': '操作员 Operator' }),
+    h('input', { name: 'action', placeholder: '操作 Action (e.g. UpdateProduct)', value: query.get('action') ?? '', 'aria-label': '操作 Action' }),
+    h('input', { name: 'q', placeholder: '目标或路径 Target or path', value: query.get('q') ?? '', 'aria-label': '目标 Target' }),
+    h('button.btn', { type: 'submit' }, '查询 Search'));
+  filters.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const params = new URLSearchParams([...new FormData(filters)].filter(([, v]) => String(v).trim() !== ''));
+    go(`/admin/audit${params.size ? `?${params}` : ''}`);
+  });
+  const json = (text) => (text ? h('pre.audit-json', text) : h('span.muted', '—'));
+  try {
+    const data = await api.get('/admin/audit', { operator: query.get('operator'), action: query.get('action'), q: query.get('q'), pageSize: 50 });
+    const items = itemsOf(data);
+    mount(list, items.length ? table(['时间 Time', '操作员 Operator', '操作 Action', '目标 Target', h('th.num', '状态 Status'), '来源 Address', '变更 Change'],
+      items.map((a) => h('tr', { 'data-testid': 'audit-row', 'data-action': a.action },
+        h('td', fmt.time(a.at)), h('td', h('code', a.operator), h('div.muted', h('small', ROLE_TEXT[a.role] ?? a.role))),
+        h('td', a.action, h('div.muted', h('small', `${a.method} ${a.path}`))), h('td', a.target || '—'),
+        h('td.num', a.status < 400 ? h('span.badge.ok', a.status) : h('span.badge', a.status)), h('td', a.clientAddress ?? '—'),
+        h('td', h('details', h('summary', '前 → 后 Before → after'),
+          h('div.muted', '请求 Request'), json(a.request), h('div.muted', '之前 Before'), json(a.before), h('div.muted', '之后 After'), json(a.after))))),
+      { 'data-testid': 'audit-table' }) : empty('没有记录 No entries'));
+  } catch (e) {
+    mount(list, problemBox(e));
+  }
+  mount(view, filters, list);
+}
+
+async function accountSection() {
+  setTitle('我的账号', 'My account');
+  const error = h('div');
+  const form = h('form.card.stack', { 'data-testid': 'password-form' },
+    h('p', `${me?.displayName ?? ''} · `, h('code', me?.login ?? ''), ` · ${ROLE_TEXT[me?.role] ?? me?.role ?? ''}`),
+    h('p.muted', `可执行 Permissions: ${(me?.permissions ?? []).join(', ')}`),
+    field('当前密码 Current password', h('input', { name: 'currentPassword', type: 'password', required: true, autocomplete: 'current-password' })),
+    field('新密码 New password', h('input', { name: 'newPassword', type: 'password', minlength: 8, maxlength: 128, required: true, autocomplete: 'new-password' })),
+    error,
+    h('button.btn.primary', { type: 'submit' }, '修改密码 Change password'));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    mount(error);
+    try {
+      await api.post('/admin/me/password', Object.fromEntries(new FormData(form)));
+      // Every session of the operator ended, this one too: sign in with the new password.
+      toast('密码已修改，请重新登录 Password changed; sign in again', 'ok');
+      me = null;
+      await api.logout();
+      go('/admin/login');
+    } catch (err) {
+      mount(error, problemBox(err, 'password-error'));
+    }
+  });
+  mount(view, form);
 }
 
 function loginSection() {
@@ -456,6 +577,7 @@ function loginSection() {
     const data = new FormData(form);
     mount(error);
     try {
+      me = null;
       await api.login(String(data.get('login')).trim(), data.get('password'));
       document.getElementById('side').classList.remove('hidden');
       const next = new URLSearchParams(location.search).get('next');
@@ -477,13 +599,23 @@ const sections = {
   rules: rulesSection,
   campaigns: campaignsSection,
   lotteries: lotteriesSection,
+  operators: operatorsSection,
+  audit: auditSection,
+  account: accountSection,
 };
+
+/** Which section needs which permission (beyond reading the console, which every role may). */
+const SECTION_PERMISSION = { members: 'members-read', operators: 'operators-manage', audit: 'audit-read' };
 
 async function render() {
   const path = location.pathname.replace(/\/+$/, '');
   const name = path.replace(/^\/admin\/?/, '').split('/')[0];
-  document.getElementById('who').textContent = api.signedIn ? `${store.get()?.login ?? 'admin'}` : '';
   document.getElementById('logout').classList.toggle('hidden', !api.signedIn);
+  if (api.signedIn && name !== 'login' && !me) {
+    try { me = await api.get('/admin/me'); } catch { me = null; }
+  }
+  const who = document.getElementById('who');
+  mount(who, api.signedIn && me ? h('a', { href: '/admin/account', 'data-link': true, 'data-testid': 'who' }, `${me.displayName} · ${ROLE_TEXT[me.role] ?? me.role}`) : '');
   if (name === 'login' || !api.signedIn) {
     if (name !== 'login') {
       history.replaceState(null, '', `/admin/login?next=${encodeURIComponent(location.pathname + location.search)}`);
@@ -496,6 +628,10 @@ async function render() {
   const section = sections[name];
   if (!section) {
     mount(view, empty('页面不存在 Page not found'));
+    return;
+  }
+  if (SECTION_PERMISSION[name] && !can(SECTION_PERMISSION[name])) {
+    mount(view, empty('你的角色无权查看此页 Your role may not open this page'));
     return;
   }
   try {
@@ -535,6 +671,7 @@ document.getElementById('logout').addEventListener('click', async () => {
   if (api.signedIn) {
     try { await api.del('/admin/dashboard/session'); } catch { /* the dashboard may be off; signing out goes on */ }
   }
+  me = null;
   api.logout();
   go('/admin/login');
 });
