@@ -113,11 +113,16 @@ public sealed record ItemsDto<T>(IReadOnlyList<T> Items, int Total);
 
 /// <summary>
 /// Replace a product (PUT): <c>startsAt</c>/<c>endsAt</c> bound the sale; with <c>isFlashSale</c> the product is shown
-/// before <c>startsAt</c> as an upcoming drop (perMemberLimit defaults to 1 for a drop). Stock has its own routes.
+/// before <c>startsAt</c> as an upcoming drop (perMemberLimit defaults to 1 for a drop). Stock has its own routes;
+/// the low-stock threshold is set here.
 /// </summary>
 public record ProductRequest : IValidatableObject
 {
     public const int MaxStock = 10_000_000;
+
+    /// <summary>Available stock at or below which the product is on the low-stock list; a PUT without it keeps the current one.</summary>
+    [Range(0, MaxStock, ErrorMessage = "{1} to {2}.")]
+    public long? LowStockThreshold { get; init; }
 
     [Required, Text(Product.MaxNameLength)]
     public string? Name { get; init; }
@@ -189,14 +194,16 @@ public sealed record NewProductRequest : ProductRequest
 {
     [Required, Range(0, MaxStock, ErrorMessage = "{1} to {2}.")]
     public long? Stock { get; init; }
-
-    [Range(0, MaxStock, ErrorMessage = "{1} to {2}.")]
-    public long? LowStockThreshold { get; init; }
 }
 
 public sealed record ShelfRequest([property: Required] bool? OnShelf);
 
 public sealed record RestockRequest([property: Required, Range(1, ProductRequest.MaxStock, ErrorMessage = "{1} to {2}.")] long? Quantity);
+
+/// <summary>A new total after a count or a write-off, with why; it may not go below what orders hold or have taken.</summary>
+public sealed record SetStockRequest(
+    [property: Required, Range(0, ProductRequest.MaxStock, ErrorMessage = "{1} to {2}.")] long? Total,
+    [property: Required, Text(200)] string? Reason);
 
 /// <summary>A catalogue search: <c>q</c> matches name and brand; <c>sort</c> is name, points_asc, points_desc or newest.</summary>
 public sealed record ProductQuery : PageQuery

@@ -40,6 +40,9 @@ public static class CatalogEndpoints
         admin.MapPost("/products/{id}/restock", RestockAsync).RequirePermission(Permission.StockWrite).WithName("RestockProduct").Audited(ProductSnapshot)
             .WithSummary("Adds stock to a product; a retry with the same Idempotency-Key adds it once.")
             .ProducesProblemCodes(ApiProblems.NotFoundCode);
+        admin.MapPost("/products/{id}/stock", SetStockAsync).RequirePermission(Permission.StockWrite).WithName("SetProductStock").Audited(ProductSnapshot)
+            .WithSummary("Sets a product's total stock after a count or a write-off, with a reason; never below what orders hold or have taken.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode, ApiProblems.Conflict);
         admin.MapGet("/alerts/low-stock", LowStockAsync).WithName("GetLowStockAlerts").WithSummary("Products whose available stock is at or below their threshold.");
         return routes;
     }
@@ -110,7 +113,7 @@ public static class CatalogEndpoints
 
         // The shelf flag has its own route; a PUT without onShelf keeps it as it is.
         var product = ToProduct(request, id) with { Listed = request.OnShelf ?? existing.Product.Listed };
-        var result = await IndexedAsync(grains, await grains.GetGrain<IProductGrain>(id).UpdateAsync(product));
+        var result = await IndexedAsync(grains, await grains.GetGrain<IProductGrain>(id).UpdateAsync(new UpdateProduct(product, request.LowStockThreshold)));
         return result.Succeeded ? TypedResults.Ok(ToAdminDto(result.Product!, time.GetUtcNow())) : ApiProblems.From(result.Refusal!);
     }
 
@@ -140,6 +143,24 @@ public static class CatalogEndpoints
         // A retried restock with the same Idempotency-Key adds the stock once.
         var restock = new Restock("restock:" + IdempotencyKeys.KeyOrNew(idempotencyKey), request.Quantity!.Value);
         var result = await IndexedAsync(grains, await grains.GetGrain<IProductGrain>(id).RestockAsync(restock));
+        return result.Succeeded ? TypedResults.Ok(ToAdminDto(result.Product!, time.GetUtcNow())) : ApiProblems.From(result.Refusal!);
+    }
+
+    private static async Task<Results<Ok<AdminProductDto>, ProblemHttpResult>> SetStockAsync(
+        string id,
+        SetStockRequest request,
+        [FromHeader(Name = IdempotencyKeys.Header), IdempotencyKey, Description(IdempotencyKeys.Description)] string? idempotencyKey,
+        IGrainFactory grains,
+        TimeProvider time)
+    {
+        if (await FindAsync(grains, id) is null)
+        {
+            return ApiProblems.NotFound("The product");
+        }
+
+        // Like a restock: a retry with the same Idempotency-Key sets it once (a later count is a new key).
+        var command = new SetStock("stock:" + IdempotencyKeys.KeyOrNew(idempotencyKey), request.Total!.Value, request.Reason!.Trim());
+        var result = await IndexedAsync(grains, await grains.GetGrain<IProductGrain>(id).SetStockAsync(command));
         return result.Succeeded ? TypedResults.Ok(ToAdminDto(result.Product!, time.GetUtcNow())) : ApiProblems.From(result.Refusal!);
     }
 

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using PointsMall.Api.Auth;
 using PointsMall.Contracts.Operators;
 using PointsMall.Domain.Operators;
@@ -29,7 +31,8 @@ public static partial class AdminAudit
     /// <summary>Bounds of the JSON kept per entry: admin requests and the states they touch are small.</summary>
     public const int MaxJsonLength = 8 * 1024;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
+    /// <summary>Web JSON that keeps Chinese and other text readable (HTML-sensitive characters stay escaped).</summary>
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
 
     /// <summary>The route's target, read before and after for the audit entry.</summary>
     public static TBuilder Audited<TBuilder>(this TBuilder builder, AuditSnapshot snapshot) where TBuilder : IEndpointConventionBuilder

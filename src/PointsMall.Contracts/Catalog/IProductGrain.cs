@@ -20,13 +20,16 @@ public interface IProductGrain : IGrainWithStringKey
     /// <summary>The product, or null when it does not exist.</summary>
     Task<ProductView?> GetAsync();
 
-    /// <summary>Replaces the details (not the stock).</summary>
-    Task<ProductResult> UpdateAsync(Product details);
+    /// <summary>Replaces the details and, when given, the low-stock threshold (not the stock), in one change.</summary>
+    Task<ProductResult> UpdateAsync(UpdateProduct command);
 
     /// <summary>On or off the shelf; off blocks new reservations (existing ones complete).</summary>
     Task<ProductResult> SetOnShelfAsync(bool onShelf);
 
     Task<ProductResult> RestockAsync(Restock command);
+
+    /// <summary>Sets the total stock; refused with <c>conflict</c> below what orders hold or have taken.</summary>
+    Task<ProductResult> SetStockAsync(SetStock command);
 
     /// <summary>
     /// Checks the product is redeemable by this member now (on sale, flash drop started, tier, one order within the
@@ -94,6 +97,14 @@ public sealed record CreateProduct([property: Id(0)] Product Product, [property:
 
 [GenerateSerializer, Immutable]
 public sealed record Restock([property: Id(0)] string OperationId, [property: Id(1)] long Quantity);
+
+/// <summary>Sets the stock's total (a count or a write-off), with the operator's reason; once per operation id.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SetStock([property: Id(0)] string OperationId, [property: Id(1)] long Total, [property: Id(2)] string Reason);
+
+/// <summary>New details, and a new low-stock threshold when one is given (null keeps it).</summary>
+[GenerateSerializer, Immutable]
+public sealed record UpdateProduct([property: Id(0)] Product Details, [property: Id(1)] long? LowStockThreshold);
 
 /// <summary>
 /// A reservation; <paramref name="Final"/> makes it a sale at once (a points-only order: nothing to wait for).

@@ -236,6 +236,24 @@ public sealed record StockUnit(
             : Changed(this with { Total = Total + quantity, RestockIds = RestockIds.Add(operationId) }, now);
     }
 
+    /// <summary>
+    /// Sets the total to <paramref name="total"/> (a count, a write-off, a correction): never below what orders hold
+    /// or have taken (<see cref="Reserved"/> + <see cref="Committed"/>), so no sold or reserved unit is ever taken
+    /// back. Once per <paramref name="operationId"/>, like a restock.
+    /// </summary>
+    public StockOutcome SetTotal(string operationId, long total, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(operationId);
+        if (RestockIds.Contains(operationId))
+        {
+            return new StockOutcome(this, null, true, null);
+        }
+
+        return total < Reserved + Committed || total < 0
+            ? Refuse(RefusalCode.Conflict, $"stock_below_held: orders hold or have taken {Reserved + Committed}")
+            : Changed(this with { Total = total, RestockIds = RestockIds.Add(operationId) }, now);
+    }
+
     /// <summary>Off-shelf blocks new reservations; existing ones can still be committed or released.</summary>
     public StockUnit WithOnShelf(bool onShelf) => this with { OnShelf = onShelf };
 

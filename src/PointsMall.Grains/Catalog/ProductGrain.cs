@@ -57,9 +57,10 @@ public sealed class ProductGrain([PipelinedState("state", GrainStorage.Name)] IP
 
     public Task<ProductView?> GetAsync() => Task.FromResult(View());
 
-    public Task<ProductResult> UpdateAsync(Product details)
+    public Task<ProductResult> UpdateAsync(UpdateProduct command)
     {
-        ArgumentNullException.ThrowIfNull(details);
+        ArgumentNullException.ThrowIfNull(command);
+        var details = command.Details;
         if (state.State is not { Product: not null, Stock: { } stock })
         {
             return Refused(RefusalCode.NotFound, "no_product");
@@ -70,8 +71,18 @@ public sealed class ProductGrain([PipelinedState("state", GrainStorage.Name)] IP
             return Task.FromResult(new ProductResult(View(), invalid));
         }
 
+        if (command.LowStockThreshold < 0)
+        {
+            return Refused(RefusalCode.ValidationFailed, "the low-stock threshold cannot be negative");
+        }
+
         // The stock unit enforces the shelf flag, so it must follow the details.
         var next = stock.WithOnShelf(details.Listed);
+        if (command.LowStockThreshold is { } threshold)
+        {
+            next = next.WithLowStockThreshold(threshold);
+        }
+
         Apply(details, next, time.GetUtcNow());
         PublishChanged();
         return Succeeded();
@@ -119,6 +130,36 @@ public sealed class ProductGrain([PipelinedState("state", GrainStorage.Name)] IP
         Apply(product, outcome.Unit, now);
         PublishStockEvents(stock, outcome, now);
         PublishChanged();
+        return Succeeded();
+    }
+
+    public Task<ProductResult> SetStockAsync(SetStock command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (state.State is not { Product: { } product, Stock: { } stock })
+        {
+            return Refused(RefusalCode.NotFound, "no_product");
+        }
+
+        if (string.IsNullOrWhiteSpace(command.OperationId) || string.IsNullOrWhiteSpace(command.Reason))
+        {
+            return Refused(RefusalCode.ValidationFailed, "setting stock needs an operation id and a reason");
+        }
+
+        var now = time.GetUtcNow();
+        var outcome = stock.SetTotal(command.OperationId, command.Total, now);
+        if (outcome.Refusal is { } refusal)
+        {
+            return Task.FromResult(new ProductResult(View(), Problem.From(refusal)));
+        }
+
+        if (!outcome.Replayed)
+        {
+            Apply(product, outcome.Unit, now);
+            PublishStockEvents(stock, outcome, now);
+            PublishChanged();
+        }
+
         return Succeeded();
     }
 

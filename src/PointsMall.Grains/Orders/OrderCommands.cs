@@ -59,20 +59,20 @@ internal static class OrderCommands
         Command = command,
         ProductName = product.Name,
         MemberTier = ParseTier(member.Tier),
-        ShippingAddress = ShippingAddress(command, member, product),
+        ShippingAddress = ShippingAddress(command.AddressId, member, product),
         PurchaseLimit = product.EffectivePerMemberLimit,
     };
 
-    /// <summary>Where a physical order ships: the chosen address, else the default one, else the first.</summary>
-    private static ShippingAddressView? ShippingAddress(PlaceOrder command, MemberView member, Product product)
+    /// <summary>Where a physical order ships: the chosen address, else the default one, else the first (a prize order chooses none).</summary>
+    public static ShippingAddressView? ShippingAddress(string? addressId, MemberView? member, Product product)
     {
-        if (product.Category != ProductCategory.Physical)
+        if (product.Category != ProductCategory.Physical || member is null)
         {
             return null;
         }
 
         // The address is copied onto the order: editing the address book later must not redirect a parcel.
-        var chosen = command.AddressId is { } addressId
+        var chosen = addressId is not null
             ? member.Addresses.FirstOrDefault(a => a.Id == addressId)
             : member.Addresses.FirstOrDefault(a => a.IsDefault) ?? (member.Addresses.Count > 0 ? member.Addresses[0] : null);
 

@@ -6,6 +6,7 @@ using PointsMall.Contracts.Catalog;
 using PointsMall.Contracts.Common;
 using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Orders;
+using PointsMall.Domain.Catalog;
 using PointsMall.Domain.Common;
 using PointsMall.Domain.Orders;
 using PointsMall.Payments;
@@ -107,8 +108,16 @@ public sealed class OrderGrain(
 
         // The lottery's prize tier already took the unit from its own stock, and a prize need not be on sale,
         // so the saga records the stock steps without calling the product grain (see OrderSagaSteps).
+        // A physical prize ships like a redeemed item: to the winner's default address, copied now.
+        var member = product.Product.Category == ProductCategory.Physical ? await GrainFactory.GetGrain<IMemberGrain>(command.MemberId).GetAsync() : null;
         var order = Order.CreatePrize(GrainKey, command.MemberId, product.Product, Now, Policy);
-        state.State = state.State with { PrizeCommand = command, IsPrize = true, ProductName = product.Product.Name };
+        state.State = state.State with
+        {
+            PrizeCommand = command,
+            IsPrize = true,
+            ProductName = product.Product.Name,
+            ShippingAddress = OrderCommands.ShippingAddress(null, member, product.Product),
+        };
         await RecordAsync(order);
         await RunSagaAsync();
         return OrderViews.Placed(state.State);

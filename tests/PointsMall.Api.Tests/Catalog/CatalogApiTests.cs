@@ -118,6 +118,41 @@ public sealed class CatalogApiTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task A_count_sets_the_stock_once_per_key_and_never_below_what_orders_took()
+    {
+        var admin = await api.AdminClientAsync();
+        var id = await ShopKit.CreateProductAsync(admin, new { name = "Counted", pointsPrice = 10, stock = 10 });
+        var (_, member) = await api.MemberWithPointsAsync(100);
+        await ShopKit.RedeemOkAsync(member, id, quantity: 3);
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/admin/products/{id}/stock") { Content = JsonContent.Create(new { total = 8, reason = "盘点 stock count" }) };
+            request.Headers.Add("Idempotency-Key", "count-1");
+            await ApiFactory.EnsureAsync(await admin.SendAsync(request), "set the stock");
+        }
+
+        var stock = await api.StockAsync(id);
+        Assert.Equal((8L, 5L, 3L), (stock.Total, stock.Available, stock.Committed));
+        await ShopKit.AssertProblemAsync(await admin.PostAsJsonAsync($"/api/v1/admin/products/{id}/stock", new { total = 2, reason = "write-off" }), HttpStatusCode.Conflict, "conflict");
+        await ShopKit.AssertProblemAsync(await admin.PostAsJsonAsync($"/api/v1/admin/products/{id}/stock", new { total = 5 }), HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Equal(8, (await api.StockAsync(id)).Total);
+    }
+
+    [Fact]
+    public async Task Editing_a_product_changes_its_low_stock_threshold_and_keeps_it_when_not_given()
+    {
+        var admin = await api.AdminClientAsync();
+        var id = await ShopKit.CreateProductAsync(admin, new { name = "Threshold", brand = "PM", category = "Virtual", pointsPrice = 10, stock = 50, lowStockThreshold = 5 });
+
+        await ApiFactory.EnsureAsync(await admin.PutAsJsonAsync($"/api/v1/admin/products/{id}", new { name = "Threshold", brand = "PM", category = "Virtual", pointsPrice = 10, lowStockThreshold = 20 }), "edit");
+        Assert.Equal(20, (await api.StockAsync(id)).LowStockThreshold);
+
+        await ApiFactory.EnsureAsync(await admin.PutAsJsonAsync($"/api/v1/admin/products/{id}", new { name = "Threshold 2", brand = "PM", category = "Virtual", pointsPrice = 10 }), "edit without a threshold");
+        Assert.Equal(20, (await api.StockAsync(id)).LowStockThreshold);
+    }
+
+    [Fact]
     public async Task Stock_falling_to_the_threshold_raises_a_low_stock_alert_that_a_restock_clears()
     {
         var admin = await api.AdminClientAsync();

@@ -344,4 +344,19 @@ public sealed class StockUnitTests
         });
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(500), property);
     }
+
+    [Fact]
+    public void A_count_sets_the_total_but_never_below_what_orders_hold_or_have_taken()
+    {
+        var unit = StockUnit.Create("p1", 10, lowStockThreshold: 2).Reserve("o1", "m1", 3, Now).Unit.Reserve("o2", "m2", 2, Now, final: true).Unit;
+
+        var below = unit.SetTotal("count-1", 4, Now);
+        var writeOff = unit.SetTotal("count-2", 6, Now);
+
+        Assert.Equal(("conflict", unit), (below.Refusal?.CodeName, below.Unit));
+        Assert.Equal((6L, 1L, 3L, 2L), (writeOff.Unit.Total, writeOff.Unit.Available, writeOff.Unit.Reserved, writeOff.Unit.Committed));
+        Assert.NotNull(writeOff.Alert); // 1 left: at or below the threshold of 2
+        Assert.True(writeOff.Unit.SetTotal("count-2", 100, Now).Replayed);
+        Assert.Equal(5, writeOff.Unit.SetTotal("count-3", 5, Now).Unit.Total);
+    }
 }

@@ -78,7 +78,7 @@ public sealed class CatalogGrainTests
 
         await EventuallyAsync(catalog, p => p.Items.Any(s => s.Id == "p-live" && s.Available == 4), "the created product in the index");
 
-        await product.UpdateAsync(Product("p-live", name: "Smart watch 2", brand: "Xiaomi"));
+        await product.UpdateAsync(new UpdateProduct(Product("p-live", name: "Smart watch 2", brand: "Xiaomi"), null));
         await product.SetOnShelfAsync(false);
         await EventuallyAsync(catalog, p => p.Items.Any(s => s.Id == "p-live" && s.Name == "Smart watch 2" && !s.OnShelf), "the update and the shelf change in the index");
         Assert.Empty((await catalog.SearchAsync(Query())).Items);

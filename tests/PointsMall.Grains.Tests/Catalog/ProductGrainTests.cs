@@ -228,12 +228,12 @@ public sealed class ProductGrainTests
         var product = await CreateAsync(silo, Product("upd"), 10);
         Assert.True((await product.ReserveAsync(Reserve("o-1", "m-1"))).Succeeded);
 
-        var updated = await product.UpdateAsync(Product("upd", name: "Earbuds Pro", perMemberLimit: 1));
+        var updated = await product.UpdateAsync(new UpdateProduct(Product("upd", name: "Earbuds Pro", perMemberLimit: 1), null));
 
         Assert.Equal("Earbuds Pro", updated.Product!.Product.Name);
         Assert.Equal(10, updated.Product.Total);
         Assert.Equal("limit_exceeded", (await product.ReserveAsync(Reserve("o-2", "m-1", quantity: 2))).Refusal?.Code);
-        Assert.Equal("validation_failed", (await product.UpdateAsync(Product("upd", points: -1))).Refusal?.Code);
+        Assert.Equal("validation_failed", (await product.UpdateAsync(new UpdateProduct(Product("upd", points: -1), null))).Refusal?.Code);
     }
 
     [Fact]

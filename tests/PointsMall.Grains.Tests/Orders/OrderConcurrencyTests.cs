@@ -1,3 +1,4 @@
+using PointsMall.Contracts.Catalog;
 using PointsMall.Contracts.Orders;
 using Xunit;
 using static PointsMall.Grains.Tests.Orders.OrderTestKit;
@@ -128,7 +129,7 @@ public sealed class OrderConcurrencyTests
         Assert.True((await silo.Grain<IOrderGrain>("o1").PlaceAsync(Points("m1", "kettle"))).Succeeded);
 
         // The operator sets a limit of one after the member bought one: the next order is over it.
-        Assert.True((await product.UpdateAsync(Product("kettle", points: 100, perMemberLimit: 1))).Succeeded);
+        Assert.True((await product.UpdateAsync(new UpdateProduct(Product("kettle", points: 100, perMemberLimit: 1), null))).Succeeded);
         Assert.Equal("limit_exceeded", (await silo.Grain<IOrderGrain>("o2").PlaceAsync(Points("m1", "kettle"))).Refusal?.Code);
 
         Assert.True((await silo.Grain<IOrderGrain>("o1").CancelAsync(new CancelOrder("m1", "changed_my_mind"))).Succeeded);

@@ -1,9 +1,10 @@
-using PointsMall.Grains.Orders;
 using Microsoft.Extensions.DependencyInjection;
+using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Orders;
 using PointsMall.Domain.Catalog;
 using PointsMall.Domain.Orders;
 using PointsMall.Domain.Rules;
+using PointsMall.Grains.Orders;
 using PointsMall.Payments;
 using Xunit;
 using static PointsMall.Grains.Tests.Orders.OrderTestKit;
@@ -398,5 +399,19 @@ public sealed class OrderSagaTests
         var again = await order.PlacePrizeAsync(command);
         Assert.Equal((placed.Order.Step, placed.Order.History.Count, null), (again.Order!.Step, again.Order.History.Count, again.Refusal));
         Assert.Equal("conflict", (await order.PlacePrizeAsync(command with { DrawId = "draw-2" })).Refusal?.Code);
+    }
+
+    [Fact]
+    public async Task A_physical_prize_ships_to_the_winners_default_address_copied_onto_the_order()
+    {
+        await using var silo = await StartAsync(new SagaSignals());
+        var member = await MemberAsync(silo, "m1", 0);
+        Assert.True((await member.SaveAddressAsync(new SaveAddress(null, "王小明", "13800138000", "上海市 浦东新区", "世纪大道 100 号", IsDefault: true))).Succeeded);
+        await ProductAsync(silo, Product("prize-kettle", points: 500), stock: 0);
+
+        var placed = await silo.Grain<IOrderGrain>("o-prize").PlacePrizeAsync(new PlacePrizeOrder("m1", "prize-kettle", "lottery-1", "draw-1"));
+
+        Assert.True(placed.Succeeded, placed.Refusal?.ToString());
+        Assert.Equal(("王小明", "世纪大道 100 号"), (placed.Order!.ShippingAddress?.Recipient, placed.Order.ShippingAddress?.Detail));
     }
 }

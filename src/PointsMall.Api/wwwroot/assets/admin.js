@@ -174,6 +174,8 @@ async function productsSection(_p, query) {
             h('td', h('div.row',
               h('button.btn.small', { type: 'button', 'data-permission': 'catalog-write', onclick: () => editProduct(P.id(p), load) }, '编辑 Edit'),
               h('button.btn.small', { type: 'button', 'data-testid': 'restock', 'data-permission': 'stock-write', onclick: () => restock(p, load) }, '补货 Restock'),
+              h('button.btn.small', { type: 'button', 'data-testid': 'set-stock', 'data-permission': 'stock-write', onclick: () => setStock(p, load) }, '盘点 Set stock'),
+              h('a.btn.small', { href: `/admin/audit?q=${encodeURIComponent(P.id(p))}`, 'data-link': true, 'data-permission': 'audit-read' }, '变更记录 History'),
               h('button.btn.small', { type: 'button', 'data-testid': 'shelf', 'data-permission': 'catalog-write', onclick: async () => {
                 if (await attempt('上下架 Shelf', () => api.post(`/admin/products/${P.id(p)}/shelf`, { onShelf: !P.onShelf(p) }), P.onShelf(p) ? '已下架 Off shelf' : '已上架 On shelf')) load();
               } }, P.onShelf(p) ? '下架 Shelf off' : '上架 Shelf on'))));
@@ -206,10 +208,21 @@ async function editProduct(id, reload) {
   if (await attempt('保存 Save', () => api.put(`/admin/products/${encodeURIComponent(id)}`, productBody(data, { creating: false })), '已保存 Saved')) reload();
 }
 
+async function setStock(p, reload) {
+  const held = Number(P.reserved(p) ?? 0) + Number(P.sold(p) ?? 0);
+  const data = await dialog(`盘点 Set stock · ${p.name}`, h('div.form-grid',
+    field('总库存 Total', h('input', { name: 'total', type: 'number', min: held, required: true, value: P.total(p) ?? 0, 'data-testid': 'stock-total' }),
+      `不少于已售和已预留 At least what orders hold or have taken: ${held}`),
+    field('原因 Reason', h('input', { name: 'reason', required: true, maxlength: 200, placeholder: '盘点 / 报损 Count or write-off', 'data-testid': 'stock-reason' }))), { submitLabel: '保存 Save' });
+  if (!data) return;
+  if (await attempt('盘点 Set stock', () => api.post(`/admin/products/${P.id(p)}/stock`, { total: Number(data.get('total')), reason: data.get('reason') }, { 'Idempotency-Key': newIdempotencyKey('stock') }), '库存已更新 Stock set')) reload();
+}
+
 async function restock(p, reload) {
   const data = await dialog(`补货 Restock · ${p.name}`, field('数量 Quantity', h('input', { name: 'quantity', type: 'number', min: 1, required: true, value: 100, 'data-testid': 'restock-quantity' })), { submitLabel: '补货 Restock' });
   if (!data) return;
-  if (await attempt('补货 Restock', () => api.post(`/admin/products/${P.id(p)}/restock`, { quantity: Number(data.get('quantity')), operationId: newIdempotencyKey('restock') }), '已补货 Restocked')) reload();
+  // The key makes a retried click add the stock once.
+  if (await attempt('补货 Restock', () => api.post(`/admin/products/${P.id(p)}/restock`, { quantity: Number(data.get('quantity')) }, { 'Idempotency-Key': newIdempotencyKey('restock') }), '已补货 Restocked')) reload();
 }
 
 async function alertsSection() {
