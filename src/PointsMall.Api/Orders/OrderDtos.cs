@@ -51,6 +51,7 @@ public sealed record OrderDto(
     }
 }
 
+/// <summary>An order in the operators' list, with where it ships and how (physical goods).</summary>
 public sealed record OrderListItemDto(
     string Id,
     string MemberId,
@@ -61,12 +62,16 @@ public sealed record OrderListItemDto(
     long CashFen,
     string Status,
     DateTimeOffset PlacedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    ShippingAddressView? ShippingAddress,
+    string? Carrier,
+    string? TrackingNumber)
 {
     public static OrderListItemDto From(OrderSummary o)
     {
         ArgumentNullException.ThrowIfNull(o);
-        return new(o.Id, o.MemberId, o.ProductId, o.ProductName, o.Quantity, o.Points, o.CashFen, o.Status, o.PlacedAt, o.UpdatedAt);
+        return new(o.Id, o.MemberId, o.ProductId, o.ProductName, o.Quantity, o.Points, o.CashFen, o.Status, o.PlacedAt, o.UpdatedAt,
+            o.ShippingAddress, o.Carrier, o.TrackingNumber);
     }
 }
 

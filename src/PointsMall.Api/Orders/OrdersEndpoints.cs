@@ -70,6 +70,9 @@ public static class OrdersEndpoints
         admin.MapPost("/{id}/cancel", AdminCancelAsync).RequirePermission(Permission.OrdersWrite).WithName("AdminCancelOrder").Audited(OrderSnapshot)
             .WithSummary("Cancels an order before it ships; points and cash are refunded.")
             .ProducesProblemCodes(ApiProblems.NotFoundCode, ApiProblems.Conflict);
+        admin.MapPost("/ship-bulk", BulkShipping.ShipAsync).RequirePermission(Permission.OrdersWrite).WithName("ShipOrdersInBulk")
+            .WithSummary("Ships many orders from a CSV (orderId, carrier, trackingNumber): each row ships or is reported; re-sending a file ships nothing twice.")
+            .ProducesProblemCodes(ApiProblems.ValidationFailed);
         return routes;
     }
 

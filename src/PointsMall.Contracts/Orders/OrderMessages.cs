@@ -70,7 +70,15 @@ public sealed record OrderSummary(
     [property: Id(6)] long CashFen,
     [property: Id(7)] string Status,
     [property: Id(8)] DateTimeOffset PlacedAt,
-    [property: Id(9)] DateTimeOffset UpdatedAt);
+    [property: Id(9)] DateTimeOffset UpdatedAt)
+{
+    /// <summary>Where a physical order ships, so the operators' list and packing list need no read per order.</summary>
+    [Id(10)] public ShippingAddressView? ShippingAddress { get; init; }
+
+    [Id(11)] public string? Carrier { get; init; }
+
+    [Id(12)] public string? TrackingNumber { get; init; }
+}
 
 [GenerateSerializer, Immutable]
 public sealed record OrderBoardPage([property: Id(0)] IReadOnlyList<OrderSummary> Items, [property: Id(1)] int Page, [property: Id(2)] int PageSize, [property: Id(3)] int Total);

@@ -352,7 +352,7 @@ public sealed class OrderGrain(
         if (status != state.State.PublishedStatus)
         {
             state.State = state.State with { PublishedStatus = status };
-            UpdateIndex(OrderKeys.Index, OrderViews.Summary(order, state.State.ProductName, status), order.CreatedAt.UtcTicks,
+            UpdateIndex(OrderKeys.Index, OrderViews.Summary(order, state.State, status), order.CreatedAt.UtcTicks,
                 partition: order.MemberId, tag: status, text: $"{order.Id} {state.State.ProductName}");
         }
     }

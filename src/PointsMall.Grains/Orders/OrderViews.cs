@@ -49,7 +49,12 @@ internal static class OrderViews
     public static OrderResult Refused(Refusal refusal) => new(null, Problem.From(refusal));
 
     /// <summary>The order's entry in the order index under the given status.</summary>
-    public static OrderSummary Summary(Order order, string productName, string status) =>
-        new(order.Id, order.MemberId, order.ProductId, productName, order.Quantity,
-            order.PointsTotal, order.CashTotalFen, status, order.CreatedAt, order.History[^1].At);
+    public static OrderSummary Summary(Order order, OrderState state, string status) =>
+        new(order.Id, order.MemberId, order.ProductId, state.ProductName, order.Quantity,
+            order.PointsTotal, order.CashTotalFen, status, order.CreatedAt, order.History[^1].At)
+        {
+            ShippingAddress = state.ShippingAddress,
+            Carrier = order.Shipment?.Carrier,
+            TrackingNumber = order.Shipment?.TrackingNumber,
+        };
 }

@@ -256,7 +256,8 @@ async function ordersSection(_p, query) {
           return h('tr', { 'data-testid': 'order-row', 'data-order-id': id, 'data-status': o.status },
             h('td', h('small', id)), h('td', `${o.productName ?? o.productId} × ${o.quantity ?? 1}`), h('td', h('small', o.memberId)),
             h('td.num', fmt.points(o.points)), h('td', statusBadge(o.status)), h('td', fmt.time(o.placedAt)),
-            h('td', { 'data-testid': 'order-tracking', 'data-order-id': id }, o.trackingNumber ? `${o.carrier ?? ''} ${o.trackingNumber}` : '—'),
+            h('td', { 'data-testid': 'order-tracking', 'data-order-id': id }, o.trackingNumber ? `${o.carrier ?? ''} ${o.trackingNumber}` : '—',
+              o.shippingAddress ? h('div.muted', h('small', addressText(o.shippingAddress))) : null),
             h('td', h('div.row',
               o.status === 'PendingShipment' ? h('button.btn.primary.small', { type: 'button', 'data-testid': 'ship', 'data-permission': 'orders-write', onclick: () => ship(id, load) }, '发货 Ship') : null,
               ['PendingPayment', 'PendingShipment'].includes(o.status) ? h('button.btn.small.danger', { type: 'button', 'data-permission': 'orders-write', onclick: async () => {
@@ -267,7 +268,7 @@ async function ordersSection(_p, query) {
         h('button.btn.small', { type: 'button', disabled: page <= 1, onclick: () => { page--; load(); } }, '上一页 Prev'),
         h('span.muted', `第 ${page} 页 Page ${page}${data.total !== undefined ? ` · 共 ${data.total} total` : ''}`),
         h('button.btn.small', { type: 'button', disabled: data.total !== undefined ? page * 50 >= data.total : items.length < 50, onclick: () => { page++; load(); } }, '下一页 Next')));
-      // The list rows are light; shipped orders' carrier and tracking number come from each order's details.
+      // Index entries written before the list carried the shipment lack it: those few are read from the order.
       await Promise.all(items.filter((o) => ['Shipped', 'Completed'].includes(o.status) && !o.trackingNumber).map(async (o) => {
         const id = pick(o, 'id', 'orderId');
         try {
@@ -281,10 +282,66 @@ async function ordersSection(_p, query) {
     }
   };
   mount(view,
+    h('div.toolbar',
+      h('a.btn', { href: '/admin/packing', 'data-link': true, 'data-testid': 'packing-list' }, '拣货单 Packing list'),
+      h('button.btn', { type: 'button', 'data-testid': 'bulk-ship', 'data-permission': 'orders-write', onclick: () => bulkShip(load) }, '批量发货 Bulk ship (CSV)')),
     h('div.chips', [['', '全部 All'], ...Object.entries(STATUS_TEXT).filter(([k]) => !['Placed', 'Failed'].includes(k))].map(([v, l]) =>
       h(`button.chip${v === status ? '.active' : ''}`, { type: 'button', onclick: () => go(v ? `/admin/orders?status=${v}` : '/admin/orders') }, l))),
     list);
   await load();
+}
+
+const addressText = (a) => (a ? `${a.recipient} ${a.phone} · ${a.region} ${a.detail}` : '');
+const csvCell = (v) => (/[",\n]/.test(String(v ?? '')) ? `"${String(v).replaceAll('"', '""')}"` : String(v ?? ''));
+
+/** Every order waiting for shipment with where it goes: printed for the warehouse, or saved as the CSV it fills in and uploads. */
+async function packingSection() {
+  setTitle('拣货单', 'Packing list');
+  mount(view, spinner());
+  const orders = [];
+  try {
+    for (let page = 1; ; page++) {
+      const data = await api.get('/admin/orders', { status: 'PendingShipment', page, pageSize: 100 });
+      const items = itemsOf(data);
+      orders.push(...items);
+      if (items.length < 100 || orders.length >= (data.total ?? 0)) break;
+    }
+  } catch (e) {
+    mount(view, problemBox(e));
+    return;
+  }
+  const csv = () => ['orderId,carrier,trackingNumber,product,quantity,recipient,phone,address',
+    ...orders.map((o) => [o.id, '', '', o.productName, o.quantity, o.shippingAddress?.recipient, o.shippingAddress?.phone,
+      o.shippingAddress ? `${o.shippingAddress.region} ${o.shippingAddress.detail}` : ''].map(csvCell).join(','))].join('\n');
+  mount(view,
+    h('div.toolbar.no-print',
+      h('button.btn.primary', { type: 'button', onclick: () => window.print() }, '打印 Print'),
+      h('a.btn', { 'data-testid': 'packing-csv', download: `packing-${new Date().toISOString().slice(0, 10)}.csv`, href: URL.createObjectURL(new Blob(['\ufeff', csv()], { type: 'text/csv' })) }, '导出 CSV Download CSV'),
+      h('span.muted', `${orders.length} 单待发货 orders to ship`)),
+    orders.length ? table(['订单 Order', '商品 Product', h('th.num', '数量 Qty'), '收件人 Recipient', '电话 Phone', '地址 Address'],
+      orders.map((o) => h('tr', { 'data-testid': 'packing-row', 'data-order-id': o.id },
+        h('td', h('small', o.id)), h('td', o.productName), h('td.num', o.quantity ?? 1),
+        h('td', o.shippingAddress?.recipient ?? h('span.badge', '无地址 No address')), h('td', o.shippingAddress?.phone ?? ''),
+        h('td', o.shippingAddress ? `${o.shippingAddress.region} ${o.shippingAddress.detail}` : ''))), { 'data-testid': 'packing-table' })
+      : empty('没有待发货订单 Nothing to ship'));
+}
+
+async function bulkShip(reload) {
+  const file = h('input', { type: 'file', accept: '.csv,text/csv', 'data-testid': 'bulk-ship-file' });
+  const text = h('textarea', { name: 'csv', rows: 8, placeholder: 'orderId,carrier,trackingNumber', 'data-testid': 'bulk-ship-csv' });
+  file.addEventListener('change', async () => { if (file.files?.[0]) text.value = await file.files[0].text(); });
+  const data = await dialog('批量发货 Bulk ship', h('div.stack',
+    h('p.muted', '上传拣货单 CSV（填好快递公司和运单号），或直接粘贴。Upload the packing list CSV with carrier and tracking number filled in, or paste it.'),
+    field('文件 File', file), field('内容 CSV', text)), { submitLabel: '发货 Ship' });
+  if (!data) return;
+  const r = await attempt('批量发货 Bulk ship', () => api.post('/admin/orders/ship-bulk', { csv: String(data.get('csv') ?? '').replace(/^\ufeff/, '') }));
+  if (!r) return;
+  toast(`已发货 ${r.shipped} shipped · 未发货 ${r.refused} refused`, r.refused ? 'error' : 'ok');
+  if (r.refused) {
+    await dialog('未发货的行 Rows not shipped', table(['行 Row', '订单 Order', '原因 Reason'],
+      r.lines.filter((l) => !l.shipped).map((l) => h('tr', { 'data-testid': 'bulk-ship-refused' }, h('td', l.row), h('td', l.orderId ?? ''), h('td', `${l.code}: ${l.detail ?? ''}`)))), { submitLabel: '知道了 OK' });
+  }
+  reload();
 }
 
 async function ship(id, reload) {
@@ -612,6 +669,7 @@ const sections = {
   rules: rulesSection,
   campaigns: campaignsSection,
   lotteries: lotteriesSection,
+  packing: packingSection,
   operators: operatorsSection,
   audit: auditSection,
   account: accountSection,
