@@ -117,50 +117,37 @@ public static class CatalogEndpoints
         return result.Succeeded ? TypedResults.Ok(ToAdminDto(result.Product!, time.GetUtcNow())) : ApiProblems.From(result.Refusal!);
     }
 
-    private static async Task<Results<Ok<AdminProductDto>, ProblemHttpResult>> ShelfAsync(string id, ShelfRequest request, IGrainFactory grains, TimeProvider time)
-    {
-        if (await FindAsync(grains, id) is null)
-        {
-            return ApiProblems.NotFound("The product");
-        }
+    private static Task<Results<Ok<AdminProductDto>, ProblemHttpResult>> ShelfAsync(string id, ShelfRequest request, IGrainFactory grains, TimeProvider time)
+        => ChangeAsync(grains, id, time, product => product.SetOnShelfAsync(request.OnShelf!.Value));
 
-        var result = await IndexedAsync(grains, await grains.GetGrain<IProductGrain>(id).SetOnShelfAsync(request.OnShelf!.Value));
-        return result.Succeeded ? TypedResults.Ok(ToAdminDto(result.Product!, time.GetUtcNow())) : ApiProblems.From(result.Refusal!);
-    }
-
-    private static async Task<Results<Ok<AdminProductDto>, ProblemHttpResult>> RestockAsync(
+    /// <summary>Adds stock; a retried restock with the same Idempotency-Key adds it once.</summary>
+    private static Task<Results<Ok<AdminProductDto>, ProblemHttpResult>> RestockAsync(
         string id,
         RestockRequest request,
         [FromHeader(Name = IdempotencyKeys.Header), IdempotencyKey, Description(IdempotencyKeys.Description)] string? idempotencyKey,
         IGrainFactory grains,
         TimeProvider time)
-    {
-        if (await FindAsync(grains, id) is null)
-        {
-            return ApiProblems.NotFound("The product");
-        }
+        => ChangeAsync(grains, id, time, product => product.RestockAsync(new Restock("restock:" + IdempotencyKeys.KeyOrNew(idempotencyKey), request.Quantity!.Value)));
 
-        // A retried restock with the same Idempotency-Key adds the stock once.
-        var restock = new Restock("restock:" + IdempotencyKeys.KeyOrNew(idempotencyKey), request.Quantity!.Value);
-        var result = await IndexedAsync(grains, await grains.GetGrain<IProductGrain>(id).RestockAsync(restock));
-        return result.Succeeded ? TypedResults.Ok(ToAdminDto(result.Product!, time.GetUtcNow())) : ApiProblems.From(result.Refusal!);
-    }
-
-    private static async Task<Results<Ok<AdminProductDto>, ProblemHttpResult>> SetStockAsync(
+    /// <summary>Sets the total after a count; like a restock, a retry with the same key sets it once (a later count is a new key).</summary>
+    private static Task<Results<Ok<AdminProductDto>, ProblemHttpResult>> SetStockAsync(
         string id,
         SetStockRequest request,
         [FromHeader(Name = IdempotencyKeys.Header), IdempotencyKey, Description(IdempotencyKeys.Description)] string? idempotencyKey,
         IGrainFactory grains,
         TimeProvider time)
+        => ChangeAsync(grains, id, time, product => product.SetStockAsync(new SetStock("stock:" + IdempotencyKeys.KeyOrNew(idempotencyKey), request.Total!.Value, request.Reason!.Trim())));
+
+    /// <summary>A change of an existing product: 404 when there is none, else the product's answer as operators see it.</summary>
+    private static async Task<Results<Ok<AdminProductDto>, ProblemHttpResult>> ChangeAsync(
+        IGrainFactory grains, string id, TimeProvider time, Func<IProductGrain, Task<ProductResult>> change)
     {
         if (await FindAsync(grains, id) is null)
         {
             return ApiProblems.NotFound("The product");
         }
 
-        // Like a restock: a retry with the same Idempotency-Key sets it once (a later count is a new key).
-        var command = new SetStock("stock:" + IdempotencyKeys.KeyOrNew(idempotencyKey), request.Total!.Value, request.Reason!.Trim());
-        var result = await IndexedAsync(grains, await grains.GetGrain<IProductGrain>(id).SetStockAsync(command));
+        var result = await IndexedAsync(grains, await change(grains.GetGrain<IProductGrain>(id)));
         return result.Succeeded ? TypedResults.Ok(ToAdminDto(result.Product!, time.GetUtcNow())) : ApiProblems.From(result.Refusal!);
     }
 

@@ -29,10 +29,7 @@ public sealed partial class ClusterDashboardTests(WebAppFixture app, ITestOutput
         var anonymous = await page.GotoAsync("/dashboard/");
         Assert.Equal(401, anonymous!.Status);
 
-        await page.GotoAsync("/admin");
-        var login = page.GetByTestId("admin-login-form");
-        await login.GetByLabel("密码 Password").FillAsync(WebAppFixture.AdminPassword);
-        await login.GetByRole(AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
+        await AdminConsole.SignInAsync(page);
         await Expect(page.Locator("#who")).ToContainTextAsync("admin");
         refused.Clear();
 

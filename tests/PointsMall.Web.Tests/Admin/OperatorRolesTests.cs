@@ -30,7 +30,7 @@ public sealed class OperatorRolesTests(WebAppFixture app, ITestOutputHelper outp
     {
         var login = $"e2e-{role}-{Guid.NewGuid().ToString("n")[..4]}";
         var admin = await app.NewPageAsync();
-        await SignInAsync(admin, "admin", WebAppFixture.AdminPassword);
+        await AdminConsole.SignInAsync(admin);
         await admin.GetByRole(AriaRole.Link, new() { Name = "操作员 Operators" }).ClickAsync();
         await admin.GetByTestId("new-operator").ClickAsync();
         var form = admin.Locator("dialog.modal");
@@ -50,7 +50,7 @@ public sealed class OperatorRolesTests(WebAppFixture app, ITestOutputHelper outp
         await ShotAsync(admin, "admin-audit");
 
         var page = await app.NewPageAsync();
-        await SignInAsync(page, login, Password);
+        await AdminConsole.SignInAsync(page, login, Password);
         await Expect(page.GetByTestId("who")).ToContainTextAsync(roleText);
         var nav = page.Locator("#admin-nav");
         await Visible(nav.Locator("[data-section=members]"), members);
@@ -83,7 +83,7 @@ public sealed class OperatorRolesTests(WebAppFixture app, ITestOutputHelper outp
     {
         var login = $"e2e-pw-{Guid.NewGuid().ToString("n")[..4]}";
         var admin = await app.NewPageAsync();
-        await SignInAsync(admin, "admin", WebAppFixture.AdminPassword);
+        await AdminConsole.SignInAsync(admin);
         await admin.GotoAsync("/admin/operators");
         await admin.GetByTestId("new-operator").ClickAsync();
         var form = admin.Locator("dialog.modal");
@@ -94,7 +94,7 @@ public sealed class OperatorRolesTests(WebAppFixture app, ITestOutputHelper outp
         await Expect(admin.Locator($"[data-testid=operator-row][data-login='{login}']")).ToBeVisibleAsync();
 
         var page = await app.NewPageAsync();
-        await SignInAsync(page, login, Password);
+        await AdminConsole.SignInAsync(page, login, Password);
         await page.GetByTestId("who").ClickAsync();
         var passwords = page.GetByTestId("password-form");
         await passwords.GetByLabel("当前密码 Current password").FillAsync("not-my-password");
@@ -105,18 +105,8 @@ public sealed class OperatorRolesTests(WebAppFixture app, ITestOutputHelper outp
         await passwords.GetByLabel("当前密码 Current password").FillAsync(Password);
         await passwords.GetByRole(AriaRole.Button, new() { Name = "修改密码 Change password" }).ClickAsync();
         await Expect(page.GetByTestId("admin-login-form")).ToBeVisibleAsync();
-        await SignInAsync(page, login, "a-changed-password");
+        await AdminConsole.SignInAsync(page, login, "a-changed-password");
         await Expect(page.GetByTestId("who")).ToContainTextAsync("数据分析 Analyst");
-    }
-
-    private static async Task SignInAsync(IPage page, string login, string password)
-    {
-        await page.GotoAsync("/admin");
-        var form = page.GetByTestId("admin-login-form");
-        await form.GetByLabel("账号 Login").FillAsync(login);
-        await form.GetByLabel("密码 Password").FillAsync(password);
-        await form.GetByRole(AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
-        await Expect(page.GetByTestId("who")).ToBeVisibleAsync();
     }
 
     /// <summary>

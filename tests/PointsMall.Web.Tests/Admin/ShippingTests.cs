@@ -19,10 +19,7 @@ public sealed class ShippingTests(WebAppFixture app, ITestOutputHelper output) :
     {
         var (orderA, orderB) = await TwoOrdersToShipAsync();
         var admin = await app.NewPageAsync();
-        await admin.GotoAsync("/admin");
-        var login = admin.GetByTestId("admin-login-form");
-        await login.GetByLabel("密码 Password").FillAsync(WebAppFixture.AdminPassword);
-        await login.GetByRole(AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
+        await AdminConsole.SignInAsync(admin);
         await admin.GetByRole(AriaRole.Link, new() { Name = "订单发货 Orders" }).ClickAsync();
         await admin.GetByTestId("packing-list").ClickAsync();
 

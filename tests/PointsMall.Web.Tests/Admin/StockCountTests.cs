@@ -16,10 +16,7 @@ public sealed class StockCountTests(WebAppFixture app, ITestOutputHelper output)
     {
         var productName = $"盘点商品 Counted {Guid.NewGuid().ToString("n")[..4]}";
         var admin = await app.NewPageAsync();
-        await admin.GotoAsync("/admin");
-        var login = admin.GetByTestId("admin-login-form");
-        await login.GetByLabel("密码 Password").FillAsync(WebAppFixture.AdminPassword);
-        await login.GetByRole(AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
+        await AdminConsole.SignInAsync(admin);
         await admin.GetByRole(AriaRole.Link, new() { Name = "商品库存 Products" }).ClickAsync();
         await admin.GetByTestId("new-product").ClickAsync();
         var form = admin.Locator("dialog.modal");

@@ -21,7 +21,7 @@ public sealed partial class RedemptionStoryTests(WebAppFixture app, ITestOutputH
 
         // The operator signs in and creates a physical product: 300 points, 5 in stock.
         var admin = await app.NewPageAsync();
-        await AdminSignInAsync(admin);
+        await AdminConsole.SignInAsync(admin);
         await admin.GetByRole(AriaRole.Link, new() { Name = "商品库存 Products" }).ClickAsync();
         await admin.GetByTestId("new-product").ClickAsync();
         var form = admin.Locator("dialog.modal");
@@ -128,7 +128,7 @@ public sealed partial class RedemptionStoryTests(WebAppFixture app, ITestOutputH
     {
         var productName = $"E2E 耳机 Earbuds {Guid.NewGuid().ToString("n")[..6]}";
         var admin = await app.NewPageAsync();
-        await AdminSignInAsync(admin);
+        await AdminConsole.SignInAsync(admin);
         await admin.GotoAsync("/admin/products");
         await admin.GetByTestId("new-product").ClickAsync();
         var form = admin.Locator("dialog.modal");
@@ -184,15 +184,6 @@ public sealed partial class RedemptionStoryTests(WebAppFixture app, ITestOutputH
         await page.GotoAsync("/docs/");
         await Expect(page.Locator(".opblock").First).ToBeVisibleAsync();
         Assert.Empty(app.CspViolations);
-    }
-
-    private static async Task AdminSignInAsync(IPage admin)
-    {
-        await admin.GotoAsync("/admin");
-        var login = admin.GetByTestId("admin-login-form");
-        await login.GetByLabel("密码 Password").FillAsync(WebAppFixture.AdminPassword);
-        await login.GetByRole(AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
-        await Expect(admin.Locator("#who")).ToContainTextAsync("admin");
     }
 
     private async Task ShotAsync(IPage page, string name)
