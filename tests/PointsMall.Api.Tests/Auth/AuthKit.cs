@@ -103,14 +103,7 @@ public static class AuthKit
     }
 
     /// <summary>Asserts a problem+json answer with this status and code.</summary>
-    public static async Task ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
-    {
-        ArgumentNullException.ThrowIfNull(response);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(code, JsonDocument.Parse(body).RootElement.GetProperty("code").GetString());
-    }
+    public static Task ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code) => Problems.AssertAsync(response, status, code);
 
     public static Task UnauthorizedAsync(HttpResponseMessage response) => ProblemAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using PointsMall.Api.Tests.Support;
@@ -64,11 +65,5 @@ internal static class LotteryApiKit
         => await response.Content.ReadFromJsonAsync<JsonElement>();
 
     /// <summary>The problem's stable code, asserting the status first (with the body in the message).</summary>
-    public static async Task AssertProblemAsync(HttpResponseMessage response, int status, string code)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True((int)response.StatusCode == status, $"expected {status} {code}, got {(int)response.StatusCode}: {body}");
-        using var json = JsonDocument.Parse(body);
-        Assert.Equal(code, json.RootElement.GetProperty("code").GetString());
-    }
+    public static Task AssertProblemAsync(HttpResponseMessage response, int status, string code) => Problems.AssertAsync(response, (HttpStatusCode)status, code);
 }

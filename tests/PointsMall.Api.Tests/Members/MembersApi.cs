@@ -18,15 +18,7 @@ internal static class MembersApi
         return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
     }
 
-    public static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"Expected {(int)status} {code}, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(body).RootElement.Clone();
-        Assert.Equal(code, problem.GetProperty("code").GetString());
-        return problem;
-    }
+    public static Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code) => Problems.AssertAsync(response, status, code);
 
     public static Task<HttpResponseMessage> SendJsonAsync(HttpClient client, HttpMethod method, string url, object? body)
     {

@@ -85,15 +85,7 @@ internal static class ShopKit
     }
 
     /// <summary>Asserts a problem+json with this status and stable code.</summary>
-    public static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"Expected {(int)status} {code}, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var json = JsonDocument.Parse(body).RootElement;
-        Assert.Equal(code, json.GetProperty("code").GetString());
-        return json;
-    }
+    public static Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code) => Problems.AssertAsync(response, status, code);
 
     /// <summary>Starts <paramref name="count"/> calls held at one gate and releases them together (no blocked threads).</summary>
     public static async Task<T[]> AllAtOnceAsync<T>(int count, Func<int, Task<T>> call)
