@@ -70,7 +70,7 @@ for i in $(seq 1 "$silos"); do
     --urls "http://127.0.0.1:$((base + 10 + i))" \
     --Orleans:SiloPort "$((base + 20 + i))" --Orleans:GatewayPort "$((base + 30 + i))" \
     >"$data/silo-$i.log" 2>&1) &
-  pids+=($!); name_of[$!]="silo $i"
+  pids+=($!); name_of[$!]="silo $i"; node_pid["silo $i"]=$!; node_log["silo $i"]="$data/silo-$i.log"
   echo $! >"$data/silo-$i.pid"
 done
 for i in $(seq 1 "$silos"); do wait_ready "silo $i" "http://127.0.0.1:$((base + 10 + i))/health/ready"; done
@@ -85,7 +85,7 @@ for i in 1 2; do
     --DataProtection:KeysPath "$data/keys" \
     "${limits[@]}" \
     >"$data/api-$i.log" 2>&1) &
-  pids+=($!); name_of[$!]="api $i"
+  pids+=($!); name_of[$!]="api $i"; node_pid["api $i"]=$!; node_log["api $i"]="$data/api-$i.log"
   echo $! >"$data/api-$i.pid"
 done
 for i in 1 2; do wait_ready "api $i" "http://127.0.0.1:$((base + i))/health/ready"; done
@@ -146,6 +146,7 @@ while [ ${#pids[@]} -gt 0 ]; do
   if wait -n -p gone "${pids[@]}"; then status=0; else status=$?; fi
   [ -n "$gone" ] || break
   echo "$(date +%T) ${name_of[$gone]:-process $gone} exited (status $status); the rest keep running. Ctrl+C stops them."
+  show_log "${name_of[$gone]:-}"
   remaining=()
   for pid in "${pids[@]}"; do [ "$pid" = "$gone" ] || remaining+=("$pid"); done
   pids=("${remaining[@]}")

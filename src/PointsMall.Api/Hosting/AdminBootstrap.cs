@@ -30,7 +30,10 @@ internal sealed partial class AdminBootstrap(IGrainFactory grains, IConfiguratio
 
     /// <summary>
     /// In the api role the silo may still be starting (or restarting) when this node starts: wait for it up to
-    /// <c>Silo:StartupWait</c> (30 s by default) rather than fail the node. An embedded silo is always up here.
+    /// <c>Silo:StartupWait</c> (30 s by default) rather than fail the node. Any Orleans failure is retried in that
+    /// time, not only an unreachable silo: while silos join, two API nodes starting together can reach two
+    /// activations of the same operator, and the one whose write loses the version check must simply ask again
+    /// (the creation is idempotent: the second ask finds the account). An embedded silo is always up here.
     /// </summary>
     private async Task<bool> EnsureCreatedAsync(string password, CancellationToken cancellationToken)
     {
@@ -42,7 +45,7 @@ internal sealed partial class AdminBootstrap(IGrainFactory grains, IConfiguratio
             {
                 return await grains.GetGrain<IOperatorGrain>(AuthEndpoints.AdminLogin).EnsureCreatedAsync(password);
             }
-            catch (SiloUnavailableException ex) when (time.GetUtcNow() < deadline)
+            catch (Exception ex) when (ex is OrleansException or TimeoutException && time.GetUtcNow() < deadline)
             {
                 LogWaitingForSilo(logger, ex.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
@@ -55,6 +58,6 @@ internal sealed partial class AdminBootstrap(IGrainFactory grains, IConfiguratio
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Admin account created with the configured password")]
     private static partial void LogCreated(ILogger logger);
 
-    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Waiting for the silo before creating the admin account: {Reason}")]
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Waiting for the cluster before creating the admin account: {Reason}")]
     private static partial void LogWaitingForSilo(ILogger logger, string reason);
 }
