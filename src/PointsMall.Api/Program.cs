@@ -32,6 +32,7 @@ api.MapSessions();
 api.MapMembers();
 api.MapCatalog();
 api.MapRedemptions();
+api.MapShipping();
 api.MapLotteries();
 api.MapRules();
 api.MapOperators();

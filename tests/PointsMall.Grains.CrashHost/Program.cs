@@ -60,12 +60,13 @@ var grains = host.Services.GetRequiredService<IGrainFactory>();
 var member = grains.GetGrain<IMemberGrain>("m-crash");
 var registered = await member.RegisterAsync(new RegisterMember(null, "crash@example.com", "crash-password-1", "Crash"));
 var granted = await member.AdjustAsync(new AdjustPoints("seed", 10_000, "crash test seed"));
+var addressed = await member.SaveAddressAsync(new SaveAddress("home", "Crash", "13800000000", "广东省 深圳市 南山区", "科技园 1 号", IsDefault: true));
 var product = new Product("p-crash", "Crash kettle", "Brand", "1L", "K1", "white", ImmutableArray<string>.Empty, "", ProductCategory.Physical,
     new Price(100, 0), null, null, null, null, true, null);
 var created = await grains.GetGrain<IProductGrain>("p-crash").CreateAsync(new CreateProduct(product, 10, 0));
-if (!registered.Succeeded || !granted.Succeeded || !created.Succeeded)
+if (!registered.Succeeded || !granted.Succeeded || !addressed.Succeeded || !created.Succeeded)
 {
-    Console.Error.WriteLine($"seeding failed: {registered.Refusal} {granted.Refusal} {created.Refusal}");
+    Console.Error.WriteLine($"seeding failed: {registered.Refusal} {granted.Refusal} {addressed.Refusal} {created.Refusal}");
     return 3;
 }
 

@@ -61,14 +61,17 @@ public sealed class Seeder(ApiTargets api, WorkloadOptions options)
         }
     }
 
-    /// <summary>Members with <see cref="WorkloadOptions.StartingPoints"/> each and their bearer tokens.</summary>
+    /// <summary>Every seeded member's default address: the seeded products are physical goods, which ship to one.</summary>
+    private static readonly object SeededAddress = new { recipient = "压测 Load", phone = "13800000000", region = "广东省 深圳市 南山区", detail = "科技园 1 号" };
+
+    /// <summary>Members with <see cref="WorkloadOptions.StartingPoints"/> each, a default address, and their bearer tokens.</summary>
     public async Task<IReadOnlyList<(string Id, string Token)>> MembersAsync(int count, CancellationToken cancellationToken)
     {
         var members = new List<(string, string)>(count);
         while (members.Count < count)
         {
             var chunk = Math.Min(BulkChunk, count - members.Count);
-            var response = (await api.PostAsync("admin/members/bulk", new { count = chunk, startingPoints = options.StartingPoints, displayNamePrefix = "load" }, AdminToken, cancellationToken).ConfigureAwait(false))
+            var response = (await api.PostAsync("admin/members/bulk", new { count = chunk, startingPoints = options.StartingPoints, displayNamePrefix = "load", shippingAddress = SeededAddress }, AdminToken, cancellationToken).ConfigureAwait(false))
                 .EnsureSuccess($"create {chunk} members (POST /admin/members/bulk)");
             members.AddRange(response.Body.GetProperty("members").EnumerateArray().Select(m => (m.GetProperty("id").GetString()!, m.GetProperty("accessToken").GetString()!)));
         }

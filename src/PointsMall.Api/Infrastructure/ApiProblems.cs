@@ -27,6 +27,7 @@ public static class ApiProblems
     public const string LimitExceeded = "limit_exceeded";
     public const string NotOnSale = "not_on_sale";
     public const string TierRequired = "tier_required";
+    public const string AddressRequired = "address_required";
     public const string WrongPassword = "wrong_password";
     public const string RateLimited = "rate_limited";
     public const string Unavailable = "unavailable";
@@ -61,6 +62,8 @@ public static class ApiProblems
         new(NotOnSale, StatusCodes.Status422UnprocessableEntity, "Not on sale",
             "The product is off the shelf or its drop has not started, or the lottery has not started or has ended."),
         new(TierRequired, StatusCodes.Status422UnprocessableEntity, "Tier required", "The product is for members of a higher tier."),
+        new(AddressRequired, StatusCodes.Status422UnprocessableEntity, "Shipping address required",
+            "Physical goods ship to an address: the member's address book has none (or not the one named). Add one under `/me/addresses` and retry."),
         new(WrongPassword, StatusCodes.Status422UnprocessableEntity, "Wrong password", "The current password given to change a password is wrong."),
         new(RateLimited, StatusCodes.Status429TooManyRequests, "Too many requests",
             "Too many redemptions, draws or sign-ins from this member or address in the window; retry after `Retry-After` seconds.", StatusDefault: true),

@@ -55,6 +55,9 @@ public static class ApiSetup
         services.AddSingleton<ApiMetrics>();
         services.AddSingleton<Orders.SoldOutHints>();
         services.AddSingleton<Members.MemberTokens>();
+
+        // One logistics provider today, the sandbox carrier; a real one (a carrier's or an aggregator's API) goes here.
+        services.AddSingleton<Orders.Logistics.ILogisticsProvider, Orders.Logistics.SandboxCarrier>();
         services.AddOptions<OperatorOptions>().BindConfiguration("Operators");
         services.AddShopperRateLimits(builder.Configuration);
         services.AddPointsMallOpenApi();

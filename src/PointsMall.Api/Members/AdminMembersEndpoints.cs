@@ -141,6 +141,7 @@ public static class AdminMembersEndpoints
         var prefix = request.DisplayNamePrefix?.Trim() ?? "会员";
         var members = new BulkMember[request.Count!.Value];
         var startingPoints = request.StartingPoints ?? 0;
+        var address = request.ShippingAddress?.ToSaveAddress("default");
         var problems = new System.Collections.Concurrent.ConcurrentBag<Contracts.Common.Problem>();
         await Parallel.ForEachAsync(
             Enumerable.Range(0, members.Length),
@@ -151,7 +152,7 @@ public static class AdminMembersEndpoints
                 // can never be a real person's address.
                 var id = "m-" + Guid.NewGuid().ToString("n")[..20];
                 var result = await grains.GetGrain<IMemberGrain>(id)
-                    .ProvisionAsync(new ProvisionMember(null, $"{id}@bulk.pointsmall.invalid", $"{prefix}{i + 1}", startingPoints));
+                    .ProvisionAsync(new ProvisionMember(null, $"{id}@bulk.pointsmall.invalid", $"{prefix}{i + 1}", startingPoints) { Address = address });
                 if (result.Succeeded)
                 {
                     members[i] = new BulkMember(id, await tokens.IssueAsync(id));

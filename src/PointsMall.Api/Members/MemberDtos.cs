@@ -113,7 +113,8 @@ public sealed record AdjustPointsRequest(
 public sealed record BulkMembersRequest(
     [property: Required, Range(1, AdminMembersEndpoints.MaxBulkCount, ErrorMessage = "Between {1} and {2}.")] int? Count,
     [property: Range(0, AdminMembersEndpoints.MaxPoints, ErrorMessage = "Between {1} and {2}.")] long? StartingPoints,
-    [property: Text(AdminMembersEndpoints.MaxDisplayNamePrefixLength, MinimumLength = 1)] string? DisplayNamePrefix);
+    [property: Text(AdminMembersEndpoints.MaxDisplayNamePrefixLength, MinimumLength = 1)] string? DisplayNamePrefix,
+    AddressRequest? ShippingAddress = null);
 
 /// <summary>A purchase paid elsewhere (in yuan), identified by its reference: the same reference earns once.</summary>
 public sealed record EarnRequest(

@@ -38,6 +38,7 @@ public sealed record OrderDto(
     string? Code,
     string? CancelReason,
     bool IsPrize,
+    bool Ships,
     ShippingAddressView? ShippingAddress,
     IReadOnlyList<OrderStepView> History)
 {
@@ -47,7 +48,7 @@ public sealed record OrderDto(
         ArgumentNullException.ThrowIfNull(o);
         return new(o.Id, o.Id, o.MemberId, o.ProductId, o.ProductName, o.Quantity, o.Points, CatalogEndpoints.Yuan(o.CashFen), o.CashFen,
             payment ?? (o.CashFen > 0 ? PaymentModes.PointsCash : PaymentModes.Points), o.Status, o.Step, o.PlacedAt, o.UpdatedAt, o.PaymentDeadline,
-            o.PaymentReference, o.PayUrl, o.Carrier, o.TrackingNumber, o.Code, o.CancelReason, o.IsPrize, o.ShippingAddress, o.History);
+            o.PaymentReference, o.PayUrl, o.Carrier, o.TrackingNumber, o.Code, o.CancelReason, o.IsPrize, o.Ships, o.ShippingAddress, o.History);
     }
 }
 

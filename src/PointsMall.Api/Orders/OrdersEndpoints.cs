@@ -31,7 +31,7 @@ public static class OrdersEndpoints
             .WithName("Redeem")
             .WithSummary("Redeems a product for points (or points + cash): an order; a retry with the same Idempotency-Key gives the first outcome.")
             .ProducesProblemCodes(ApiProblems.NotFoundCode, ApiProblems.SoldOut, ApiProblems.InsufficientPoints, ApiProblems.LimitExceeded,
-                ApiProblems.NotOnSale, ApiProblems.TierRequired, ApiProblems.Conflict);
+                ApiProblems.NotOnSale, ApiProblems.TierRequired, ApiProblems.AddressRequired, ApiProblems.Conflict);
 
         var member = routes.MapGroup("").WithTags("Orders").RequireAuthorization(ApiSetup.MemberPolicy);
         member.MapGet("/me/orders", MyOrdersAsync).WithName("GetMyOrders").WithSummary("The member's orders, newest first, optionally of one status.")
@@ -294,12 +294,12 @@ public static class OrdersEndpoints
     // ---- helpers ----
 
     /// <summary>Ids are short and printable (<see cref="Identifiers.IsToken"/>); anything else cannot be an order.</summary>
-    private static bool IsPlausibleOrderId(string? id) => Identifiers.IsToken(id);
+    internal static bool IsPlausibleOrderId(string? id) => Identifiers.IsToken(id);
 
-    private static async Task<OrderView?> FindAsync(IGrainFactory grains, string? id)
+    internal static async Task<OrderView?> FindAsync(IGrainFactory grains, string? id)
         => IsPlausibleOrderId(id) ? await grains.GetGrain<IOrderGrain>(id!).GetAsync() : null;
 
-    private static Results<Ok<OrderDto>, ProblemHttpResult> Answer(OrderResult result)
+    internal static Results<Ok<OrderDto>, ProblemHttpResult> Answer(OrderResult result)
         => result.Refusal is { } refusal ? Problem(refusal, result.Order) : TypedResults.Ok(OrderDto.From(result.Order!));
 
     /// <summary>A refusal as a problem; when the order exists (a refused redemption is a cancelled order) its id and status go along.</summary>

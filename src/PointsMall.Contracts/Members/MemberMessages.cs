@@ -83,7 +83,11 @@ public sealed record MemberView(
 /// <paramref name="StartingPoints"/> granted in the same turn as the registration.
 /// </summary>
 [GenerateSerializer, Immutable]
-public sealed record ProvisionMember([property: Id(0)] string? Phone, [property: Id(1)] string? Email, [property: Id(2)] string DisplayName, [property: Id(3)] long StartingPoints);
+public sealed record ProvisionMember([property: Id(0)] string? Phone, [property: Id(1)] string? Email, [property: Id(2)] string DisplayName, [property: Id(3)] long StartingPoints)
+{
+    /// <summary>A default shipping address to open the member with, in the same write (members imported for a drop of physical goods).</summary>
+    [Id(4)] public SaveAddress? Address { get; init; }
+}
 
 /// <summary>The sign-in calendar of the current local month, with the ladder that pays each streak day.</summary>
 [GenerateSerializer, Immutable]

@@ -31,7 +31,14 @@ public interface IOrderGrain : IGrainWithStringKey
     /// <summary>A payment provider's verified, idempotent confirmation for a points + cash order.</summary>
     Task<OrderResult> ConfirmPaymentAsync(ConfirmPayment command);
 
+    /// <summary>Ships a paid physical order; one without a shipping address is refused with <c>address_required</c>.</summary>
     Task<OrderResult> ShipAsync(ShipOrder command);
+
+    /// <summary>
+    /// Sends an unshipped physical order to another address (a prize won before the member had one, or a move):
+    /// <c>conflict</c> once it has shipped or been cancelled, or for goods that do not ship.
+    /// </summary>
+    Task<OrderResult> ChangeAddressAsync(ChangeOrderAddress command);
 
     /// <summary>The member confirms receipt of a shipped order, which completes it.</summary>
     Task<OrderResult> ConfirmReceiptAsync(string memberId);

@@ -19,6 +19,10 @@ public sealed record ConfirmPayment([property: Id(0)] string PaymentReference, [
 [GenerateSerializer, Immutable]
 public sealed record ShipOrder([property: Id(0)] string Carrier, [property: Id(1)] string TrackingNumber);
 
+/// <summary>The member (<paramref name="MemberId"/> must own the order) sends an unshipped physical order to another of its addresses.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ChangeOrderAddress([property: Id(0)] string MemberId, [property: Id(1)] ShippingAddressView Address);
+
 [GenerateSerializer, Immutable]
 public sealed record OrderView(
     [property: Id(0)] string Id,
@@ -52,6 +56,9 @@ public sealed record OrderView(
 
     /// <summary>When the order last changed.</summary>
     [Id(20)] public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Physical goods: the order ships to <see cref="ShippingAddress"/> (which a prize may still lack).</summary>
+    [Id(21)] public bool Ships { get; init; }
 }
 
 /// <summary>A snapshot of a shipping address, so later edits of the address book never change where an order goes.</summary>

@@ -17,6 +17,7 @@ public enum RefusalCode
     [JsonStringEnumMemberName("validation_failed")] ValidationFailed,
     [JsonStringEnumMemberName("not_found")] NotFound,
     [JsonStringEnumMemberName("conflict")] Conflict,
+    [JsonStringEnumMemberName("address_required")] AddressRequired,
 }
 
 /// <summary>A business refusal: a stable code plus a short machine-readable detail (e.g. <c>already_signed_in</c>).</summary>
@@ -41,6 +42,7 @@ public static class RefusalCodes
         RefusalCode.ValidationFailed => "validation_failed",
         RefusalCode.NotFound => "not_found",
         RefusalCode.Conflict => "conflict",
+        RefusalCode.AddressRequired => "address_required",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
     };
 }

@@ -219,7 +219,8 @@ public sealed record MemberProfile(
     [JsonIgnore]
     public ShippingAddress? DefaultAddress => Addresses.Find(a => a.IsDefault);
 
-    private static List<string> ValidateAddress(ShippingAddress a)
+    /// <summary>What is wrong with an address (nothing when the list is empty).</summary>
+    public static List<string> ValidateAddress(ShippingAddress a)
     {
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(a.Id))

@@ -62,8 +62,8 @@ public sealed class MemberGrain([PipelinedState("state", GrainStorage.Name)] IPi
     {
         ArgumentNullException.ThrowIfNull(command);
         return await OpenAsync(
-            command.Phone, command.Email, command.DisplayName, () => ProfileChanges.CheckStartingPoints(command.StartingPoints),
-            (profile, rules, now) => PointsOperations.OpenProvisioned(state.State, GrainKey, profile, command.StartingPoints, rules, now));
+            command.Phone, command.Email, command.DisplayName, () => ProfileChanges.CheckProvisioning(command),
+            (profile, rules, now) => PointsOperations.OpenProvisioned(state.State, GrainKey, ProfileChanges.WithAddress(profile, command.Address, now), command.StartingPoints, rules, now));
     }
 
     /// <summary>

@@ -23,16 +23,21 @@ internal static class ProfileChanges
         return errors;
     }
 
-    public static List<string> CheckStartingPoints(long startingPoints)
+    /// <summary>A provisioned member's starting points and, when given, its first address.</summary>
+    public static List<string> CheckProvisioning(ProvisionMember command)
     {
-        var errors = new List<string>();
-        if (startingPoints is < 0 or > MemberGrain.MaxPointsPerOperation)
+        var errors = command.Address is { } address ? MemberProfile.ValidateAddress(AddressFrom(address)) : [];
+        if (command.StartingPoints is < 0 or > MemberGrain.MaxPointsPerOperation)
         {
             errors.Add($"starting points: 0 to {MemberGrain.MaxPointsPerOperation}");
         }
 
         return errors;
     }
+
+    /// <summary>The new profile with the provisioning's address saved as its default (already validated).</summary>
+    public static MemberProfile WithAddress(MemberProfile profile, SaveAddress? address, DateTimeOffset now)
+        => address is null ? profile : profile.SaveAddress(AddressFrom(address with { IsDefault = true }), now).Profile;
 
     /// <summary>
     /// A new profile from the contact details and display name, or the refusal listing every problem (the display

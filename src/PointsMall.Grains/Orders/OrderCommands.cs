@@ -53,6 +53,12 @@ internal static class OrderCommands
         return null;
     }
 
+    /// <summary>Physical goods are refused without somewhere to ship them: an order never waits on an address it lacks.</summary>
+    public static Refusal? CheckAddress(PlaceOrder command, MemberView member, Product product)
+        => product.Category == ProductCategory.Physical && ShippingAddress(command.AddressId, member, product) is null
+            ? new Refusal(RefusalCode.AddressRequired, command.AddressId is null ? "add_a_shipping_address" : "address_not_in_address_book")
+            : null;
+
     /// <summary>The state a new order is recorded with: the command, and what it copies from the member and the product.</summary>
     public static OrderState Placing(OrderState state, PlaceOrder command, MemberView member, Product product) => state with
     {
@@ -63,7 +69,10 @@ internal static class OrderCommands
         PurchaseLimit = product.EffectivePerMemberLimit,
     };
 
-    /// <summary>Where a physical order ships: the chosen address, else the default one, else the first (a prize order chooses none).</summary>
+    /// <summary>
+    /// Where a physical order ships: the chosen address, else the default one, else the first (a prize order chooses
+    /// none). Null for other goods, and for a member whose address book lacks it.
+    /// </summary>
     public static ShippingAddressView? ShippingAddress(string? addressId, MemberView? member, Product product)
     {
         if (product.Category != ProductCategory.Physical || member is null)
@@ -76,8 +85,6 @@ internal static class OrderCommands
             ? member.Addresses.FirstOrDefault(a => a.Id == addressId)
             : member.Addresses.FirstOrDefault(a => a.IsDefault) ?? (member.Addresses.Count > 0 ? member.Addresses[0] : null);
 
-        // An id the address book does not hold (removed meanwhile) leaves the order without one: the API checks
-        // the id up front, and an operator can still ship after contacting the member.
         return chosen is null ? null : new ShippingAddressView(chosen.Id, chosen.Recipient, chosen.Phone, chosen.Region, chosen.Detail);
     }
 

@@ -35,7 +35,7 @@ namespace PointsMall.Grains.Orders;
 //   to another runtime as they are: they return values, and the saga steps call the member and the product only
 //   through the references this grain hands them.
 [GrainType("order")]
-public sealed class OrderGrain(
+public sealed partial class OrderGrain(
     [PipelinedState("state", GrainStorage.Name)] IPipelinedState<OrderState> state,
     [FromKeyedServices(GrainClock.Key)] TimeProvider time,
     IPaymentProvider payments,
@@ -75,9 +75,9 @@ public sealed class OrderGrain(
             return OrderViews.Refused(new Refusal(RefusalCode.NotFound, "product_not_found"));
         }
 
-        if (OrderCommands.CheckPayment(command, product.Product) is { } wrongPayment)
+        if ((OrderCommands.CheckPayment(command, product.Product) ?? OrderCommands.CheckAddress(command, member, product.Product)) is { } refused)
         {
-            return OrderViews.Refused(wrongPayment);
+            return OrderViews.Refused(refused);
         }
 
         var order = Order.Create(GrainKey, command.MemberId, product.Product, command.Quantity, Now, Policy);
@@ -156,27 +156,6 @@ public sealed class OrderGrain(
         }
 
         return new OrderResult(View(), confirmed.Problem);
-    }
-
-    public async Task<OrderResult> ShipAsync(ShipOrder command)
-    {
-        ArgumentNullException.ThrowIfNull(command);
-        if (state.State.Order is not { } order)
-        {
-            return OrderViews.Refused(new Refusal(RefusalCode.NotFound, "order_not_found"));
-        }
-
-        return await ApplyAsync(order.Ship(command.Carrier?.Trim() ?? "", command.TrackingNumber?.Trim() ?? "", Now));
-    }
-
-    public async Task<OrderResult> ConfirmReceiptAsync(string memberId)
-    {
-        if (state.State.Order is not { } order || order.MemberId != memberId)
-        {
-            return OrderViews.Refused(new Refusal(RefusalCode.NotFound, "order_not_found"));
-        }
-
-        return await ApplyAsync(order.ConfirmReceived(Now));
     }
 
     public async Task<OrderResult> StartPaymentAsync(string memberId)
@@ -346,10 +325,10 @@ public sealed class OrderGrain(
     /// On each status change (not every step): the order's entry in the order index, which the board and the
     /// member's list read, in the same commit as the step.
     /// </summary>
-    private void PublishStatusChange(Order order)
+    private void PublishStatusChange(Order order, bool force = false)
     {
         var status = order.Status.ToString();
-        if (status != state.State.PublishedStatus)
+        if (force || status != state.State.PublishedStatus)
         {
             state.State = state.State with { PublishedStatus = status };
             UpdateIndex(OrderKeys.Index, OrderViews.Summary(order, state.State, status), order.CreatedAt.UtcTicks,

@@ -37,6 +37,7 @@ internal static class OrderViews
             PayUrl = o.Step == SagaStep.AwaitingPayment ? state.Payment?.PayUrl : null,
             ShippingAddress = state.ShippingAddress,
             IsPrize = state.IsPrize,
+            Ships = o.IsPhysical,
             UpdatedAt = o.History[^1].At,
         };
     }

@@ -32,6 +32,7 @@ public sealed class TelemetryTests(ApiFactory factory) : IClassFixture<ApiFactor
         var memberId = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("memberId").GetString()!;
         await ApiFactory.SignInAsync(member, phone, "member-password-1");
         await host.GrantAsync(memberId, 1000);
+        await ShopKit.AddAddressAsync(member);
 
         await ShopKit.RedeemOkAsync(member, product);
 

@@ -208,6 +208,26 @@ public sealed class AdminMembersTests(ApiFactory api) : IClassFixture<ApiFactory
         Assert.True(detail.GetProperty("reconciles").GetBoolean());
     }
 
+    [Fact]
+    public async Task Bulk_members_can_be_opened_with_a_default_shipping_address()
+    {
+        var admin = await api.AdminClientAsync();
+        var address = new { recipient = "王五", phone = "13700000007", region = "浙江省 杭州市 西湖区", detail = "文三路 7 号" };
+
+        var bulk = await JsonAsync(await admin.PostAsJsonAsync("/api/v1/admin/members/bulk", new { count = 2, startingPoints = 0, shippingAddress = address }));
+
+        foreach (var m in bulk.GetProperty("members").EnumerateArray())
+        {
+            var addresses = await JsonAsync(await WithToken(api, m.GetProperty("accessToken").GetString()!).GetAsync("/api/v1/me/addresses"));
+            var only = Assert.Single(addresses.EnumerateArray());
+            Assert.Equal(("王五", "文三路 7 号", true), (only.GetProperty("recipient").GetString(), only.GetProperty("detail").GetString(), only.GetProperty("isDefault").GetBoolean()));
+        }
+
+        var invalid = await ProblemAsync(
+            await admin.PostAsJsonAsync("/api/v1/admin/members/bulk", new { count = 2, shippingAddress = address with { phone = "12345" } }), HttpStatusCode.BadRequest, "validation_failed");
+        Assert.True(invalid.GetProperty("errors").TryGetProperty("shippingAddress.phone", out _), invalid.ToString());
+    }
+
     [Theory]
     [InlineData("{\"count\":0}")]
     [InlineData("{\"count\":10001}")]

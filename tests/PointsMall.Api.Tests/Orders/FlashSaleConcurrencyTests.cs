@@ -87,17 +87,7 @@ public sealed class FlashSaleConcurrencyTests : IClassFixture<ApiFactory>
     private static async Task<string> FirstBodyAsync(IEnumerable<HttpResponseMessage> responses, HttpStatusCode except)
         => responses.FirstOrDefault(r => r.StatusCode != except) is { } other ? await other.Content.ReadAsStringAsync() : "(none)";
 
-    /// <summary>Members made by the operator's provisioning (no password to hash), each with the starting points.</summary>
-    private async Task<string[]> ProvisionAsync(int count)
-    {
-        var grains = _api.Grains();
-        var run = Guid.NewGuid().ToString("n")[..8];
-        var ids = Enumerable.Range(0, count).Select(i => $"m-flash-{run}-{i}").ToArray();
-        var results = await Task.WhenAll(ids.Select((id, i) => grains.GetGrain<IMemberGrain>(id)
-            .ProvisionAsync(new ProvisionMember(null, $"flash-{run}-{i}@example.test", $"Shopper {i}", StartingPoints))));
-        Assert.All(results, r => Assert.Null(r.Refusal));
-        return ids;
-    }
+    private Task<string[]> ProvisionAsync(int count) => ShopKit.ProvisionShoppersAsync(_api.Grains(), "flash", count, StartingPoints);
 
     private async Task<string> AdminTokenAsync()
     {

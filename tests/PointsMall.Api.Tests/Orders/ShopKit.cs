@@ -39,16 +39,40 @@ internal static class ShopKit
     public static async Task<ProductView> StockAsync(this WebApplicationFactory<Program> api, string productId)
         => (await api.Grains().GetGrain<IProductGrain>(productId).GetAsync())!;
 
-    /// <summary>A member with points, signed in.</summary>
+    /// <summary>A shopper: a member with points and a default shipping address, signed in.</summary>
     public static async Task<(string MemberId, HttpClient Client)> MemberWithPointsAsync(this ApiFactory api, long points)
     {
         var (memberId, client) = await api.NewMemberAsync();
+        await AddAddressAsync(client);
         if (points > 0)
         {
             await api.GrantAsync(memberId, points);
         }
 
         return (memberId, client);
+    }
+
+    /// <summary>
+    /// Shoppers made by the operator's provisioning (no password to hash), each with <paramref name="points"/> and a
+    /// default shipping address; ids are "m-<paramref name="prefix"/>-run-i".
+    /// </summary>
+    public static async Task<string[]> ProvisionShoppersAsync(IGrainFactory grains, string prefix, int count, long points)
+    {
+        var run = Guid.NewGuid().ToString("n")[..8];
+        var ids = Enumerable.Range(0, count).Select(i => $"m-{prefix}-{run}-{i}").ToArray();
+        var address = new SaveAddress("home", "张三", "13800000000", "广东省 深圳市 南山区", "科技园 1 号", IsDefault: true);
+        var results = await Task.WhenAll(ids.Select((id, i) => grains.GetGrain<IMemberGrain>(id)
+            .ProvisionAsync(new ProvisionMember(null, $"{prefix}-{run}-{i}@example.test", $"Shopper {i}", points) { Address = address })));
+        Assert.All(results, r => Assert.Null(r.Refusal));
+        return ids;
+    }
+
+    /// <summary>Adds a shipping address to the signed-in member's address book; returns its id.</summary>
+    public static async Task<string> AddAddressAsync(HttpClient member, string region = "广东省 深圳市 南山区", bool isDefault = true)
+    {
+        var response = await member.PostAsJsonAsync("/api/v1/me/addresses", new { recipient = "张三", phone = "13800000000", region, detail = "科技园 1 号", isDefault });
+        await ApiFactory.EnsureAsync(response, "add an address");
+        return (await JsonAsync(response)).GetProperty("id").GetString()!;
     }
 
     public static async Task<HttpResponseMessage> RedeemAsync(HttpClient client, string productId, int quantity = 1, string payment = "points", string? key = null, string? addressId = null)

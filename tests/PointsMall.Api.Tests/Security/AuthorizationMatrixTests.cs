@@ -99,6 +99,10 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
         ["POST /api/v1/orders/{id}/cancel"] = Access.Owner,
         ["POST /api/v1/orders/{id}/confirm-receipt"] = Access.Owner,
         ["POST /api/v1/orders/{id}/payment"] = Access.Owner,
+        ["GET /api/v1/orders/{id}/tracking"] = Access.Owner,
+
+        // A member's own order, with a body validated first (another member's is a 404 once it is valid: ShippingApiTests).
+        ["POST /api/v1/orders/{id}/address"] = Access.Member,
 
         // The operators' console.
         ["GET /api/v1/admin/products"] = Access.Admin,
@@ -114,6 +118,8 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
         ["POST /api/v1/admin/orders/{id}/ship"] = Access.Admin,
         ["POST /api/v1/admin/orders/{id}/cancel"] = Access.Admin,
         ["POST /api/v1/admin/orders/ship-bulk"] = Access.Admin,
+        ["GET /api/v1/admin/orders/{id}/tracking"] = Access.Admin,
+        ["GET /api/v1/admin/carriers"] = Access.Admin,
         ["GET /api/v1/admin/members"] = Access.Admin,
         ["GET /api/v1/admin/members/{id}"] = Access.Admin,
         ["GET /api/v1/admin/members/{id}/points"] = Access.Admin,
@@ -155,6 +161,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
         ["POST /api/v1/admin/orders/{id}/ship"] = Permission.OrdersWrite,
         ["POST /api/v1/admin/orders/{id}/cancel"] = Permission.OrdersWrite,
         ["POST /api/v1/admin/orders/ship-bulk"] = Permission.OrdersWrite,
+        ["GET /api/v1/admin/carriers"] = Permission.OrdersWrite,
         ["GET /api/v1/admin/members"] = Permission.MembersRead,
         ["GET /api/v1/admin/members/{id}"] = Permission.MembersRead,
         ["GET /api/v1/admin/members/{id}/points"] = Permission.MembersRead,

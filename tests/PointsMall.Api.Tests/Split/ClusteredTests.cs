@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using PointsMall.Api.Tests.Orders;
 using PointsMall.Api.Tests.Support;
-using PointsMall.Contracts.Members;
 using PointsMall.Testing;
 using Xunit;
 
@@ -54,11 +53,7 @@ public sealed class ClusteredTests(PostgresServerFixture postgres)
         await ApiFactory.SignInAsync(admin, "admin", ApiFactory.AdminPassword);
         var product = await ShopKit.CreateProductAsync(admin, new { name = "集群秒杀 Cluster drop", pointsPrice = 100, stock, perMemberLimit = 1 });
         var grains = cluster.Api.Grains();
-        var run = Guid.NewGuid().ToString("n")[..8];
-        var members = Enumerable.Range(0, shoppers).Select(i => $"m-cluster-{run}-{i}").ToArray();
-        var provisioned = await Task.WhenAll(members.Select((id, i) => grains.GetGrain<IMemberGrain>(id)
-            .ProvisionAsync(new ProvisionMember(null, $"cluster-{run}-{i}@example.test", $"Shopper {i}", 1000))));
-        Assert.All(provisioned, r => Assert.Null(r.Refusal));
+        var members = await ShopKit.ProvisionShoppersAsync(grains, "cluster", shoppers, 1000);
 
         var clients = await cluster.Api.ClientsForAsync(members);
         var responses = await ShopKit.AllAtOnceAsync(shoppers, i => ShopKit.RedeemAsync(clients[i], product, key: "cluster-drop"));

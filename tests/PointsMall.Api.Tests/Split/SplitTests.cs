@@ -59,7 +59,7 @@ public sealed class SplitTests(SplitHosts hosts) : IClassFixture<SplitHosts>
         var admin = api.CreateClient();
         await ApiFactory.SignInAsync(admin, "admin", ApiFactory.AdminPassword);
         var product = await ShopKit.CreateProductAsync(admin, new { name = "分体秒杀 Split drop", pointsPrice = Price, stock, isFlashSale = true, startsAt = DateTimeOffset.UtcNow.AddSeconds(-1), perMemberLimit = 1 });
-        var members = await ProvisionAsync(api.Grains(), shoppers);
+        var members = await ShopKit.ProvisionShoppersAsync(api.Grains(), "split", shoppers, StartingPoints);
         var clients = await api.ClientsForAsync(members);
 
         var responses = await ShopKit.AllAtOnceAsync(shoppers, i => ShopKit.RedeemAsync(clients[i], product, key: "split-drop"));
@@ -84,16 +84,5 @@ public sealed class SplitTests(SplitHosts hosts) : IClassFixture<SplitHosts>
         }
 
         Assert.Equal(stock, winners);
-    }
-
-    /// <summary>Members made by the operator's provisioning (no password to hash), each with the starting points, over the split.</summary>
-    private static async Task<string[]> ProvisionAsync(IGrainFactory grains, int count)
-    {
-        var run = Guid.NewGuid().ToString("n")[..8];
-        var ids = Enumerable.Range(0, count).Select(i => $"m-split-{run}-{i}").ToArray();
-        var results = await Task.WhenAll(ids.Select((id, i) => grains.GetGrain<IMemberGrain>(id)
-            .ProvisionAsync(new ProvisionMember(null, $"split-{run}-{i}@example.test", $"Shopper {i}", StartingPoints))));
-        Assert.All(results, r => Assert.Null(r.Refusal));
-        return ids;
     }
 }

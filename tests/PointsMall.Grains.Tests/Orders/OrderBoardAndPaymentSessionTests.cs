@@ -36,7 +36,7 @@ public sealed class OrderBoardAndPaymentSessionTests
         var member = await OrderTestKit.MemberAsync(silo, "m-addr", 1000);
         var saved = await member.SaveAddressAsync(new SaveAddress(null, "李四", "13900002222", "北京市 北京市 朝阳区", "建国路 88 号", true));
         Assert.True(saved.Succeeded, saved.Refusal?.ToString());
-        var addressId = saved.Member!.Addresses.Single().Id;
+        var addressId = saved.Member!.Addresses.Single(a => a.Recipient == "李四").Id;
         await OrderTestKit.ProductAsync(silo, OrderTestKit.Product("p-addr"), 5);
 
         var placed = await silo.Grain<IOrderGrain>("o-addr").PlaceAsync(new PlaceOrder("m-addr", "p-addr", 1, "points", addressId));

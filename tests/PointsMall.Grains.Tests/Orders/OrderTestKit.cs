@@ -36,6 +36,10 @@ internal static class OrderTestKit
         var member = silo.Grain<IMemberGrain>(memberId);
         var registered = await member.RegisterAsync(new RegisterMember(null, $"{memberId}@example.com", "password-123", memberId));
         Assert.True(registered.Succeeded, registered.Refusal?.ToString());
+
+        // Physical goods ship to an address: every shopper here has one, "addr-1", the one Points() names.
+        var addressed = await member.SaveAddressAsync(new SaveAddress(AddressId, "张三", "13800000000", "广东省 深圳市 南山区", "科技园 1 号", IsDefault: true));
+        Assert.True(addressed.Succeeded, addressed.Refusal?.ToString());
         if (points > 0)
         {
             var granted = await member.AdjustAsync(new AdjustPoints("seed", points, "test seed"));
@@ -63,8 +67,11 @@ internal static class OrderTestKit
         return grain;
     }
 
+    /// <summary>The address every member made by <see cref="MemberAsync"/> has.</summary>
+    public const string AddressId = "addr-1";
+
     public static PlaceOrder Points(string memberId, string productId, int quantity = 1) =>
-        new(memberId, productId, quantity, "points", "addr-1");
+        new(memberId, productId, quantity, "points", AddressId);
 
     public static async Task<long> BalanceAsync(IMemberGrain member)
     {

@@ -100,7 +100,7 @@ public sealed partial class RedemptionStoryTests(WebAppFixture app, ITestOutputH
         await Expect(adminOrder).ToBeVisibleAsync();
         await ShotAsync(admin, "admin-orders");
         await adminOrder.GetByTestId("ship").ClickAsync();
-        await admin.GetByTestId("carrier").SelectOptionAsync("顺丰");
+        await admin.GetByTestId("carrier").FillAsync("SF");
         await admin.GetByTestId("tracking-number").FillAsync("SF1234567890");
         await admin.Locator("dialog.modal").GetByRole(AriaRole.Button, new() { Name = "确认发货 Ship" }).ClickAsync();
         await admin.GotoAsync("/admin/orders?status=Shipped");
@@ -110,6 +110,11 @@ public sealed partial class RedemptionStoryTests(WebAppFixture app, ITestOutputH
         await member.GotoAsync("/orders");
         await Expect(memberOrder).ToHaveAttributeAsync("data-status", "Shipped");
         await Expect(memberOrder.GetByTestId("tracking")).ToContainTextAsync("SF1234567890");
+        await member.GotoAsync($"/orders/{orderId}");
+        await Expect(member.GetByTestId("order-address")).ToContainTextAsync("世纪大道 100 号");
+        await Expect(member.GetByTestId("tracking-events").Locator("li[data-status=shipped]")).ToBeVisibleAsync();
+        await ShotAsync(member, "order-tracking");
+        await member.GotoAsync("/orders");
         await memberOrder.GetByTestId("confirm-receipt").ClickAsync();
         await Expect(memberOrder).ToHaveAttributeAsync("data-status", "Completed");
 

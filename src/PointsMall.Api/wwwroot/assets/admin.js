@@ -11,7 +11,9 @@ const view = document.getElementById('view');
 const title = document.getElementById('title');
 
 const TIERS = ['Regular', 'Silver', 'Gold', 'Diamond'];
-const CARRIERS = ['顺丰 SF Express', '中通 ZTO', '圆通 YTO', '京东 JD Logistics', 'EMS'];
+// The logistics provider's carriers (their codes are what it tracks), read once; any other carrier can be typed in.
+let carriers;
+const carrierList = async () => (carriers ??= await api.get('/admin/carriers').catch(() => []));
 
 const ROLE_TEXT = {
   'super-admin': '超级管理员 Super admin',
@@ -345,8 +347,10 @@ async function bulkShip(reload) {
 }
 
 async function ship(id, reload) {
+  const known = await carrierList();
   const data = await dialog(`发货 Ship · ${id}`, h('div.form-grid',
-    field('快递公司 Carrier', h('select', { name: 'carrier', 'data-testid': 'carrier' }, CARRIERS.map((c) => h('option', { value: c.split(' ')[0] }, c)))),
+    field('快递公司 Carrier', h('input', { name: 'carrier', required: true, maxlength: 50, list: 'carrier-list', value: known[0]?.code ?? '', 'data-testid': 'carrier' })),
+    h('datalist', { id: 'carrier-list' }, known.map((c) => h('option', { value: c.code }, c.name))),
     field('运单号 Tracking number', h('input', { name: 'trackingNumber', required: true, maxlength: 64, pattern: '[A-Za-z0-9-]{4,64}', 'data-testid': 'tracking-number' }))), { submitLabel: '确认发货 Ship' });
   if (!data) return;
   if (await attempt('发货 Ship', () => api.post(`/admin/orders/${id}/ship`, { carrier: data.get('carrier'), trackingNumber: data.get('trackingNumber') }), '已发货 Shipped')) reload();

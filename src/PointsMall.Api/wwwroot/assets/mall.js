@@ -283,6 +283,11 @@ async function productPage({ id }) {
 
   async function redeem() {
     if (!requireLogin()) return;
+    // Physical goods ship somewhere: a shopper without an address adds one first rather than meet a refusal.
+    if (P.category(p) === 'Physical' && !addressSelect.querySelector('option:not([value="__new"])')) {
+      if (!(await addAddressDialog())) return;
+      await loadAddresses();
+    }
     const key = pendingKey ?? newIdempotencyKey('redeem');
     pendingKey = key;
     redeemButton.disabled = true;
@@ -368,6 +373,37 @@ async function addAddressDialog() {
   }
 }
 
+/** Asks which of the member's addresses an order goes to (adding one on the way); the chosen id, or null. */
+async function chooseAddressDialog(currentId) {
+  let list = itemsOf(await api.get('/me/addresses'));
+  if (!list.length) {
+    const added = await addAddressDialog();
+    return added?.id ?? null;
+  }
+  const data = await dialog('收货地址 Ship to', h('div.stack', list.map((a, i) => h('label.checkbox', { 'data-testid': 'address-choice' },
+    h('input', { type: 'radio', name: 'addressId', value: a.id, checked: currentId ? a.id === currentId : i === 0 }),
+    `${a.recipient} ${a.phone} ${a.region} ${a.detail}`))), { submitLabel: '确定 OK' });
+  return data?.get('addressId') ?? null;
+}
+
+const TRACKING_TEXT = { shipped: '已发货', picked_up: '已揽收', in_transit: '运输中', arrived: '到达城市', out_for_delivery: '派送中', delivered: '已签收' };
+
+/** The parcel's journey as the logistics provider reports it, newest first (as carriers' pages show it). */
+async function trackingSection(o) {
+  const host = h('section.card', { 'data-testid': 'tracking-events' }, h('h3', '物流跟踪 Tracking'), spinner());
+  try {
+    const t = await api.get(`/orders/${encodeURIComponent(pick(o, 'id', 'orderId'))}/tracking`);
+    mount(host, h('h3', '物流跟踪 Tracking'), h('div.muted', `${t.carrier} ${t.trackingNumber}`),
+      t.tracked && t.events.length
+        ? h('ol.timeline', [...t.events].reverse().map((e) => h('li', { 'data-status': e.status },
+          h('strong', TRACKING_TEXT[e.status] ?? e.status), ` ${e.description}`, h('div.muted', `${fmt.time(e.at)} · ${e.location}`))))
+        : empty('该快递暂不支持查询，请凭运单号到快递公司查询 Not tracked here: look the number up with the carrier'));
+  } catch (e) {
+    mount(host, h('h3', '物流跟踪 Tracking'), problemBox(e));
+  }
+  return host;
+}
+
 const ORDER_TABS = [['', '全部 All'], ['PendingPayment', '待支付 To pay'], ['PendingShipment', '待发货 To ship'], ['Shipped', '已发货 Shipped'], ['Completed', '已完成 Done'], ['Cancelled', '已取消 Cancelled']];
 
 function orderActions(o, reload) {
@@ -390,6 +426,12 @@ function orderActions(o, reload) {
     buttons.push(h('button.btn.small.danger', { type: 'button', 'data-testid': 'cancel', onclick: () => {
       if (confirm('确定取消订单？积分将退回。Cancel this order? Points are refunded.')) act('取消 Cancel', () => api.post(`/orders/${id}/cancel`, { reason: 'member' }), '订单已取消 Order cancelled');
     } }, '取消订单 Cancel'));
+  }
+  if (o.ships && (o.status === 'PendingPayment' || o.status === 'PendingShipment')) {
+    buttons.push(h('button.btn.small', { type: 'button', 'data-testid': 'change-address', onclick: async () => {
+      const addressId = await chooseAddressDialog(o.shippingAddress?.id);
+      if (addressId) act('修改地址 Address', () => api.post(`/orders/${id}/address`, { addressId }), '收货地址已修改 Address changed');
+    } }, o.shippingAddress ? '修改地址 Change address' : '填写地址 Add address'));
   }
   if (o.status === 'Shipped') {
     buttons.push(h('button.btn.primary.small', { type: 'button', 'data-testid': 'confirm-receipt', onclick: () => act('确认收货 Confirm', () => api.post(`/orders/${id}/confirm-receipt`), '已确认收货 Receipt confirmed') }, '确认收货 Confirm receipt'));
@@ -451,7 +493,11 @@ async function orderPage({ id }) {
   const load = async () => {
     try {
       const o = await api.get(`/orders/${encodeURIComponent(id)}`);
+      const a = o.shippingAddress;
       mount(host, orderCard(o, load),
+        o.ships ? h('section.card', { 'data-testid': 'order-address' }, h('h3', '收货地址 Ships to'),
+          a ? h('div', h('strong', `${a.recipient} ${a.phone}`), h('div.muted', `${a.region} ${a.detail}`)) : h('div.alert.warn', '还没有收货地址，请填写后才能发货 No address yet: add one so it can ship')) : null,
+        o.carrier ? await trackingSection(o) : null,
         o.history?.length ? h('section.card', h('h3', '订单进度 Progress'),
           h('ol', o.history.map((s) => h('li', `${fmt.time(s.at)} — ${STATUS_TEXT[s.step] ?? s.step}${s.detail ? ` (${s.detail})` : ''}`)))) : null);
     } catch (e) {
