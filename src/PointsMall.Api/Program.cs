@@ -31,6 +31,8 @@ api.MapAuth();
 api.MapSessions();
 api.MapMembers();
 api.MapCatalog();
+api.MapSections();
+api.MapImages();
 api.MapRedemptions();
 api.MapShipping();
 api.MapLotteries();

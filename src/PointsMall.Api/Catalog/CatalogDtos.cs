@@ -22,7 +22,14 @@ public abstract record ProductFieldsDto
             (p.Price.Points, CatalogEndpoints.Yuan(p.Price.CashFen), p.Price.CashFen, p.EffectivePerMemberLimit, p.RequiredTier?.ToString());
         (OnShelf, OnSale, StartsAt, EndsAt, IsFlashSale) =
             (view.OnShelf, view.OnShelf && p.IsOnSaleAt(now), p.Flash?.StartsAt ?? p.OnShelfFrom, p.OnShelfUntil, p.Flash is not null);
+        (Featured, Priority, SectionId) = (p.Featured, p.Priority, p.Section);
     }
+
+    public bool Featured { get; init; }
+
+    public int Priority { get; init; }
+
+    public string? SectionId { get; init; }
 
     public string Id { get; init; }
 
@@ -99,7 +106,10 @@ public sealed record ProductListItemDto(
     long Available,
     bool OnShelf,
     bool IsFlashSale,
-    DateTimeOffset? StartsAt);
+    DateTimeOffset? StartsAt,
+    bool Featured,
+    int Priority,
+    string? SectionId);
 
 public sealed record PageDto<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
 
@@ -170,6 +180,17 @@ public record ProductRequest : IValidatableObject
 
     public bool? OnShelf { get; init; }
 
+    /// <summary>Shown in the home page's featured strip.</summary>
+    public bool? Featured { get; init; }
+
+    /// <summary>Display priority on the home page and in the recommended sort: higher first (0 by default).</summary>
+    [Range(0, Product.MaxPriority, ErrorMessage = "{1} to {2}.")]
+    public int? Priority { get; init; }
+
+    /// <summary>The catalogue section (<c>GET /sections</c>) it is shelved in; none when absent.</summary>
+    [Token]
+    public string? SectionId { get; init; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (PointsPrice is 0 && (CashPrice ?? 0m) == 0m)
@@ -205,16 +226,25 @@ public sealed record SetStockRequest(
     [property: Required, Range(0, ProductRequest.MaxStock, ErrorMessage = "{1} to {2}.")] long? Total,
     [property: Required, Text(200)] string? Reason);
 
-/// <summary>A catalogue search: <c>q</c> matches name and brand; <c>sort</c> is name, points_asc, points_desc or newest.</summary>
+/// <summary>
+/// A catalogue search: <c>q</c> matches name and brand; <c>section</c> and <c>featured</c> narrow it; <c>sort</c> is
+/// name, points_asc, points_desc, newest or recommended (featured first, then by display priority, then newest).
+/// </summary>
 public sealed record ProductQuery : PageQuery
 {
+    [FromQuery(Name = "section"), Token]
+    public string? Section { get; init; }
+
+    [FromQuery(Name = "featured")]
+    public bool? Featured { get; init; }
+
     [FromQuery(Name = "category"), ProductCategory]
     public string? Category { get; init; }
 
     [FromQuery(Name = "q"), StringLength(100, ErrorMessage = "At most {1} characters.")]
     public string? Q { get; init; }
 
-    [FromQuery(Name = "sort"), OneOf("name", "points_asc", "points_desc", "newest")]
+    [FromQuery(Name = "sort"), OneOf("name", "points_asc", "points_desc", "newest", "recommended")]
     public string? Sort { get; init; }
 }
 

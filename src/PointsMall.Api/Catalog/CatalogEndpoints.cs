@@ -94,6 +94,11 @@ public static class CatalogEndpoints
 
     private static async Task<Results<Created<CreatedIdDto>, ProblemHttpResult>> CreateAsync(NewProductRequest request, IGrainFactory grains)
     {
+        if (await SectionProblemAsync(grains, request) is { } noSuchSection)
+        {
+            return noSuchSection;
+        }
+
         var id = "p-" + Guid.NewGuid().ToString("n")[..16];
         var stock = request.Stock!.Value;
         var result = await IndexedAsync(grains, await grains.GetGrain<IProductGrain>(id)
@@ -109,6 +114,11 @@ public static class CatalogEndpoints
         if (existing is null)
         {
             return ApiProblems.NotFound("The product");
+        }
+
+        if (await SectionProblemAsync(grains, request) is { } noSuchSection)
+        {
+            return noSuchSection;
         }
 
         // The shelf flag has its own route; a PUT without onShelf keeps it as it is.
@@ -161,12 +171,22 @@ public static class CatalogEndpoints
 
     // ---- helpers ----
 
+    /// <summary>A product can only be shelved in a section that exists.</summary>
+    private static async Task<ProblemHttpResult?> SectionProblemAsync(IGrainFactory grains, ProductRequest request)
+        => request.SectionId is { } section && !(await grains.GetGrain<ISectionsGrain>(CatalogKeys.All).ListAsync()).Any(s => s.Id == section)
+            ? ApiProblems.Validation(new Dictionary<string, string[]> { ["sectionId"] = ["No such section (GET /api/v1/sections)."] })
+            : null;
+
     private static async Task<Ok<PageDto<ProductListItemDto>>> SearchCoreAsync(IGrainFactory grains, ProductQuery query, bool includeOffShelf)
     {
         var result = await grains.GetGrain<ICatalogGrain>(CatalogKeys.All)
-            .SearchAsync(new CatalogQuery(ParseCategory(query.Category)?.ToString(), query.Q, query.Sort, includeOffShelf, query.Page ?? 1, query.PageSize ?? 20));
+            .SearchAsync(new CatalogQuery(ParseCategory(query.Category)?.ToString(), query.Q, query.Sort, includeOffShelf, query.Page ?? 1, query.PageSize ?? 20)
+            {
+                Section = query.Section,
+                FeaturedOnly = query.Featured == true,
+            });
         var items = result.Items.Select(s => new ProductListItemDto(s.Id, s.Name, s.Brand, s.Category.ToString(), s.Image, s.Price.Points,
-            Yuan(s.Price.CashFen), s.Price.CashFen, s.Available, s.OnShelf, s.FlashStartsAt is not null, s.FlashStartsAt)).ToList();
+            Yuan(s.Price.CashFen), s.Price.CashFen, s.Available, s.OnShelf, s.FlashStartsAt is not null, s.FlashStartsAt, s.Featured, s.Priority, s.Section)).ToList();
         return TypedResults.Ok(new PageDto<ProductListItemDto>(items, result.Page, result.PageSize, result.Total));
     }
 
@@ -240,7 +260,12 @@ public static class CatalogEndpoints
             request.OnShelf ?? true,
 
             // A drop is on the shelf (visible as upcoming) before it starts; the drop's start is what blocks redemption.
-            flash ? new FlashDrop(request.StartsAt!.Value, request.PerMemberLimit ?? 1) : null);
+            flash ? new FlashDrop(request.StartsAt!.Value, request.PerMemberLimit ?? 1) : null)
+        {
+            Featured = request.Featured ?? false,
+            Priority = request.Priority ?? 0,
+            Section = request.SectionId,
+        };
     }
 
     internal static ProductDto ToDto(ProductView view, DateTimeOffset now) => new(view, now);

@@ -67,6 +67,16 @@ public sealed partial class DemoSeeder(IGrainFactory grains, TimeProvider time, 
     public async Task<DemoSeedReport> SeedAsync(CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
+        var sections = grains.GetGrain<ISectionsGrain>(CatalogKeys.All);
+        var existing = await sections.ListAsync();
+        foreach (var section in DemoCatalogue.Sections.Where(s => !existing.Any(e => e.Id == s.Id)))
+        {
+            if ((await sections.SaveAsync(section)).Refusal is { } refusal)
+            {
+                LogRefused(logger, section.Id, refusal.Code, refusal.Detail);
+            }
+        }
+
         var products = 0;
         foreach (var item in DemoCatalogue.Products(now))
         {
@@ -145,6 +155,9 @@ public sealed partial class DemoSeeder(IGrainFactory grains, TimeProvider time, 
             }
 
             created = true;
+
+            // A shopper of physical goods has somewhere to ship them.
+            await member.SaveAddressAsync(new SaveAddress("demo-home", demo.DisplayName, demo.Phone, "上海市 上海市 浦东新区", "世纪大道 100 号", IsDefault: true));
         }
 
         await member.EarnAsync(new EarnPoints("demo:welcome", demo.WelcomeBonus, "activity", "新会员礼 Welcome bonus"));

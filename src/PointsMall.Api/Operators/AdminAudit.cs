@@ -16,6 +16,9 @@ public delegate Task<object?> AuditSnapshot(HttpContext context, IGrainFactory g
 /// <summary>Endpoint metadata: how to read the target of this route before and after it runs.</summary>
 public sealed record AuditTarget(AuditSnapshot Snapshot);
 
+/// <summary>Endpoint metadata: a POST that changes nothing (a preview), so it is no write to record.</summary>
+public sealed record NotAWrite;
+
 /// <summary>
 /// The audit log of admin writes. Every request with a method other than GET or HEAD to an admin route, by a
 /// signed-in operator, is recorded once it has been answered: who, from where, which route and target, the request
@@ -37,6 +40,10 @@ public static partial class AdminAudit
     /// <summary>The route's target, read before and after for the audit entry.</summary>
     public static TBuilder Audited<TBuilder>(this TBuilder builder, AuditSnapshot snapshot) where TBuilder : IEndpointConventionBuilder
         => builder.WithMetadata(new AuditTarget(snapshot));
+
+    /// <summary>Marks an admin POST that only computes an answer (changes nothing): the audit log leaves it out.</summary>
+    public static TBuilder ChangesNothing<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+        => builder.WithMetadata(new NotAWrite());
 
     /// <summary>A route value that can name a grain (an id of the usual shape), or null.</summary>
     public static string? RouteId(HttpContext context, string name = "id")
@@ -69,7 +76,7 @@ public static partial class AdminAudit
     private static bool IsAdminWrite(HttpContext context)
         => !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !HttpMethods.IsOptions(context.Request.Method)
            && context.Request.Path.StartsWithSegments(AdminPrefix, StringComparison.OrdinalIgnoreCase)
-           && context.GetEndpoint() is not null;
+           && context.GetEndpoint() is { } endpoint && endpoint.Metadata.GetMetadata<NotAWrite>() is null;
 
     private static async Task RecordAsync(HttpContext context, IGrainFactory grains, string login, string? request, string? before, string? after)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using System.ComponentModel.DataAnnotations;
 using PointsMall.Api.Infrastructure;
 using PointsMall.Domain.Rules;
@@ -175,4 +176,51 @@ public sealed record AdminRulesDto(
 public sealed class TimeZoneIdAttribute() : ValidationAttribute("Not a known time zone (e.g. Asia/Shanghai).")
 {
     public override bool IsValid(object? value) => value is null || (value is string { Length: <= 64 } id && ProgramRules.IsKnownTimeZone(id));
+}
+
+/// <summary>
+/// A question for the rules editor's preview: what a purchase of <c>purchaseAmount</c> yuan by a member of
+/// <c>tier</c> earns at <c>at</c> (default: now, or the campaign's start) under <c>draft</c> (the sections given
+/// replace the current ones, as in a PUT) with <c>campaign</c> counted as saved.
+/// </summary>
+public sealed record RulesPreviewRequest(
+    AdminRulesDto? Draft,
+    CampaignRequest? Campaign,
+    [property: Required, Yuan, Range(typeof(decimal), "0", "1000000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true,
+        ErrorMessage = "{1} to {2} yuan.")] decimal? PurchaseAmount,
+    [property: Required, TierName] string? Tier,
+    DateTimeOffset? At);
+
+/// <summary>
+/// What the rules pay: the purchase's points with how they are made (base × tier × campaign, floored once), the
+/// points of each sign-in streak day (with the streak bonus where it falls), and the purchase as one sentence.
+/// </summary>
+public sealed record RulesPreviewDto(
+    decimal PurchaseAmount,
+    string Tier,
+    long Points,
+    decimal BasePoints,
+    decimal TierMultiplier,
+    decimal CampaignMultiplier,
+    IReadOnlyList<long> SignInDays,
+    string Sentence)
+{
+    public static RulesPreviewDto Of(ProgramRules rules, decimal purchaseYuan, Tier tier, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        var fen = (long)(purchaseYuan * 100);
+        var earn = rules.Earn;
+        var tierMultiplier = rules.Tiers.MultiplierFor(tier);
+        var campaign = earn.CampaignMultiplierAt(at);
+        var points = earn.PurchasePoints(fen, tierMultiplier, at);
+        var days = Math.Max(earn.SignIn.DailyPoints.IsDefault ? 0 : earn.SignIn.DailyPoints.Length, earn.SignIn.BonusEveryDays);
+        var signIn = Enumerable.Range(1, Math.Clamp(days, 1, AdminRulesDto.MaxLadderDays))
+            .Select(day => earn.SignIn.DailyPoints.IsDefaultOrEmpty ? 0 : earn.SignIn.PointsForDay(day) + earn.SignIn.BonusForDay(day))
+            .ToList();
+        var during = campaign > 1m ? string.Create(CultureInfo.InvariantCulture, $" (×{campaign:0.##} campaign)") : "";
+        var sentence = string.Create(CultureInfo.InvariantCulture,
+            $"{TierNames.Chinese(tier)}会员消费 ¥{purchaseYuan:0.00} 得 {points} 积分 · A ¥{purchaseYuan:0.00} purchase by a {tier} member earns {points} points{during}");
+        return new(purchaseYuan, tier.ToString(), points, decimal.Round((decimal)fen * earn.Purchase.PointsPerStep / earn.Purchase.FenPerStep, 4),
+            tierMultiplier, campaign, signIn, sentence);
+    }
 }

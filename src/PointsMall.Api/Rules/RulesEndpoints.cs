@@ -23,6 +23,9 @@ public static class RulesEndpoints
         admin.MapPut("/rules", UpdateAsync).RequirePermission(Permission.RulesWrite).WithName("UpdateRules").Audited(RulesSnapshot)
             .WithSummary("Edits the programme rules: the sections given replace the current ones; a stale version is a conflict.")
             .ProducesProblemCodes(ApiProblems.Conflict);
+        admin.MapPost("/rules/preview", PreviewAsync).ChangesNothing().WithName("PreviewRules")
+            .WithSummary("What the rules pay, before they are saved: a purchase by a member of a tier, and each sign-in streak day, under the draft given (else the current rules) and a draft campaign; changes nothing.")
+            .ProducesProblemCodes(ApiProblems.ValidationFailed);
         admin.MapGet("/campaigns", CampaignsAsync).WithName("ListCampaigns").WithSummary("The double-points campaigns, past, current and upcoming.");
         admin.MapPost("/campaigns", SaveCampaignAsync).RequirePermission(Permission.CampaignsWrite).WithName("SaveCampaign").Audited(RulesSnapshot)
             .WithSummary("Creates or replaces (by id) a double-points campaign.")
@@ -67,6 +70,27 @@ public static class RulesEndpoints
         var next = request.ApplyTo(await program.GetAsync());
         var result = await program.UpdateAsync(next);
         return result.Refusal is { } refusal ? ApiProblems.From(refusal) : TypedResults.Ok(AdminRulesDto.From(result.Rules!, time.GetUtcNow()));
+    }
+
+    private static async Task<Results<Ok<RulesPreviewDto>, ProblemHttpResult>> PreviewAsync(RulesPreviewRequest request, IGrainFactory grains, TimeProvider time)
+    {
+        var current = await Program(grains).GetAsync();
+        var rules = request.Draft?.ApplyTo(current) ?? current;
+        if (request.Campaign is { } draft)
+        {
+            // The campaign being edited counts as saved (in place of its saved self, when it has an id).
+            var campaign = new Campaign(draft.Id ?? "draft", draft.Name!.Trim(), draft.Multiplier!.Value, draft.StartsAt!.Value, draft.EndsAt!.Value);
+            var others = AdminRulesDto.CampaignsOf(rules.Earn).Where(c => c.Id != campaign.Id);
+            rules = rules with { Earn = rules.Earn with { Campaigns = [.. others, campaign] } };
+        }
+
+        if (rules.Validate() is { Count: > 0 } errors)
+        {
+            return ApiProblems.Validation(new Dictionary<string, string[]> { ["draft"] = [.. errors] });
+        }
+
+        var at = request.At ?? request.Campaign?.StartsAt ?? time.GetUtcNow();
+        return TypedResults.Ok(RulesPreviewDto.Of(rules, request.PurchaseAmount!.Value, TierNames.TryParse(request.Tier, out var tier) ? tier : Tier.Regular, at));
     }
 
     private static async Task<Ok<CampaignListDto>> CampaignsAsync(IGrainFactory grains, TimeProvider time)

@@ -54,16 +54,34 @@ public sealed record ProductSummary(
     [property: Id(8)] long Available,
     [property: Id(9)] DateTimeOffset UpdatedAt)
 {
+    [Id(10)] public bool Featured { get; init; }
+
+    [Id(11)] public int Priority { get; init; }
+
+    [Id(12)] public string? Section { get; init; }
+
     public static ProductSummary Of(Product product, bool onShelf, long available, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(product);
         return new(product.Id, product.Name, product.Brand, product.Category, product.Price,
-            product.Images.IsDefaultOrEmpty ? null : product.Images[0], onShelf, product.Flash?.StartsAt, available, at);
+            product.Images.IsDefaultOrEmpty ? null : product.Images[0], onShelf, product.Flash?.StartsAt, available, at)
+        {
+            Featured = product.Featured,
+            Priority = product.Priority,
+            Section = product.Section,
+        };
     }
 }
 
 [GenerateSerializer, Immutable]
-public sealed record CatalogQuery([property: Id(0)] string? Category, [property: Id(1)] string? Text, [property: Id(2)] string? Sort, [property: Id(3)] bool IncludeOffShelf, [property: Id(4)] int Page, [property: Id(5)] int PageSize);
+public sealed record CatalogQuery([property: Id(0)] string? Category, [property: Id(1)] string? Text, [property: Id(2)] string? Sort, [property: Id(3)] bool IncludeOffShelf, [property: Id(4)] int Page, [property: Id(5)] int PageSize)
+{
+    /// <summary>Only products shelved in this catalogue section.</summary>
+    [Id(6)] public string? Section { get; init; }
+
+    /// <summary>Only featured products.</summary>
+    [Id(7)] public bool FeaturedOnly { get; init; }
+}
 
 [GenerateSerializer, Immutable]
 public sealed record CatalogPage([property: Id(0)] IReadOnlyList<ProductSummary> Items, [property: Id(1)] int Page, [property: Id(2)] int PageSize, [property: Id(3)] int Total);

@@ -57,6 +57,18 @@ public sealed record Product(
 {
     public const int MaxNameLength = 200;
 
+    /// <summary>The highest display priority: the home page shows higher priorities first.</summary>
+    public const int MaxPriority = 9999;
+
+    /// <summary>Shown in the home page's featured strip (精选推荐).</summary>
+    public bool Featured { get; init; }
+
+    /// <summary>Display order on the home page and in the "recommended" sort: higher first, 0 by default.</summary>
+    public int Priority { get; init; }
+
+    /// <summary>The operator-managed catalogue section it is shelved in (数码, 家居, …), by id; none when null.</summary>
+    public string? Section { get; init; }
+
     /// <summary>The per-member limit the stock unit enforces: the tighter of the product's and the drop's.</summary>
     [JsonIgnore]
     public int? EffectivePerMemberLimit =>
@@ -99,6 +111,11 @@ public sealed record Product(
         if (Images.IsDefault)
         {
             errors.Add("images must be a list");
+        }
+
+        if (Priority is < 0 or > MaxPriority)
+        {
+            errors.Add($"priority: 0 to {MaxPriority}");
         }
 
         return errors;

@@ -44,6 +44,15 @@ public static class TierNames
         };
         return known;
     }
+
+    /// <summary>The tier's Chinese name: 普通, 银卡, 金卡, 钻石.</summary>
+    public static string Chinese(Tier tier) => tier switch
+    {
+        Tier.Silver => "银卡",
+        Tier.Gold => "金卡",
+        Tier.Diamond => "钻石",
+        _ => "普通",
+    };
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<TierBasis>))]

@@ -67,6 +67,16 @@ public sealed class CatalogGrain([PipelinedState("state", GrainStorage.Name)] IP
                 : [];
         }
 
+        if (!string.IsNullOrWhiteSpace(query.Section))
+        {
+            matches = matches.Where(e => string.Equals(e.Summary.Section, query.Section, StringComparison.Ordinal));
+        }
+
+        if (query.FeaturedOnly)
+        {
+            matches = matches.Where(e => e.Summary.Featured);
+        }
+
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
             // Every term must appear in the name or the brand ("华为 耳机" finds Huawei earphones).
@@ -87,6 +97,10 @@ public sealed class CatalogGrain([PipelinedState("state", GrainStorage.Name)] IP
             "POINTS_ASC" => entries.OrderBy(e => e.Summary.Price.Points).ThenBy(e => e.Summary.Price.CashFen).ThenBy(e => e.Summary.Id, StringComparer.Ordinal),
             "POINTS_DESC" => entries.OrderByDescending(e => e.Summary.Price.Points).ThenByDescending(e => e.Summary.Price.CashFen).ThenBy(e => e.Summary.Id, StringComparer.Ordinal),
             "NEWEST" => entries.OrderByDescending(e => e.ListedAt).ThenBy(e => e.Summary.Id, StringComparer.Ordinal),
+
+            // What the operators put forward: featured first, then by display priority, then the newest.
+            "RECOMMENDED" => entries.OrderByDescending(e => e.Summary.Featured).ThenByDescending(e => e.Summary.Priority)
+                .ThenByDescending(e => e.ListedAt).ThenBy(e => e.Summary.Id, StringComparer.Ordinal),
             _ => entries.OrderBy(e => e.Summary.Name, StringComparer.OrdinalIgnoreCase).ThenBy(e => e.Summary.Id, StringComparer.Ordinal),
         };
 }

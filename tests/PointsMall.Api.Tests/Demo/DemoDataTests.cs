@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -85,7 +87,17 @@ public sealed class DemoDataTests : IDisposable
         Assert.Equal([ProductCategory.Physical, ProductCategory.Virtual, ProductCategory.Service],
             products.Select(p => p.Product.Category).Distinct().Order());
         Assert.All(products, p => Assert.Matches(@"\p{IsCJKUnifiedIdeographs}.*[A-Za-z]", p.Product.Name));
-        Assert.All(products, p => Assert.StartsWith("data:image/svg+xml;base64,", p.Product.Images[0], StringComparison.Ordinal));
+        // Each product's picture is a file the shop serves, in a section the shop lists; some are featured.
+        foreach (var picture in products.Select(p => p.Product.Images[0]).Distinct())
+        {
+            using var served = await client.GetAsync(new Uri(picture, UriKind.Relative));
+            Assert.True(served.IsSuccessStatusCode && served.Content.Headers.ContentType?.MediaType == "image/svg+xml", $"{picture}: {(int)served.StatusCode} {served.Content.Headers.ContentType}");
+        }
+
+        var sections = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/v1/sections", UriKind.Relative));
+        Assert.Equal(DemoCatalogue.Sections.Select(s => s.Id), sections.EnumerateArray().Select(s => s.GetProperty("id").GetString()));
+        Assert.All(products, p => Assert.Contains(p.Product.Section, DemoCatalogue.Sections.Select(s => s.Id)));
+        Assert.Contains(products, p => p.Product.Featured);
         var upcoming = products.Single(p => p.Product.Id == DemoCatalogue.UpcomingDropId).Product;
         var live = products.Single(p => p.Product.Id == DemoCatalogue.LiveDropId).Product;
         Assert.True(upcoming.Flash!.StartsAt > now, "the upcoming drop starts after startup");

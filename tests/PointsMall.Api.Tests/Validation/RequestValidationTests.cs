@@ -99,7 +99,7 @@ public sealed class RequestValidationTests(ApiFactory api) : IClassFixture<ApiFa
         var problem = await FieldsAsync(await api.CreateClient().GetAsync("/api/v1/products?page=0&pageSize=1000&sort=cheapest&category=Food"));
 
         Assert.Equal(["category", "page", "pageSize", "sort"], problem.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal("One of name, points_asc, points_desc, newest.", Assert.Single(problem["sort"]));
+        Assert.Equal("One of name, points_asc, points_desc, newest, recommended.", Assert.Single(problem["sort"]));
     }
 
     [Fact]

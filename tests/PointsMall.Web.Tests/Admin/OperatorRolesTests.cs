@@ -61,8 +61,9 @@ public sealed class OperatorRolesTests(WebAppFixture app, ITestOutputHelper outp
         await nav.GetByRole(AriaRole.Link, new() { Name = "商品库存 Products" }).ClickAsync();
         await Visible(page.GetByTestId("new-product"), newProduct);
         await nav.GetByRole(AriaRole.Link, new() { Name = "规则 Rules" }).ClickAsync();
-        await Expect(page.GetByTestId("rules-json")).ToBeVisibleAsync();
-        await Visible(page.Locator("button", new() { HasText = "保存 Save" }), saveRules);
+        await Expect(page.GetByTestId("rules-form")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("preview-sentence")).ToBeVisibleAsync();
+        await Visible(page.GetByTestId("save-rules"), saveRules);
         await nav.GetByRole(AriaRole.Link, new() { Name = "活动 Campaigns" }).ClickAsync();
         await Visible(page.Locator("button", new() { HasText = "新建活动 New campaign" }), newCampaign);
 

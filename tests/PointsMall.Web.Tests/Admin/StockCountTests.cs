@@ -17,16 +17,7 @@ public sealed class StockCountTests(WebAppFixture app, ITestOutputHelper output)
         var productName = $"盘点商品 Counted {Guid.NewGuid().ToString("n")[..4]}";
         var admin = await app.NewPageAsync();
         await AdminConsole.SignInAsync(admin);
-        await admin.GetByRole(AriaRole.Link, new() { Name = "商品库存 Products" }).ClickAsync();
-        await admin.GetByTestId("new-product").ClickAsync();
-        var form = admin.Locator("dialog.modal");
-        await form.GetByTestId("product-name").FillAsync(productName);
-        await form.GetByTestId("product-category").SelectOptionAsync("Virtual");
-        await form.GetByTestId("product-points").FillAsync("100");
-        await form.GetByTestId("product-stock").FillAsync("50");
-        await form.GetByRole(AriaRole.Button, new() { Name = "创建 Create" }).ClickAsync();
-        var row = admin.GetByTestId("product-row").Filter(new() { HasText = productName });
-        await Expect(row).ToBeVisibleAsync();
+        var row = await AdminConsole.CreateProductAsync(admin, productName, "Virtual", points: 100, stock: 50);
 
         await row.GetByTestId("set-stock").ClickAsync();
         var count = admin.Locator("dialog.modal");

@@ -22,16 +22,7 @@ public sealed partial class RedemptionStoryTests(WebAppFixture app, ITestOutputH
         // The operator signs in and creates a physical product: 300 points, 5 in stock.
         var admin = await app.NewPageAsync();
         await AdminConsole.SignInAsync(admin);
-        await admin.GetByRole(AriaRole.Link, new() { Name = "商品库存 Products" }).ClickAsync();
-        await admin.GetByTestId("new-product").ClickAsync();
-        var form = admin.Locator("dialog.modal");
-        await form.GetByTestId("product-name").FillAsync(productName);
-        await form.GetByTestId("product-category").SelectOptionAsync("Physical");
-        await form.GetByTestId("product-points").FillAsync("300");
-        await form.GetByTestId("product-stock").FillAsync("5");
-        await form.GetByRole(AriaRole.Button, new() { Name = "创建 Create" }).ClickAsync();
-        var productRow = admin.GetByTestId("product-row").Filter(new() { HasText = productName });
-        await Expect(productRow).ToBeVisibleAsync();
+        var productRow = await AdminConsole.CreateProductAsync(admin, productName, "Physical", points: 300, stock: 5);
         await Expect(productRow).ToContainTextAsync("在售 On");
         await ShotAsync(admin, "admin-products");
 
@@ -134,15 +125,7 @@ public sealed partial class RedemptionStoryTests(WebAppFixture app, ITestOutputH
         var productName = $"E2E 耳机 Earbuds {Guid.NewGuid().ToString("n")[..6]}";
         var admin = await app.NewPageAsync();
         await AdminConsole.SignInAsync(admin);
-        await admin.GotoAsync("/admin/products");
-        await admin.GetByTestId("new-product").ClickAsync();
-        var form = admin.Locator("dialog.modal");
-        await form.GetByTestId("product-name").FillAsync(productName);
-        await form.GetByTestId("product-category").SelectOptionAsync("Virtual");
-        await form.GetByTestId("product-points").FillAsync("5000");
-        await form.GetByTestId("product-stock").FillAsync("3");
-        await form.GetByRole(AriaRole.Button, new() { Name = "创建 Create" }).ClickAsync();
-        await Expect(admin.GetByTestId("product-row").Filter(new() { HasText = productName })).ToBeVisibleAsync();
+        await AdminConsole.CreateProductAsync(admin, productName, "Virtual", points: 5000, stock: 3);
 
         var member = await app.NewPageAsync(width: 414, height: 896);
         await member.GotoAsync("/register");

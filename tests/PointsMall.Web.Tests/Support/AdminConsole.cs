@@ -17,4 +17,29 @@ public static class AdminConsole
         await form.GetByRole(AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
         await Expect(page.GetByTestId("who")).ToBeVisibleAsync();
     }
+
+    /// <summary>
+    /// Creates a product from the products page's form (<paramref name="more"/> fills further fields of the open form)
+    /// and returns its row once the list shows it.
+    /// </summary>
+    public static async Task<ILocator> CreateProductAsync(IPage page, string name, string category, int points, int stock, Func<ILocator, Task>? more = null)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.GetByRole(AriaRole.Link, new() { Name = "商品库存 Products" }).ClickAsync();
+        await page.GetByTestId("new-product").ClickAsync();
+        var form = page.Locator("dialog.modal");
+        await form.GetByTestId("product-name").FillAsync(name);
+        await form.GetByTestId("product-category").SelectOptionAsync(category);
+        await form.GetByTestId("product-points").FillAsync(points.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await form.GetByTestId("product-stock").FillAsync(stock.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (more is not null)
+        {
+            await more(form);
+        }
+
+        await form.GetByRole(AriaRole.Button, new() { Name = "创建 Create" }).ClickAsync();
+        var row = page.GetByTestId("product-row").Filter(new() { HasText = name });
+        await Expect(row).ToBeVisibleAsync();
+        return row;
+    }
 }

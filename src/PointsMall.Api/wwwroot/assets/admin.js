@@ -86,10 +86,38 @@ const P = {
   onShelf: (p) => Boolean(pick(p, 'onShelf')),
 };
 
-function productForm(p = {}, { creating }) {
+/**
+ * The product's pictures: one URL per line (the first is the cover), filled in by uploading files too; thumbnails
+ * show what the shop will show.
+ */
+function imagesField(initial) {
+  const text = h('textarea', { name: 'images', rows: 2, placeholder: '每行一个图片地址 One URL per line', 'data-testid': 'product-images' }, initial.join('\n'));
+  const previews = h('div.thumbs', { 'data-testid': 'product-image-previews' });
+  const urls = () => text.value.split('\n').map((u) => u.trim()).filter(Boolean);
+  const show = () => mount(previews, urls().map((u) => h('img', { src: u, alt: '' })));
+  text.addEventListener('input', show);
+  const file = h('input', { type: 'file', accept: 'image/png,image/jpeg,image/webp,image/gif', multiple: true, 'aria-label': '上传图片 Upload pictures', 'data-testid': 'product-image-upload' });
+  file.addEventListener('change', async () => {
+    for (const f of file.files) {
+      const uploaded = await attempt(`上传 Upload ${f.name}`, () => api.upload('/admin/images', f), '图片已上传 Picture uploaded');
+      if (uploaded?.url) text.value = [...urls(), uploaded.url].join('\n');
+    }
+    file.value = '';
+    show();
+  });
+  show();
+  return field('图片 Pictures', h('div.stack', text, file, previews), '上传或粘贴地址，第一张为封面 Upload files or paste URLs; the first is the cover');
+}
+
+function productForm(p = {}, { creating, sections = [] }) {
   return h('div.form-grid.two',
     field('名称 Name', h('input', { name: 'name', required: true, maxlength: 200, value: p.name ?? '', 'data-testid': 'product-name' })),
-    field('品牌 Brand', h('input', { name: 'brand', maxlength: 100, value: p.brand ?? '' })),
+    field('品牌 Brand', h('input', { name: 'brand', maxlength: 100, value: p.brand ?? '', 'data-testid': 'product-brand' })),
+    field('规格 Spec', h('input', { name: 'spec', maxlength: 100, value: p.spec ?? '', placeholder: '500ml / 标准版', 'data-testid': 'product-spec' })),
+    field('型号 Model', h('input', { name: 'model', maxlength: 100, value: p.model ?? '', 'data-testid': 'product-model' })),
+    field('颜色 Colour', h('input', { name: 'colour', maxlength: 100, value: p.colour ?? '', 'data-testid': 'product-colour' })),
+    field('分类 Section', h('select', { name: 'sectionId', 'data-testid': 'product-section' }, h('option', { value: '' }, '未分类 None'),
+      sections.map((s) => h('option', { value: s.id, selected: s.id === p.sectionId }, s.name)))),
     field('类别 Category', h('select', { name: 'category', 'data-testid': 'product-category' },
       Object.entries(CATEGORY_TEXT).map(([v, l]) => h('option', { value: v, selected: v === (p.category ?? 'Physical') }, l)))),
     field('所需等级 Required tier', h('select', { name: 'requiredTier' }, h('option', { value: '' }, '不限 Any'),
@@ -99,7 +127,9 @@ function productForm(p = {}, { creating }) {
     creating ? field('库存 Stock', h('input', { name: 'stock', type: 'number', min: 0, required: true, value: '100', 'data-testid': 'product-stock' })) : null,
     field('每人限兑 Per-member limit', h('input', { name: 'perMemberLimit', type: 'number', min: 1, value: p.perMemberLimit ?? '' })),
     field('预警阈值 Low-stock threshold', h('input', { name: 'lowStockThreshold', type: 'number', min: 0, value: P.threshold(p) ?? '' })),
-    field('图片 Image URL', h('input', { name: 'image', maxlength: 500, value: pick(p, 'images.0', 'image') ?? '' })),
+    field('展示优先级 Display priority', h('input', { name: 'priority', type: 'number', min: 0, max: 9999, value: p.priority ?? 0, 'data-testid': 'product-priority' }), '越大越靠前 Higher shows first'),
+    h('label.checkbox', h('input', { type: 'checkbox', name: 'featured', checked: Boolean(p.featured), 'data-testid': 'product-featured' }), '首页精选 Featured on the home page'),
+    imagesField(p.images ?? (p.image ? [p.image] : [])),
     field('开始 Starts at', h('input', { name: 'startsAt', type: 'datetime-local', value: toLocalInput(pick(p, 'startsAt', 'onShelfFrom')) })),
     field('结束 Ends at', h('input', { name: 'endsAt', type: 'datetime-local', value: toLocalInput(pick(p, 'endsAt', 'onShelfUntil')) })),
     h('label.checkbox', h('input', { type: 'checkbox', name: 'isFlashSale', checked: Boolean(p.isFlashSale) }), '限时抢兑 Flash drop (开始时间即开抢 starts at "Starts at")'),
@@ -108,10 +138,17 @@ function productForm(p = {}, { creating }) {
 
 function productBody(data, { creating }) {
   const cash = Number(data.get('cash') || 0);
-  const image = String(data.get('image') || '').trim();
+  const images = String(data.get('images') || '').split('\n').map((u) => u.trim()).filter(Boolean);
+  const text = (name) => String(data.get(name) || '').trim() || undefined;
   const body = {
     name: String(data.get('name')).trim(),
-    brand: String(data.get('brand') || '').trim() || undefined,
+    brand: text('brand'),
+    spec: text('spec'),
+    model: text('model'),
+    colour: text('colour'),
+    sectionId: data.get('sectionId') || undefined,
+    featured: data.get('featured') === 'on',
+    priority: num(data.get('priority')) ?? 0,
     category: data.get('category'),
     pointsPrice: Number(data.get('pointsPrice')),
     cashPrice: cash || undefined,
@@ -122,7 +159,7 @@ function productBody(data, { creating }) {
     startsAt: fromLocalInput(data.get('startsAt')) ?? undefined,
     endsAt: fromLocalInput(data.get('endsAt')) ?? undefined,
     isFlashSale: data.get('isFlashSale') === 'on',
-    images: image ? [image] : undefined,
+    images,
     description: String(data.get('description') || '').trim() || undefined,
   };
   if (creating) body.stock = Number(data.get('stock'));
@@ -153,10 +190,12 @@ async function dashboard() {
 async function productsSection(_p, query) {
   setTitle('商品与库存', 'Products & stock');
   const q = query.get('q') ?? '';
+  const section = query.get('section') ?? '';
   const list = h('div', spinner());
   const load = async () => {
     try {
-      const page = await api.get('/admin/products', { q, pageSize: 100 });
+      const [page, sectionList] = await Promise.all([api.get('/admin/products', { q, section, pageSize: 100 }), api.get('/sections').catch(() => [])]);
+      const sectionName = Object.fromEntries(sectionList.map((s) => [s.id, s.name]));
       const items = itemsOf(page);
       mount(list, items.length ? table(
         ['名称 Name', '类别 Category', h('th.num', '积分 Points'), h('th.num', '现金 Cash'), h('th.num', '可用 Available'), h('th.num', '总量 Total'), h('th.num', '已售 Sold'), '上架 Shelf', '操作 Actions'],
@@ -165,7 +204,8 @@ async function productsSection(_p, query) {
           const threshold = P.threshold(p);
           const cls = available !== undefined && Number(available) <= 0 ? '.out' : threshold !== undefined && Number(available) <= Number(threshold) ? '.low' : '';
           return h('tr', { 'data-testid': 'product-row', 'data-product-id': P.id(p) },
-            h('td', h('strong', p.name), h('div.muted', h('small', P.id(p)))),
+            h('td', h('strong', p.name), p.featured ? h('span.badge.gold', { 'data-testid': 'featured-badge' }, ' 精选 Featured') : null,
+              h('div.muted', h('small', [P.id(p), p.sectionId ? ` · ${sectionName[p.sectionId] ?? p.sectionId}` : '', p.priority ? ` · 优先级 ${p.priority}` : '']))),
             h('td', CATEGORY_TEXT[p.category] ?? p.category ?? ''),
             h('td.num', fmt.points(P.points(p))),
             h('td.num', P.cashFen(p) ? fmt.yuan(P.cashFen(p)) : '—'),
@@ -195,8 +235,46 @@ async function productsSection(_p, query) {
   await load();
 }
 
+/** The catalogue's sections (分类): the shop's home page browses by them; products are shelved in one. */
+async function sectionsSection() {
+  setTitle('商品分类', 'Sections');
+  const list = h('div', spinner());
+  const save = async (id, name, order) => {
+    const body = { name, order: Number(order) || 0 };
+    const done = await attempt('保存 Save', () => (id ? api.put(`/admin/sections/${encodeURIComponent(id)}`, body) : api.post('/admin/sections', body)), '已保存 Saved');
+    if (done) load();
+  };
+  const edit = async (s) => {
+    const data = await dialog(s ? `编辑分类 Edit · ${s.name}` : '新建分类 New section', h('div.form-grid.two',
+      field('名称 Name', h('input', { name: 'name', required: true, maxlength: 30, value: s?.name ?? '', 'data-testid': 'section-name' })),
+      field('顺序 Order', h('input', { name: 'order', type: 'number', min: 0, max: 999, value: s?.order ?? 0, 'data-testid': 'section-order' }), '越小越靠前 Lower shows first')),
+    { submitLabel: '保存 Save' });
+    if (data) await save(s?.id, String(data.get('name')).trim(), data.get('order'));
+  };
+  async function load() {
+    try {
+      const items = await api.get('/sections');
+      mount(list, items.length ? table(['名称 Name', h('th.num', '顺序 Order'), 'ID', '操作 Actions'], items.map((s) =>
+        h('tr', { 'data-testid': 'section-row', 'data-section-id': s.id },
+          h('td', h('strong', s.name)), h('td.num', s.order), h('td.muted', h('small', s.id)),
+          h('td', h('div.row',
+            h('a.btn.small', { href: `/admin/products?section=${encodeURIComponent(s.id)}`, 'data-link': true }, '商品 Products'),
+            h('button.btn.small', { type: 'button', 'data-permission': 'catalog-write', onclick: () => edit(s) }, '编辑 Edit'),
+            h('button.btn.small.danger', { type: 'button', 'data-testid': 'delete-section', 'data-permission': 'catalog-write', onclick: async () => {
+              if (confirm(`删除分类「${s.name}」？商品保留，变为未分类。Delete "${s.name}"? Its products stay, in no section.`)
+                && await attempt('删除 Delete', () => api.del(`/admin/sections/${encodeURIComponent(s.id)}`), '已删除 Deleted')) load();
+            } }, '删除 Delete'))))), { 'data-testid': 'sections-table' }) : empty('还没有分类 No sections yet'));
+    } catch (e) {
+      mount(list, problemBox(e));
+    }
+  }
+  mount(view, h('div.toolbar', h('button.btn.primary', { type: 'button', 'data-testid': 'new-section', 'data-permission': 'catalog-write', onclick: () => edit(null) }, '+ 新建分类 New section')), list);
+  await load();
+}
+
 async function createProduct(reload) {
-  const data = await dialog('新建商品 New product', productForm({}, { creating: true }), { submitLabel: '创建 Create' });
+  const sections = await api.get('/sections').catch(() => []);
+  const data = await dialog('新建商品 New product', productForm({}, { creating: true, sections }), { submitLabel: '创建 Create' });
   if (!data) return;
   const created = await attempt('创建 Create', () => api.post('/admin/products', productBody(data, { creating: true })), '商品已创建 Product created');
   if (created) reload();
@@ -204,8 +282,11 @@ async function createProduct(reload) {
 
 async function editProduct(id, reload) {
   let p;
-  try { p = await api.get(`/admin/products/${encodeURIComponent(id)}`); } catch (e) { toast(e.friendly ?? String(e), 'error'); return; }
-  const data = await dialog(`编辑 Edit · ${p.name}`, productForm(p, { creating: false }), { submitLabel: '保存 Save' });
+  let sections;
+  try {
+    [p, sections] = await Promise.all([api.get(`/admin/products/${encodeURIComponent(id)}`), api.get('/sections')]);
+  } catch (e) { toast(e.friendly ?? String(e), 'error'); return; }
+  const data = await dialog(`编辑 Edit · ${p.name}`, productForm(p, { creating: false, sections }), { submitLabel: '保存 Save' });
   if (!data) return;
   if (await attempt('保存 Save', () => api.put(`/admin/products/${encodeURIComponent(id)}`, productBody(data, { creating: false })), '已保存 Saved')) reload();
 }
@@ -413,29 +494,95 @@ async function bulk(reload) {
 }
 
 /** Rules are data: the console edits the JSON the API returns (with its version for the optimistic check). */
+const EXPIRY_TEXT = { Never: '永不过期 Never', RollingDays: '获得后 N 天 N days after earning', RollingMonths: '获得后 N 个月 N months after earning',
+  EndOfMonth: 'N 个月后的月底 Month end, N months on', EndOfQuarter: 'N 个季度后的季末 Quarter end, N quarters on', EndOfYear: 'N 年后的年底 Year end, N years on' };
+const TASK_TEXT = { SimpleSurvey: '简单问卷 Simple survey', DetailedSurvey: '详细问卷 Detailed survey', Share: '分享 Share', InviteMember: '邀请会员 Invite',
+  Quiz: '答题 Quiz', LotteryParticipation: '参与抽奖 Lottery' };
+
+/**
+ * What a purchase earns under the rules being edited, as the server computes it (POST /admin/rules/preview):
+ * asked again, debounced, whenever the draft or the question changes. Returns the card and its refresh function.
+ */
+function rulesPreview(draft, { campaign } = {}) {
+  const amount = h('input', { type: 'number', min: 0, step: '0.01', value: '230', 'aria-label': '消费金额 Purchase (¥)', 'data-testid': 'preview-amount' });
+  const tier = h('select', { 'aria-label': '会员等级 Tier', 'data-testid': 'preview-tier' }, TIERS.map((t) => h('option', { value: t, selected: t === 'Gold' }, t)));
+  const answer = h('div.stack', { 'aria-live': 'polite', 'data-testid': 'rules-preview' });
+  let timer;
+  const refresh = () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      try {
+        const r = await api.post('/admin/rules/preview', { draft: draft(), campaign: campaign?.(), purchaseAmount: Number(amount.value) || 0, tier: tier.value });
+        mount(answer, h('strong', { 'data-testid': 'preview-sentence', 'data-points': r.points }, r.sentence),
+          h('div.muted', `${r.basePoints} × ${r.tierMultiplier}${r.campaignMultiplier !== 1 ? ` × ${r.campaignMultiplier}` : ''} → ${fmt.points(r.points)} 积分 (向下取整 floored)`),
+          r.signInDays.length ? h('div.muted', `签到第 1–${r.signInDays.length} 天 Sign-in days: ${r.signInDays.join(' · ')}`) : null);
+      } catch (e) {
+        mount(answer, problemBox(e));
+      }
+    }, 250);
+  };
+  amount.addEventListener('input', refresh);
+  tier.addEventListener('change', refresh);
+  const card = h('section.card.stack', h('h3', '预览 Preview'), h('div.row', field('消费 Purchase (¥)', amount), field('等级 Tier', tier)), answer);
+  return { card, refresh };
+}
+
 async function rulesSection() {
   setTitle('规则', 'Rules');
   mount(view, spinner());
   let rules;
   try { rules = await api.get('/admin/rules'); } catch (e) { mount(view, problemBox(e)); return; }
-  const text = h('textarea', { rows: 24, spellcheck: false, style: { fontFamily: 'ui-monospace, monospace', fontSize: '.85rem' }, 'data-testid': 'rules-json' }, JSON.stringify(rules, null, 2));
-  const summary = h('div.stats');
-  const earnRule = pick(rules, 'purchase', 'earn.purchase');
-  if (earnRule) summary.append(h('div.card.stat', h('div.muted', '消费积分 Purchase earn'), h('div.value', `${fmt.yuan(earnRule.fenPerStep)} → ${earnRule.pointsPerStep} 积分`)));
-  const ladder = pick(rules, 'signIn.ladder', 'signIn.dailyPoints');
-  if (ladder) summary.append(h('div.card.stat', h('div.muted', '签到阶梯 Sign-in ladder'), h('div.value', ladder.join(' · '))));
-  const levels = Array.isArray(rules.tiers) ? rules.tiers : pick(rules, 'tiers.levels');
-  if (levels) summary.append(h('div.card.stat', h('div.muted', '等级 Tiers'), h('div', levels.map((l) => h('div', `${l.tier} ≥ ${fmt.points(l.minPoints)} ×${l.multiplier ?? l.earnMultiplier}`)))));
-  const campaigns = pick(rules, 'campaigns');
-  if (Array.isArray(campaigns)) summary.append(h('div.card.stat', h('div.muted', '活动 Campaigns'), h('div.value', campaigns.length)));
-  mount(view, summary, h('section.card.stack',
-    h('p.muted', '编辑规则 JSON 后保存；版本号用于防止覆盖他人的修改。Edit the rules as JSON; the version guards against overwriting someone else\'s change.'),
-    text,
-    h('div.row', h('button.btn.primary', { type: 'button', 'data-permission': 'rules-write', onclick: async () => {
-      let body;
-      try { body = JSON.parse(text.value); } catch (e) { toast(`JSON 格式错误 Invalid JSON: ${e.message}`, 'error'); return; }
-      if (await attempt('保存 Save', () => api.put('/admin/rules', body), '规则已保存 Rules saved')) rulesSection();
-    } }, '保存 Save'), h('button.btn', { type: 'button', onclick: rulesSection }, '重置 Reset'))));
+  const input = (name, value, attrs = {}) => h('input', { name, value: value ?? '', 'data-testid': `rules-${name}`, ...attrs });
+  const numberInput = (name, value, attrs = {}) => input(name, value, { type: 'number', ...attrs });
+  const tierRows = (rules.tiers ?? []).map((t, i) => h('tr', { 'data-testid': 'tier-row' },
+    h('td', t.tier), h('td', numberInput(`tier-${i}-min`, t.minPoints, { min: 0, 'aria-label': `${t.tier} 门槛 threshold` })),
+    h('td', numberInput(`tier-${i}-multiplier`, t.multiplier, { min: 0.01, max: 10, step: '0.01', 'aria-label': `${t.tier} 倍数 multiplier` }))));
+  const taskRows = (rules.tasks ?? []).map((t, i) => h('tr', { 'data-testid': 'task-row' },
+    h('td', TASK_TEXT[t.kind] ?? t.kind), h('td', numberInput(`task-${i}-points`, t.points, { min: 0, 'aria-label': `${t.kind} 积分 points` })),
+    h('td', numberInput(`task-${i}-perCorrect`, t.pointsPerCorrectAnswer, { min: 0, 'aria-label': `${t.kind} 每题 per answer` })),
+    h('td', numberInput(`task-${i}-cap`, t.dailyCap, { min: 0, 'aria-label': `${t.kind} 每日上限 daily cap` }))));
+  const form = h('form.stack', { 'data-testid': 'rules-form', onsubmit: (e) => e.preventDefault() },
+    h('section.card', h('h3', '消费积分 Earning on purchases'), h('div.form-grid.two',
+      field('每消费 ¥ Every ¥ spent', numberInput('perYuan', (rules.purchase.fenPerStep / 100).toFixed(2), { min: 0.01, step: '0.01', required: true })),
+      field('得积分 earns points', numberInput('pointsPerStep', rules.purchase.pointsPerStep, { min: 0, required: true })))),
+    h('section.card', h('h3', '每日签到 Daily sign-in'), h('div.form-grid.two',
+      field('阶梯（第 1、2…天）Ladder (day 1, 2, …)', input('ladder', (rules.signIn.ladder ?? []).join(', '), { required: true, pattern: '\\s*\\d+(\\s*,\\s*\\d+)*\\s*' }), '逗号分隔 Comma-separated'),
+      field('连续奖励 Streak bonus', numberInput('streakBonus', rules.signIn.streakBonus, { min: 0 })),
+      field('每连续 N 天 Every N days', numberInput('bonusEveryDays', rules.signIn.bonusEveryDays, { min: 0, max: 366 }), '0 = 无 none'))),
+    h('section.card', h('h3', '会员等级 Tiers'), table(['等级 Tier', '门槛积分 From points', '积分倍数 Multiplier'], tierRows),
+      h('div.form-grid.two',
+        field('依据 Judged on', h('select', { name: 'tierBasis', 'data-testid': 'rules-tierBasis' },
+          [['LifetimeEarned', '累计获得 Lifetime earned'], ['EarnedInWindow', '窗口内获得 Earned in a window']].map(([v, l]) => h('option', { value: v, selected: v === rules.tierBasis }, l)))),
+        field('窗口天数 Window days', numberInput('tierWindowDays', rules.tierWindowDays, { min: 1, max: 3650 })))),
+    h('section.card', h('h3', '积分有效期 Expiry'), h('div.form-grid.two',
+      field('方式 Kind', h('select', { name: 'expiryKind', 'data-testid': 'rules-expiryKind' },
+        Object.entries(EXPIRY_TEXT).map(([v, l]) => h('option', { value: v, selected: v === rules.expiry.kind }, l)))),
+      field('N', numberInput('expiryPeriods', rules.expiry.periods, { min: 0, max: 120 })))),
+    h('section.card', h('h3', '任务 Tasks'), table(['任务 Task', '积分 Points', '每答对一题 Per correct answer', '每日上限 Daily cap'], taskRows)));
+  const value = (name) => form.elements[name]?.value;
+  const draft = () => ({
+    version: rules.version,
+    purchase: { fenPerStep: Math.round(Number(value('perYuan')) * 100), pointsPerStep: Number(value('pointsPerStep')) },
+    signIn: { ladder: String(value('ladder')).split(',').map((x) => Number(x.trim())).filter((x) => !Number.isNaN(x)),
+      streakBonus: Number(value('streakBonus')), bonusEveryDays: Number(value('bonusEveryDays')) },
+    tiers: (rules.tiers ?? []).map((t, i) => ({ tier: t.tier, minPoints: Number(value(`tier-${i}-min`)), multiplier: Number(value(`tier-${i}-multiplier`)) })),
+    tierBasis: value('tierBasis'),
+    tierWindowDays: Number(value('tierWindowDays')),
+    expiry: { kind: value('expiryKind'), periods: Number(value('expiryPeriods')) },
+    tasks: (rules.tasks ?? []).map((t, i) => ({ kind: t.kind, points: Number(value(`task-${i}-points`)), pointsPerCorrectAnswer: Number(value(`task-${i}-perCorrect`)), dailyCap: Number(value(`task-${i}-cap`)) })),
+  });
+  const preview = rulesPreview(draft);
+  form.addEventListener('input', preview.refresh);
+  form.addEventListener('change', preview.refresh);
+  const json = h('pre.code', { 'data-testid': 'rules-json' });
+  mount(view, h('div.rules-layout', form, h('div.stack.sticky', preview.card,
+    h('div.row', h('button.btn.primary', { type: 'button', 'data-testid': 'save-rules', 'data-permission': 'rules-write', onclick: async () => {
+      if (!form.reportValidity()) return;
+      if (await attempt('保存 Save', () => api.put('/admin/rules', draft()), '规则已保存 Rules saved')) rulesSection();
+    } }, '保存 Save'), h('button.btn', { type: 'button', onclick: rulesSection }, '重置 Reset')),
+    h('p.muted', `版本 Version ${rules.version}：他人先保存时，你的保存会被拒绝（请重置后再改）。If someone saves first, yours is refused: reset and edit again.`),
+    h('details', { ontoggle: () => { json.textContent = JSON.stringify(draft(), null, 2); } }, h('summary', '将保存的内容 What will be saved (JSON)'), json))));
+  preview.refresh();
 }
 
 async function campaignsSection() {
@@ -460,11 +607,18 @@ async function campaignsSection() {
   mount(view, h('div.toolbar', h('button.btn.primary', { type: 'button', 'data-permission': 'campaigns-write', onclick: async () => {
     const start = new Date();
     const end = new Date(start.getTime() + 7 * 86400000);
-    const data = await dialog('新建活动 New campaign', h('div.form-grid',
-      field('名称 Name', h('input', { name: 'name', required: true, maxlength: 100, value: '双倍积分周 Double points week' })),
-      field('积分倍数 Multiplier', h('input', { name: 'multiplier', type: 'number', min: 1, step: '0.1', required: true, value: 2 })),
+    const fields = h('div.form-grid',
+      field('名称 Name', h('input', { name: 'name', required: true, maxlength: 100, value: '双倍积分周 Double points week', 'data-testid': 'campaign-name' })),
+      field('积分倍数 Multiplier', h('input', { name: 'multiplier', type: 'number', min: 1, step: '0.1', required: true, value: 2, 'data-testid': 'campaign-multiplier' })),
       field('开始 Starts', h('input', { name: 'startsAt', type: 'datetime-local', required: true, value: toLocalInput(start.toISOString()) })),
-      field('结束 Ends', h('input', { name: 'endsAt', type: 'datetime-local', required: true, value: toLocalInput(end.toISOString()) }))), { submitLabel: '创建 Create' });
+      field('结束 Ends', h('input', { name: 'endsAt', type: 'datetime-local', required: true, value: toLocalInput(end.toISOString()) })));
+    // The preview asks what a purchase earns while this campaign runs (at its start), with it counted as saved.
+    const read = (name) => fields.querySelector(`[name=${name}]`).value;
+    const preview = rulesPreview(() => undefined, { campaign: () => ({ name: read('name') || 'draft', multiplier: Number(read('multiplier')) || 1,
+      startsAt: fromLocalInput(read('startsAt')), endsAt: fromLocalInput(read('endsAt')) }) });
+    fields.addEventListener('input', preview.refresh);
+    preview.refresh();
+    const data = await dialog('新建活动 New campaign', h('div.stack', fields, preview.card), { submitLabel: '创建 Create' });
     if (!data) return;
     if (await attempt('创建 Create', () => api.post('/admin/campaigns', {
       name: data.get('name'), multiplier: Number(data.get('multiplier')), startsAt: fromLocalInput(data.get('startsAt')), endsAt: fromLocalInput(data.get('endsAt')),
@@ -667,6 +821,7 @@ function loginSection() {
 const sections = {
   '': dashboard,
   products: productsSection,
+  sections: sectionsSection,
   alerts: alertsSection,
   orders: ordersSection,
   members: membersSection,

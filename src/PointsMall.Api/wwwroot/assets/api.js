@@ -109,10 +109,12 @@ export function createClient(store, onUnauthorized) {
       session = store.get();
     }
     if (auth && session?.accessToken) h.Authorization = `Bearer ${session.accessToken}`;
-    if (body !== undefined) h['Content-Type'] = 'application/json';
+    // A Blob (an uploaded file) goes as it is, with its own type; anything else as JSON.
+    const raw = typeof Blob !== 'undefined' && body instanceof Blob;
+    if (body !== undefined) h['Content-Type'] = raw ? (body.type || 'application/octet-stream') : 'application/json';
     let response;
     try {
-      response = await fetch(url, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+      response = await fetch(url, { method, headers: h, body: body === undefined ? undefined : raw ? body : JSON.stringify(body) });
     } catch {
       throw new ApiError(0, { code: 'network', detail: 'The server could not be reached.' });
     }
@@ -141,6 +143,8 @@ export function createClient(store, onUnauthorized) {
     post: (path, body, headers) => request('POST', path, { body: body ?? {}, headers }),
     put: (path, body) => request('PUT', path, { body }),
     del: (path) => request('DELETE', path),
+    /** Sends a file (a Blob) as the request body. */
+    upload: (path, file) => request('POST', path, { body: file }),
     async login(login, password) {
       const token = await request('POST', '/auth/login', { body: { login, password }, auth: false });
       store.set({ ...token, login, at: Date.now() });

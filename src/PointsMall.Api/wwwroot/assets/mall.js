@@ -113,6 +113,7 @@ function problemBox(error, testid = 'problem') {
 // ---------- pages ----------
 async function homePage(_params, query) {
   const category = query.get('category') ?? '';
+  const section = query.get('section') ?? '';
   const sort = query.get('sort') ?? '';
   const hero = h('section.hero',
     h('div',
@@ -127,8 +128,17 @@ async function homePage(_params, query) {
     [['', '全部 All'], ...Object.entries(CATEGORY_TEXT)].map(([value, label]) =>
       h(`button.chip${value === category ? '.active' : ''}`, { type: 'button', onclick: () => go(value ? `/?category=${value}` : '/') }, label)));
 
-  const sorter = h('select', { 'aria-label': '排序 Sort', onchange: (e) => go(`/?${new URLSearchParams({ ...(category && { category }), ...(e.target.value && { sort: e.target.value }) })}`) },
-    [['', '默认 Default'], ['points_asc', '积分从低到高 Points ↑'], ['points_desc', '积分从高到低 Points ↓'], ['newest', '最新 Newest']]
+  // The operators' sections (数码, 家居, …), when they keep any; shown above the goods' kinds.
+  const sectionChips = h('div.chips.hidden', { role: 'tablist', 'aria-label': '分区 Sections', 'data-testid': 'section-chips' });
+  api.request('GET', '/sections', { auth: false }).then((sections) => {
+    if (!sections?.length) return;
+    mount(sectionChips, [{ id: '', name: '全部分区 All sections' }, ...sections].map((s) =>
+      h(`button.chip${s.id === section ? '.active' : ''}`, { type: 'button', 'data-section-id': s.id, onclick: () => go(s.id ? `/?section=${encodeURIComponent(s.id)}` : '/') }, s.name)));
+    sectionChips.classList.remove('hidden');
+  }).catch(() => { /* the sections are a convenience; the page works without them */ });
+
+  const sorter = h('select', { 'aria-label': '排序 Sort', onchange: (e) => go(`/?${new URLSearchParams({ ...(category && { category }), ...(section && { section }), ...(e.target.value && { sort: e.target.value }) })}`) },
+    [['', '推荐 Recommended'], ['points_asc', '积分从低到高 Points ↑'], ['points_desc', '积分从高到低 Points ↓'], ['newest', '最新 Newest']]
       .map(([v, l]) => h('option', { value: v, selected: v === sort }, l)));
 
   const flashHost = h('div.flash-strip', { 'data-testid': 'flash-strip' }, spinner());
@@ -136,13 +146,23 @@ async function homePage(_params, query) {
     h('div.section-title', h('h2', '限时抢兑', h('span.en', 'Flash drops')), h('small.muted', '库存实时更新 Live stock')),
     flashHost);
   const gridHost = h('div.grid', { 'data-testid': 'product-grid' }, spinner());
+  const featuredHost = h('div.grid', { 'data-testid': 'featured-grid' });
+  const featuredSection = h('section.hidden', h('div.section-title', h('h2', '精选推荐', h('span.en', 'Featured'))), featuredHost);
 
-  mount(app, hero, h('div.section-title', h('h2', '分类', h('span.en', 'Categories')), sorter), chips, flashSection,
-    h('div.section-title', h('h2', '全部商品', h('span.en', 'All products'))), gridHost);
+  mount(app, hero, h('div.section-title', h('h2', '分类', h('span.en', 'Categories')), sorter), sectionChips, chips, flashSection,
+    featuredSection, h('div.section-title', h('h2', '全部商品', h('span.en', 'All products'))), gridHost);
 
   startFlashBoard(flashHost, flashSection);
+  if (!category && !section) {
+    api.request('GET', '/products', { auth: false, query: { featured: true, sort: 'recommended', pageSize: 8 } }).then((page) => {
+      const items = itemsOf(page);
+      if (!items.length) return;
+      mount(featuredHost, items.map(productCard));
+      featuredSection.classList.remove('hidden');
+    }).catch(() => { /* the featured strip is optional */ });
+  }
   try {
-    const page = await api.get('/products', { category, sort, pageSize: 48 });
+    const page = await api.get('/products', { category, section, sort: sort || 'recommended', pageSize: 48 });
     const items = itemsOf(page);
     mount(gridHost, items.length ? items.map(productCard) : empty('暂无商品 No products yet'));
   } catch (e) {
@@ -324,13 +344,20 @@ async function productPage({ id }) {
   };
   tick();
 
+  // Several pictures: the cover large, the rest as thumbnails that swap into it.
+  const images = p.images ?? [];
+  const cover = thumb(p, P.isFlash(p) ? h('span.badge.hot', '限时 Flash') : null);
+  const gallery = h('div.gallery', cover, images.length > 1 ? h('div.thumbs', { 'data-testid': 'product-gallery' }, images.map((src, i) =>
+    h('button', { type: 'button', 'aria-label': `图片 Picture ${i + 1}`, onclick: () => { const img = cover.querySelector('img'); if (img) img.src = src; } }, h('img', { src, alt: '' })))) : null);
+  const specs = [['品牌 Brand', p.brand], ['规格 Spec', p.spec], ['型号 Model', p.model], ['颜色 Colour', p.colour]].filter(([, v]) => v);
+
   mount(app,
     h('article.detail',
-      thumb(p, P.isFlash(p) ? h('span.badge.hot', '限时 Flash') : null),
+      gallery,
       h('section.card.buybox',
         h('div', h('span.badge', CATEGORY_TEXT[P.category(p)] ?? P.category(p)), ' ', tier ? h('span.badge.gold', `${tier} 专享 tier only`) : null),
         h('h1', { 'data-testid': 'product-name' }, P.name(p)),
-        pick(p, 'brand') ? h('div.muted', `品牌 Brand: ${p.brand}`) : null,
+        specs.length ? h('dl.specs', { 'data-testid': 'product-specs' }, specs.map(([k, v]) => [h('dt', k), h('dd', v)])) : null,
         priceText(p),
         countdown,
         stockHost,
