@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using PointsMall.Api.Analytics;
 using PointsMall.Api.Auth;
 using PointsMall.Api.Catalog;
 using PointsMall.Api.Demo;
@@ -38,6 +39,7 @@ api.MapShipping();
 api.MapLotteries();
 api.MapRules();
 api.MapOperators();
+api.MapAnalytics();
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });

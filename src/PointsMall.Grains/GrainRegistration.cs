@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Serialization;
 using PointsMall.Contracts.Common;
+using PointsMall.Grains.Analytics;
 using PointsMall.Grains.Catalog;
 using PointsMall.Grains.Lottery;
 using PointsMall.Grains.Members;
@@ -32,5 +33,5 @@ public static class GrainRegistration
 
     /// <summary>The grains' services and the outbox subscriptions that keep their projections current.</summary>
     public static ISiloBuilder AddPointsMallGrains(this ISiloBuilder silo)
-        => silo.AddMemberGrains().AddCatalogGrains().AddOrderGrains().AddLotteryGrains();
+        => silo.AddMemberGrains().AddCatalogGrains().AddOrderGrains().AddLotteryGrains().AddAnalyticsGrains();
 }

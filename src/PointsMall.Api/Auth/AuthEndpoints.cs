@@ -1,12 +1,13 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using PointsMall.Api.Analytics;
 using PointsMall.Api.Infrastructure;
+using PointsMall.Contracts.Analytics;
 using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Operators;
 using PointsMall.Domain.Members;
 using PointsMall.Domain.Operators;
-
 namespace PointsMall.Api.Auth;
 
 /// <summary>A phone number or an e-mail address (or both) identifies the member.</summary>
@@ -65,7 +66,12 @@ public static class AuthEndpoints
             : ApiProblems.From(result.Refusal!);
     }
 
-    private static async Task<Results<Ok<AccessTokenResponse>, ProblemHttpResult>> LoginAsync(LoginRequest request, IGrainFactory grains, SignInSessions sessions)
+    /// <summary>The member id of a caller signed in as a member; null for anyone else (anonymous, operators).</summary>
+    public static string? MemberIdOrNull(this ClaimsPrincipal user)
+        => user is not null && user.IsInRole(AuthClaims.MemberRole) ? AuthClaims.SubjectOf(user) : null;
+
+    private static async Task<Results<Ok<AccessTokenResponse>, ProblemHttpResult>> LoginAsync(
+        LoginRequest request, IGrainFactory grains, SignInSessions sessions, ShopperActivityRecorder activity)
     {
         var wrong = ApiProblems.Of("unauthorized", "The login or the password is wrong.");
         if (string.IsNullOrWhiteSpace(request.Login) || string.IsNullOrEmpty(request.Password) || request.Password.Length > 256)
@@ -89,6 +95,7 @@ public static class AuthEndpoints
             return wrong;
         }
 
+        activity.Record(ShopperActivityKind.Login, memberId);
         return TypedResults.Ok(await sessions.OpenAsync(SessionSubject.Member(memberId)));
     }
 }

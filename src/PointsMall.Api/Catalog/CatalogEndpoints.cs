@@ -1,8 +1,12 @@
 using System.ComponentModel;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using PointsMall.Api.Analytics;
+using PointsMall.Api.Auth;
 using PointsMall.Api.Infrastructure;
 using PointsMall.Api.Operators;
+using PointsMall.Contracts.Analytics;
 using PointsMall.Contracts.Catalog;
 using PointsMall.Domain.Catalog;
 using PointsMall.Domain.Common;
@@ -53,8 +57,19 @@ public static class CatalogEndpoints
 
     // ---- shoppers ----
 
-    private static async Task<Ok<PageDto<ProductListItemDto>>> SearchAsync(IGrainFactory grains, [AsParameters] ProductQuery query)
-        => await SearchCoreAsync(grains, query, includeOffShelf: false);
+    private static async Task<Ok<PageDto<ProductListItemDto>>> SearchAsync(
+        IGrainFactory grains, [AsParameters] ProductQuery query, ClaimsPrincipal user, ShopperActivityRecorder activity)
+    {
+        var found = await SearchCoreAsync(grains, query, includeOffShelf: false);
+
+        // A search is what a shopper typed; browsing a section or a page of the catalogue is not one.
+        if (!string.IsNullOrWhiteSpace(query.Q) && (query.Page ?? 1) == 1)
+        {
+            activity.Record(ShopperActivityKind.Search, user.MemberIdOrNull(), query.Q, found.Value!.Total);
+        }
+
+        return found;
+    }
 
     private static async Task<Ok<FlashDto>> FlashAsync(IGrainFactory grains, TimeProvider time)
     {
@@ -69,10 +84,17 @@ public static class CatalogEndpoints
         return TypedResults.Ok(new FlashDto(current, upcoming, now));
     }
 
-    private static async Task<Results<Ok<ProductDto>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains, TimeProvider time)
+    private static async Task<Results<Ok<ProductDto>, ProblemHttpResult>> GetAsync(
+        string id, IGrainFactory grains, TimeProvider time, ClaimsPrincipal user, ShopperActivityRecorder activity)
     {
         var view = await FindAsync(grains, id);
-        return view is null ? ApiProblems.NotFound("The product") : TypedResults.Ok(ToDto(view, time.GetUtcNow()));
+        if (view is null)
+        {
+            return ApiProblems.NotFound("The product");
+        }
+
+        activity.Record(ShopperActivityKind.ProductView, user.MemberIdOrNull(), id);
+        return TypedResults.Ok(ToDto(view, time.GetUtcNow()));
     }
 
     // ---- operators ----

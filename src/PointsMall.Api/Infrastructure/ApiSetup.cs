@@ -56,6 +56,11 @@ public static class ApiSetup
         services.AddSingleton<Orders.SoldOutHints>();
         services.AddSingleton<Members.MemberTokens>();
 
+        // Sign-ins, product views and searches, handed to the analytics' day grains in batches.
+        services.AddOptions<Contracts.Analytics.AnalyticsOptions>().BindConfiguration(Contracts.Analytics.AnalyticsOptions.Section);
+        services.AddSingleton<Analytics.ShopperActivityRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<Analytics.ShopperActivityRecorder>());
+
         // One logistics provider today, the sandbox carrier; a real one (a carrier's or an aggregator's API) goes here.
         services.AddSingleton<Orders.Logistics.ILogisticsProvider, Orders.Logistics.SandboxCarrier>();
         services.AddOptions<OperatorOptions>().BindConfiguration("Operators");

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PointsMall.Contracts.Analytics;
 using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Rules;
 using PointsMall.Domain.Common;
@@ -27,7 +29,10 @@ namespace PointsMall.Grains.Members;
 /// </para>
 /// </remarks>
 [GrainType("member")]
-public sealed class MemberGrain([PipelinedState("state", GrainStorage.Name)] IPipelinedState<MemberState> state, [FromKeyedServices(GrainClock.Key)] TimeProvider time) : MallGrain, IMemberGrain, IRemindable
+public sealed class MemberGrain(
+    [PipelinedState("state", GrainStorage.Name)] IPipelinedState<MemberState> state,
+    [FromKeyedServices(GrainClock.Key)] TimeProvider time,
+    IOptions<AnalyticsOptions> analytics) : MallGrain, IMemberGrain, IRemindable
 {
     public const string ExpiryReminder = "expiry";
     public const string PointsStream = "points";
@@ -312,9 +317,14 @@ public sealed class MemberGrain([PipelinedState("state", GrainStorage.Name)] IPi
         return step.Result;
     }
 
-    /// <summary>Keeps the change's state, publishes its expiry event and moves the expiry reminder.</summary>
+    /// <summary>Keeps the change's state, publishes its expiry event and its new ledger entries, and moves the expiry reminder.</summary>
     private void Apply(MemberChange change)
     {
+        if (analytics.Value.Enabled)
+        {
+            PublishNewEntries(state.State.Account, change.State.Account);
+        }
+
         state.State = change.State;
         if (change.Expired is { } expired)
         {
@@ -328,6 +338,22 @@ public sealed class MemberGrain([PipelinedState("state", GrainStorage.Name)] IPi
         else if (change.Reminder is not null)
         {
             RemoveReminder(ExpiryReminder);
+        }
+    }
+
+    /// <summary>Each ledger entry the change adds, for the analytics (earn and burn by source), in the same commit.</summary>
+    private void PublishNewEntries(PointsAccount? before, PointsAccount? after)
+    {
+        if (after is null || ReferenceEquals(before?.Ledger, after.Ledger))
+        {
+            return;
+        }
+
+        var last = before?.Ledger is { Count: > 0 } old ? old[^1].Sequence : 0;
+        for (var i = after.Ledger.Count - 1; i >= 0 && after.Ledger[i].Sequence > last; i--)
+        {
+            var e = after.Ledger[i];
+            Publish(new StreamId(AnalyticsStreams.Points, GrainKey), new PointsActivity(GrainKey, e.Kind.ToString(), e.Source, e.Amount, e.At));
         }
     }
 }

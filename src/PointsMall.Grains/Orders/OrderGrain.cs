@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PointsMall.GroupCommit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PointsMall.Contracts.Analytics;
 using PointsMall.Contracts.Catalog;
 using PointsMall.Contracts.Common;
 using PointsMall.Contracts.Members;
@@ -9,6 +10,7 @@ using PointsMall.Contracts.Orders;
 using PointsMall.Domain.Catalog;
 using PointsMall.Domain.Common;
 using PointsMall.Domain.Orders;
+using PointsMall.GroupCommit.Outbox;
 using PointsMall.Payments;
 
 namespace PointsMall.Grains.Orders;
@@ -41,6 +43,7 @@ public sealed partial class OrderGrain(
     IPaymentProvider payments,
     IOrderSagaObserver observer,
     IOptions<OrderSagaOptions> options,
+    IOptions<AnalyticsOptions> analytics,
     ILogger<OrderGrain> logger) : MallGrain, IOrderGrain, IRemindable
 {
     internal const string SagaReminder = OrderReminderPlan.Saga;
@@ -330,6 +333,11 @@ public sealed partial class OrderGrain(
         var status = order.Status.ToString();
         if (force || status != state.State.PublishedStatus)
         {
+            if (status != state.State.PublishedStatus && analytics.Value.Enabled)
+            {
+                Publish(new StreamId(AnalyticsStreams.Orders, order.Id), OrderViews.Activity(order, state.State, status));
+            }
+
             state.State = state.State with { PublishedStatus = status };
             UpdateIndex(OrderKeys.Index, OrderViews.Summary(order, state.State, status), order.CreatedAt.UtcTicks,
                 partition: order.MemberId, tag: status, text: $"{order.Id} {state.State.ProductName}");

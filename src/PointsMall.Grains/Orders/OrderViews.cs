@@ -1,3 +1,4 @@
+using PointsMall.Contracts.Analytics;
 using PointsMall.Contracts.Common;
 using PointsMall.Contracts.Orders;
 using PointsMall.Domain.Common;
@@ -58,4 +59,21 @@ internal static class OrderViews
             Carrier = order.Shipment?.Carrier,
             TrackingNumber = order.Shipment?.TrackingNumber,
         };
+
+    /// <summary>The status change the analytics count (published before <see cref="OrderState.PublishedStatus"/> moves on).</summary>
+    public static OrderActivity Activity(Order order, OrderState state, string status) =>
+        new(order.Id, order.MemberId, order.ProductId, state.ProductName, order.Category.ToString(), order.Quantity, order.PointsTotal,
+            order.CashTotalFen, status, state.PublishedStatus, state.IsPrize, ReasonKey(order.CancelReason), order.History[^1].At);
+
+    /// <summary>
+    /// Why an order was cancelled, as a small set of keys: the refusal's code (sold_out, insufficient_points, …), the
+    /// saga's own reasons, or "cancelled" for a reason someone typed (free text would make the counts unbounded).
+    /// </summary>
+    private static string? ReasonKey(Refusal? reason) => reason switch
+    {
+        null => null,
+        { Code: not RefusalCode.Conflict } => reason.CodeName,
+        { Detail: "payment_timeout" or "cancelled_by_member" or "cancelled_by_operator" } => reason.Detail,
+        _ => "cancelled",
+    };
 }

@@ -127,6 +127,8 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
         ["DELETE /api/v1/admin/sections/{id}"] = Access.Admin,
         ["POST /api/v1/admin/images"] = Access.Admin,
         ["POST /api/v1/admin/rules/preview"] = Access.Admin,
+        ["GET /api/v1/admin/analytics/"] = Access.Admin,
+        ["GET /api/v1/admin/analytics/export"] = Access.Admin,
         ["GET /api/v1/admin/members"] = Access.Admin,
         ["GET /api/v1/admin/members/{id}"] = Access.Admin,
         ["GET /api/v1/admin/members/{id}/points"] = Access.Admin,

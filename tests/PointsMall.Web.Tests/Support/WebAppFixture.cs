@@ -29,6 +29,9 @@ public sealed class WebAppFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The running app's services (to hand over what a node reports on a timer, at the moment a test needs it).</summary>
+    public IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("The app is not started.");
+
     public IBrowser Browser { get; private set; } = null!;
 
     /// <summary>What the browser refused under the pages' content security policy, on any page this fixture opened.</summary>

@@ -173,7 +173,8 @@ async function dashboard() {
   mount(view, stats, h('div.row',
     h('a.btn.primary', { href: '/admin/products', 'data-link': true, 'data-permission': 'catalog-write' }, '+ 新建商品 New product'),
     h('a.btn', { href: '/admin/orders?status=PendingShipment', 'data-link': true }, '待发货订单 Orders to ship'),
-    h('a.btn', { href: '/admin/alerts', 'data-link': true }, '库存预警 Low stock')));
+    h('a.btn', { href: '/admin/alerts', 'data-link': true }, '库存预警 Low stock'),
+    h('a.btn', { href: '/admin/analytics', 'data-link': true }, '数据分析 Analytics')));
   const safe = (p) => p.catch(() => null);
   const [products, alerts, toShip, members] = await Promise.all([
     safe(api.get('/admin/products', { pageSize: 1 })), safe(api.get('/admin/alerts/low-stock')),
@@ -185,6 +186,95 @@ async function dashboard() {
     h('div.card.stat', h('div.muted', '库存预警 Low-stock alerts'), h('div.value.low', count(alerts))),
     h('div.card.stat', h('div.muted', '待发货 To ship'), h('div.value', count(toShip))),
     h('div.card.stat', h('div.muted', '会员 Members'), h('div.value', count(members))));
+}
+
+// ---------- analytics ----------
+const SOURCE_TEXT = { purchase: '消费 Purchases', signin: '签到 Sign-in', adjust: '调整 Adjustments', lottery: '抽奖 Lottery', task: '任务 Tasks',
+  refund: '退款 Refunds', redemption: '兑换 Redemptions', activity: '活动 Activities' };
+const localDay = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+const pct = (x) => (x == null ? '—' : `${(x * 100).toFixed(1)}%`);
+let charts = [];
+
+/** A chart on a fresh canvas (the previous page's charts are destroyed first, by the section). */
+function chart(config) {
+  const canvas = h('canvas', { height: 220 });
+  if (globalThis.Chart) charts.push(new globalThis.Chart(canvas, { ...config, options: { responsive: true, maintainAspectRatio: false, animation: false, ...config.options } }));
+  return h('div.chart', canvas);
+}
+
+function countsTable(title, counts, label = (k) => k, testid) {
+  const rows = Object.entries(counts ?? {}).sort((a, b) => b[1] - a[1]);
+  return h('section.card', { 'data-testid': testid }, h('h3', title), rows.length
+    ? table(['', h('th.num', '数量 Count')], rows.map(([k, v]) => h('tr', h('td', label(k)), h('td.num', fmt.points(v)))))
+    : empty('暂无 None yet'));
+}
+
+async function analyticsSection(_p, query) {
+  setTitle('数据分析', 'Analytics');
+  for (const c of charts) c.destroy();
+  charts = [];
+  const today = new Date();
+  const to = query.get('to') ?? localDay(today);
+  const from = query.get('from') ?? localDay(new Date(today.getTime() - 6 * 86400000));
+  const fromInput = h('input', { type: 'date', value: from, 'aria-label': '开始 From', 'data-testid': 'analytics-from' });
+  const toInput = h('input', { type: 'date', value: to, 'aria-label': '结束 To', 'data-testid': 'analytics-to' });
+  const body = h('div.stack', spinner());
+  const exportCsv = async () => {
+    // The export needs the bearer token, so it is fetched and handed to the browser as a file.
+    const file = await attempt('导出 Export', () => api.download('/admin/analytics/export', { from, to }));
+    if (!file) return;
+    const link = h('a', { href: URL.createObjectURL(file), download: `pointsmall-analytics-${from}-${to}.csv` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+  };
+  mount(view, h('div.toolbar',
+    h('form.row', { onsubmit: (e) => { e.preventDefault(); go(`/admin/analytics?from=${fromInput.value}&to=${toInput.value}`); } },
+      fromInput, h('span', '—'), toInput, h('button.btn', { type: 'submit' }, '查看 Show')),
+    h('button.btn', { type: 'button', 'data-testid': 'analytics-export', onclick: exportCsv }, '导出 CSV Export')), body);
+  let r;
+  try { r = await api.get('/admin/analytics', { from, to }); } catch (e) { mount(body, problemBox(e)); return; }
+  const t = r.totals;
+  const card = (label, value, testid) => h('div.card.stat', { 'data-testid': testid }, h('div.muted', label), h('div.value', value));
+  const labels = r.days.map((d) => d.day.slice(5));
+  mount(body,
+    h('div.stats',
+      card('兑换 Redemptions', fmt.points(t.redemptions), 'kpi-redemptions'),
+      card('兑换积分 Points redeemed', fmt.points(t.pointsRedeemed), 'kpi-points-redeemed'),
+      card('现金 Cash', fmt.yuan(Math.round(t.cash * 100)), 'kpi-cash'),
+      card('浏览 Product views', fmt.points(t.productViews), 'kpi-views'),
+      card('转化率 Conversion', pct(r.conversion), 'kpi-conversion'),
+      card('客单价 Avg. order', r.averageOrderPoints == null ? '—' : `${fmt.points(Math.round(r.averageOrderPoints))} 积分`, 'kpi-aov'),
+      card('登录 Sign-ins', fmt.points(t.logins), 'kpi-logins'),
+      card('活跃会员 Active (peak day)', fmt.points(t.activeMembers), 'kpi-active'),
+      card('积分发放 Earned', fmt.points(t.pointsEarned), 'kpi-earned'),
+      card('积分消耗 Spent', fmt.points(t.pointsSpent), 'kpi-spent'),
+      card('积分过期 Expired', fmt.points(t.pointsExpired), 'kpi-expired'),
+      card('无结果搜索 Searches, no result', `${fmt.points(t.searchesWithoutResults)} / ${fmt.points(t.searches)}`, 'kpi-searches')),
+    h('div.chart-grid',
+      h('section.card', h('h3', '兑换与浏览 Redemptions and views'), chart({ type: 'line', data: { labels, datasets: [
+        { label: '兑换 Redemptions', data: r.days.map((d) => d.redemptions), borderColor: '#e4393c', backgroundColor: '#e4393c', yAxisID: 'y' },
+        { label: '浏览 Views', data: r.days.map((d) => d.productViews), borderColor: '#2563eb', backgroundColor: '#2563eb', yAxisID: 'y1' }] },
+      options: { scales: { y: { beginAtZero: true, position: 'left' }, y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false } } } } })),
+      h('section.card', h('h3', '积分发放与消耗 Points earned and spent'), chart({ type: 'bar', data: { labels, datasets: [
+        { label: '发放 Earned', data: r.days.map((d) => d.pointsEarned), backgroundColor: '#1f9d55' },
+        { label: '消耗 Spent', data: r.days.map((d) => d.pointsSpent), backgroundColor: '#f5a623' },
+        { label: '过期 Expired', data: r.days.map((d) => d.pointsExpired), backgroundColor: '#8f959e' }] } })),
+      h('section.card', h('h3', '积分来源 Earned by source'), chart({ type: 'doughnut', data: {
+        labels: Object.keys(r.earnedBySource).map((k) => SOURCE_TEXT[k] ?? k),
+        datasets: [{ data: Object.values(r.earnedBySource), backgroundColor: ['#e4393c', '#f5a623', '#1f9d55', '#2563eb', '#8250df', '#8f959e'] }] } }))),
+    h('section.card', { 'data-testid': 'analytics-products' }, h('h3', '商品 Products'), r.products.length
+      ? table(['商品 Product', '类别 Category', h('th.num', '浏览 Views'), h('th.num', '兑换 Redemptions'), h('th.num', '件数 Units'), h('th.num', '积分 Points'), h('th.num', '转化 Conversion')],
+        r.products.map((p) => h('tr', { 'data-testid': 'analytics-product', 'data-product-id': p.productId },
+          h('td', p.name || p.productId), h('td', CATEGORY_TEXT[p.category] ?? p.category), h('td.num', fmt.points(p.views)), h('td.num', fmt.points(p.redemptions)),
+          h('td.num', fmt.points(p.units)), h('td.num', fmt.points(p.points)), h('td.num', pct(p.conversion)))))
+      : empty('暂无 None yet')),
+    h('div.chart-grid',
+      countsTable('热门搜索 Top searches', Object.fromEntries(r.topSearches.map((k) => [k.keyword, k.count])), undefined, 'analytics-searches'),
+      countsTable('无结果搜索 Searches without results', Object.fromEntries(r.topSearchesWithoutResults.map((k) => [k.keyword, k.count])), undefined, 'analytics-missed'),
+      countsTable('取消原因 Cancellations', r.cancellationsByReason, undefined, 'analytics-cancellations'),
+      countsTable('积分消耗 Spent by source', r.spentBySource, (k) => SOURCE_TEXT[k] ?? k, 'analytics-spent')),
+    h('p.muted', `时区 Time zone ${r.timeZone}。订单与积分来自事件流（精确）；登录、浏览、搜索由各 API 节点每 2 秒汇报。Orders and points come from the event outbox (exact); sign-ins, views and searches are reported by each API node every 2 s.`));
 }
 
 async function productsSection(_p, query) {
@@ -820,6 +910,7 @@ function loginSection() {
 // ---------- router ----------
 const sections = {
   '': dashboard,
+  analytics: analyticsSection,
   products: productsSection,
   sections: sectionsSection,
   alerts: alertsSection,

@@ -95,7 +95,7 @@ export function createClient(store, onUnauthorized) {
       && Date.now() > session.at + session.expiresIn * 1000 - REFRESH_MARGIN_MS;
   }
 
-  async function request(method, path, { body, headers = {}, auth = true, query, redirectOn401 = true, retried = false } = {}) {
+  async function request(method, path, { body, headers = {}, auth = true, query, redirectOn401 = true, retried = false, raw = false } = {}) {
     const url = new URL(BASE + path, location.origin);
     if (query) {
       for (const [k, v] of Object.entries(query)) {
@@ -110,18 +110,19 @@ export function createClient(store, onUnauthorized) {
     }
     if (auth && session?.accessToken) h.Authorization = `Bearer ${session.accessToken}`;
     // A Blob (an uploaded file) goes as it is, with its own type; anything else as JSON.
-    const raw = typeof Blob !== 'undefined' && body instanceof Blob;
-    if (body !== undefined) h['Content-Type'] = raw ? (body.type || 'application/octet-stream') : 'application/json';
+    const file = typeof Blob !== 'undefined' && body instanceof Blob;
+    if (body !== undefined) h['Content-Type'] = file ? (body.type || 'application/octet-stream') : 'application/json';
     let response;
     try {
-      response = await fetch(url, { method, headers: h, body: body === undefined ? undefined : raw ? body : JSON.stringify(body) });
+      response = await fetch(url, { method, headers: h, body: body === undefined ? undefined : file ? body : JSON.stringify(body) });
     } catch {
       throw new ApiError(0, { code: 'network', detail: 'The server could not be reached.' });
     }
     // A 401 means the request was not carried out, so it is safe to send again once with a fresh token.
     if (response.status === 401 && auth && !retried && session?.refreshToken && await refresh(session.refreshToken)) {
-      return request(method, path, { body, headers, auth, query, redirectOn401, retried: true });
+      return request(method, path, { body, headers, auth, query, redirectOn401, retried: true, raw });
     }
+    if (raw && response.ok) return response.blob();
     const text = await response.text();
     let data = null;
     if (text) {
@@ -143,6 +144,8 @@ export function createClient(store, onUnauthorized) {
     post: (path, body, headers) => request('POST', path, { body: body ?? {}, headers }),
     put: (path, body) => request('PUT', path, { body }),
     del: (path) => request('DELETE', path),
+    /** A file the API answers with (a CSV export): a Blob. */
+    download: (path, query) => request('GET', path, { query, raw: true }),
     /** Sends a file (a Blob) as the request body. */
     upload: (path, file) => request('POST', path, { body: file }),
     async login(login, password) {

@@ -1,0 +1,24 @@
+using System.Globalization;
+
+namespace PointsMall.Contracts.Analytics;
+
+/// <summary>Where the analytics' days begin and end (<c>Analytics:TimeZone</c>, Asia/Shanghai by default), and whether they are recorded.</summary>
+public sealed class AnalyticsOptions
+{
+    public const string Section = "Analytics";
+
+    /// <summary>Off: orders and members publish no activity and the API records none (for measuring what recording costs).</summary>
+    public bool Enabled { get; set; } = true;
+
+    public string TimeZone { get; set; } = "Asia/Shanghai";
+
+    public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+}
+
+/// <summary>The day grains' keys: local dates as <c>yyyy-MM-dd</c>.</summary>
+public static class AnalyticsDays
+{
+    public static string Key(DateTimeOffset at, TimeZoneInfo zone) => Key(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime));
+
+    public static string Key(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

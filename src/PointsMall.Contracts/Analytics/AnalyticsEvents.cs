@@ -1,0 +1,56 @@
+namespace PointsMall.Contracts.Analytics;
+
+/// <summary>The outbox stream namespaces the analytics read, and the day grains' keys.</summary>
+public static class AnalyticsStreams
+{
+    /// <summary>Orders publish <see cref="OrderActivity"/> here (stream key: the order id).</summary>
+    public const string Orders = "order-activity";
+
+    /// <summary>Members publish <see cref="PointsActivity"/> here (stream key: the member id).</summary>
+    public const string Points = "points-activity";
+}
+
+/// <summary>
+/// An order's status changed (it was placed, paid, shipped, completed or cancelled): published by the order in the
+/// commit that records the change, so the analytics see each change once it is durable and never one that is not.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record OrderActivity(
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] string MemberId,
+    [property: Id(2)] string ProductId,
+    [property: Id(3)] string ProductName,
+    [property: Id(4)] string Category,
+    [property: Id(5)] int Quantity,
+    [property: Id(6)] long Points,
+    [property: Id(7)] long CashFen,
+    [property: Id(8)] string Status,
+    [property: Id(9)] string? PreviousStatus,
+    [property: Id(10)] bool IsPrize,
+    [property: Id(11)] string? CancelReason,
+    [property: Id(12)] DateTimeOffset At);
+
+/// <summary>A new entry in a member's points ledger (earned, spent, refunded, expired, adjusted), published with it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PointsActivity(
+    [property: Id(0)] string MemberId,
+    [property: Id(1)] string Kind,
+    [property: Id(2)] string Source,
+    [property: Id(3)] long Amount,
+    [property: Id(4)] DateTimeOffset At);
+
+/// <summary>What shoppers did at the API that no grain records: a sign-in, a product page opened, a search and how many it found.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ShopperActivity(
+    [property: Id(0)] ShopperActivityKind Kind,
+    [property: Id(1)] string? MemberId,
+    [property: Id(2)] string? Subject,
+    [property: Id(3)] int Results,
+    [property: Id(4)] DateTimeOffset At);
+
+public enum ShopperActivityKind
+{
+    Login,
+    ProductView,
+    Search,
+}

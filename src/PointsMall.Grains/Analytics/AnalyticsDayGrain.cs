@@ -1,0 +1,171 @@
+using System.Collections.Immutable;
+using Orleans.Concurrency;
+using PointsMall.Contracts.Analytics;
+using PointsMall.GroupCommit;
+
+namespace PointsMall.Grains.Analytics;
+
+/// <summary>A product's counters for one day.</summary>
+public sealed record ProductDay(string Name, string Category, long Views, long Redemptions, long Units, long Points);
+
+public sealed record AnalyticsDayState
+{
+    public DayCounters Counters { get; init; } = new();
+
+    public ImmutableDictionary<string, long> EarnedBySource { get; init; } = ImmutableDictionary<string, long>.Empty;
+
+    public ImmutableDictionary<string, long> SpentBySource { get; init; } = ImmutableDictionary<string, long>.Empty;
+
+    public ImmutableDictionary<string, long> CancellationsByReason { get; init; } = ImmutableDictionary<string, long>.Empty;
+
+    public ImmutableDictionary<string, long> RedemptionsByCategory { get; init; } = ImmutableDictionary<string, long>.Empty;
+
+    public ImmutableDictionary<string, ProductDay> Products { get; init; } = ImmutableDictionary<string, ProductDay>.Empty;
+
+    public ImmutableDictionary<string, long> Searches { get; init; } = ImmutableDictionary<string, long>.Empty;
+
+    public ImmutableDictionary<string, long> SearchesWithoutResults { get; init; } = ImmutableDictionary<string, long>.Empty;
+
+    /// <summary>The distinct members seen (<see cref="DistinctCount"/>).</summary>
+    public ImmutableArray<byte> Members { get; init; } = DistinctCount.Empty;
+
+    /// <summary>The outbox positions counted lately, oldest first, so an event delivered twice counts once.</summary>
+    public ImmutableQueue<long> RecentSequences { get; init; } = [];
+
+    public ImmutableHashSet<long> RecentSequenceSet { get; init; } = [];
+}
+
+public sealed record DayCounters(
+    long Logins = 0, long ProductViews = 0, long Searches = 0, long SearchesWithoutResults = 0, long Redemptions = 0, long Units = 0,
+    long PointsRedeemed = 0, long CashFen = 0, long Cancellations = 0, long PointsEarned = 0, long PointsSpent = 0, long PointsRefunded = 0,
+    long PointsExpired = 0);
+
+// Design note — one grain per local day, fed three ways.
+// Orders and members publish their changes to the outbox in the commits that make them (AnalyticsRegistration
+// subscribes); the API nodes report sign-ins, product views and searches every few seconds. So nothing here is on a
+// shopper's path: the drop's grains only add an outbox row to a write they make anyway. Delivery is at least once,
+// but a crash redelivers at most the page in progress, so the last few thousand outbox positions are remembered and
+// a repeat is ignored. The grain is [Reentrant] and every method changes its state without awaiting, so concurrent
+// deliveries (one per stream) share its writes (see IPipelinedState).
+[Reentrant]
+[GrainType("analytics-day")]
+public sealed class AnalyticsDayGrain([PipelinedState("state", GrainStorage.Name)] IPipelinedState<AnalyticsDayState> state) : MallGrain, IAnalyticsDayGrain
+{
+    /// <summary>Outbox positions remembered: many pages of redelivery.</summary>
+    public const int RememberedSequences = 4096;
+
+    /// <summary>Distinct search terms kept per day: beyond it, the terms searched once are dropped.</summary>
+    public const int MaxSearchTerms = 500;
+
+    public Task RecordOrderAsync(long sequence, OrderActivity activity)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        if (Seen(sequence))
+        {
+            return Task.CompletedTask;
+        }
+
+        var s = state.State;
+        var c = s.Counters;
+        if (DayRules.IsRedemption(activity))
+        {
+            var product = ProductOf(s, activity.ProductId, activity.ProductName, activity.Category);
+            s = s with
+            {
+                Counters = c with { Redemptions = c.Redemptions + 1, Units = c.Units + activity.Quantity, PointsRedeemed = c.PointsRedeemed + activity.Points, CashFen = c.CashFen + activity.CashFen },
+                RedemptionsByCategory = Add(s.RedemptionsByCategory, activity.Category, 1),
+                Products = s.Products.SetItem(activity.ProductId, product with
+                {
+                    Redemptions = product.Redemptions + 1, Units = product.Units + activity.Quantity, Points = product.Points + activity.Points,
+                }),
+            };
+        }
+        else if (activity.Status == "Cancelled")
+        {
+            s = s with
+            {
+                Counters = c with { Cancellations = c.Cancellations + 1 },
+                CancellationsByReason = Add(s.CancellationsByReason, activity.CancelReason ?? "unknown", 1),
+            };
+        }
+
+        state.State = s with { Members = DistinctCount.Add(s.Members, activity.MemberId) };
+        return Task.CompletedTask;
+    }
+
+    public Task RecordPointsAsync(long sequence, PointsActivity activity)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        if (Seen(sequence))
+        {
+            return Task.CompletedTask;
+        }
+
+        var s = state.State;
+        var c = s.Counters;
+        s = activity.Kind switch
+        {
+            "Earn" or "Adjust" when activity.Amount > 0 => s with
+            {
+                Counters = c with { PointsEarned = c.PointsEarned + activity.Amount },
+                EarnedBySource = Add(s.EarnedBySource, activity.Source, activity.Amount),
+            },
+            "Spend" or "Adjust" => s with
+            {
+                Counters = c with { PointsSpent = c.PointsSpent - activity.Amount },
+                SpentBySource = Add(s.SpentBySource, activity.Source, -activity.Amount),
+            },
+            "Refund" => s with { Counters = c with { PointsRefunded = c.PointsRefunded + activity.Amount } },
+            "Expire" => s with { Counters = c with { PointsExpired = c.PointsExpired - activity.Amount } },
+            _ => s,
+        };
+        state.State = s with { Members = DistinctCount.Add(s.Members, activity.MemberId) };
+        return Task.CompletedTask;
+    }
+
+    public Task RecordShopperActivityAsync(IReadOnlyList<ShopperActivity> activity)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        var s = state.State;
+        foreach (var a in activity)
+        {
+            s = DayRules.Apply(s, a);
+            if (a.MemberId is { } member)
+            {
+                s = s with { Members = DistinctCount.Add(s.Members, member) };
+            }
+        }
+
+        state.State = s;
+        return Task.CompletedTask;
+    }
+
+    public Task<DayFigures> GetAsync() => Task.FromResult(DayRules.Figures(GrainKey, state.State));
+
+    /// <summary>Whether the outbox position was counted already; if not, it is remembered now.</summary>
+    private bool Seen(long sequence)
+    {
+        var s = state.State;
+        if (s.RecentSequenceSet.Contains(sequence))
+        {
+            return true;
+        }
+
+        var queue = s.RecentSequences.Enqueue(sequence);
+        var set = s.RecentSequenceSet.Add(sequence);
+        if (set.Count > RememberedSequences)
+        {
+            queue = queue.Dequeue(out var oldest);
+            set = set.Remove(oldest);
+        }
+
+        state.State = s with { RecentSequences = queue, RecentSequenceSet = set };
+        return false;
+    }
+
+    private static ProductDay ProductOf(AnalyticsDayState s, string id, string name, string category)
+        => s.Products.TryGetValue(id, out var known) ? known with { Name = name.Length > 0 ? name : known.Name } : new ProductDay(name, category, 0, 0, 0, 0);
+
+    internal static ImmutableDictionary<string, long> Add(ImmutableDictionary<string, long> counts, string key, long amount)
+        => counts.SetItem(key, counts.GetValueOrDefault(key) + amount);
+}

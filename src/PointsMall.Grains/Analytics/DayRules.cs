@@ -1,0 +1,75 @@
+using System.Collections.Immutable;
+using PointsMall.Contracts.Analytics;
+
+namespace PointsMall.Grains.Analytics;
+
+/// <summary>What counts as what in a day's figures, apart from the grain that keeps them.</summary>
+internal static class DayRules
+{
+    /// <summary>Search terms are counted as typed, trimmed and lower-cased, at most this long.</summary>
+    public const int MaxTermLength = 50;
+
+    /// <summary>
+    /// An order is a redemption when it first comes out of payment (waiting to ship, or completed at once for goods
+    /// that do not ship); a prize is not one. Later changes (shipped, completed after shipping) are not counted again.
+    /// </summary>
+    public static bool IsRedemption(OrderActivity a)
+        => !a.IsPrize && a.Status is "PendingShipment" or "Completed" && a.PreviousStatus is null or "PendingPayment";
+
+    public static AnalyticsDayState Apply(AnalyticsDayState s, ShopperActivity a)
+    {
+        var c = s.Counters;
+        switch (a.Kind)
+        {
+            case ShopperActivityKind.Login:
+                return s with { Counters = c with { Logins = c.Logins + 1 } };
+            case ShopperActivityKind.ProductView when a.Subject is { } productId:
+                var known = s.Products.TryGetValue(productId, out var p) ? p : new ProductDay("", "", 0, 0, 0, 0);
+                return s with
+                {
+                    Counters = c with { ProductViews = c.ProductViews + 1 },
+                    Products = s.Products.SetItem(productId, known with { Views = known.Views + 1 }),
+                };
+            case ShopperActivityKind.Search when Term(a.Subject) is { } term:
+                var missed = a.Results == 0;
+                return s with
+                {
+                    Counters = c with { Searches = c.Searches + 1, SearchesWithoutResults = c.SearchesWithoutResults + (missed ? 1 : 0) },
+                    Searches = Capped(AnalyticsDayGrain.Add(s.Searches, term, 1)),
+                    SearchesWithoutResults = missed ? Capped(AnalyticsDayGrain.Add(s.SearchesWithoutResults, term, 1)) : s.SearchesWithoutResults,
+                };
+            default:
+                return s;
+        }
+    }
+
+    public static DayFigures Figures(string day, AnalyticsDayState s)
+    {
+        var c = s.Counters;
+        return new DayFigures(
+            day, c.Logins, DistinctCount.Estimate(s.Members), c.ProductViews, c.Searches, c.SearchesWithoutResults, c.Redemptions, c.Units,
+            c.PointsRedeemed, c.CashFen, c.Cancellations, c.PointsEarned, c.PointsSpent, c.PointsRefunded, c.PointsExpired,
+            s.EarnedBySource, s.CancellationsByReason,
+            [.. s.Products.Select(p => new ProductFigures(p.Key, p.Value.Name, p.Value.Category, p.Value.Views, p.Value.Redemptions, p.Value.Units, p.Value.Points))
+                .OrderByDescending(p => p.Redemptions).ThenByDescending(p => p.Views).ThenBy(p => p.ProductId, StringComparer.Ordinal)],
+            Top(s.Searches), Top(s.SearchesWithoutResults), s.RedemptionsByCategory, s.SpentBySource);
+    }
+
+    private static string? Term(string? text)
+    {
+        var term = text?.Trim().ToLowerInvariant();
+        return string.IsNullOrEmpty(term) ? null : term.Length > MaxTermLength ? term[..MaxTermLength] : term;
+    }
+
+    /// <summary>
+    /// Beyond the cap the least searched terms go, down to four fifths of it (so the pruning is rare): a day of random
+    /// strings cannot grow the state without bound, and the terms worth reporting are the frequent ones.
+    /// </summary>
+    private static ImmutableDictionary<string, long> Capped(ImmutableDictionary<string, long> terms)
+        => terms.Count <= AnalyticsDayGrain.MaxSearchTerms
+            ? terms
+            : terms.OrderByDescending(t => t.Value).ThenBy(t => t.Key, StringComparer.Ordinal).Take(AnalyticsDayGrain.MaxSearchTerms * 4 / 5).ToImmutableDictionary();
+
+    private static List<KeywordCount> Top(ImmutableDictionary<string, long> terms)
+        => [.. terms.OrderByDescending(t => t.Value).ThenBy(t => t.Key, StringComparer.Ordinal).Take(20).Select(t => new KeywordCount(t.Key, t.Value))];
+}
