@@ -76,6 +76,20 @@ public static class GroupCommitHostingExtensions
     }
 
     /// <summary>
+    /// Subscribes <paramref name="handler"/> to every stream of <paramref name="streamNamespace"/>, a page at a time: each
+    /// call gets the page's events of the namespace in outbox order (see <see cref="OutboxSubscription.BatchHandler"/>).
+    /// A failed call is retried whole, so the handler must be idempotent per event, as for single delivery.
+    /// </summary>
+    public static ISiloBuilder AddOutboxBatchSubscription(
+        this ISiloBuilder silo, string name, string streamNamespace, Func<IServiceProvider, IReadOnlyList<StreamEvent>, CancellationToken, Task> handler)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(handler);
+        silo.Services.AddSingleton(new OutboxSubscription(name, streamNamespace, (services, e, ct) => handler(services, [e], ct)) { BatchHandler = handler });
+        return silo;
+    }
+
+    /// <summary>
     /// Keeps Orleans' reminders in the store of the group-commit storage named <paramref name="storageName"/> (its
     /// reminder rows), so they survive restarts wherever the grain states do, and grains set and remove them in the
     /// same transaction as their state. The reminder service reads new rows every <paramref name="refreshPeriod"/>

@@ -169,6 +169,21 @@ public abstract class OutboxLeaseTests : IAsyncLifetime
         Assert.Equal(events[^1], await Store.ReadCheckpointAsync(Subscription, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_batch_subscription_gets_a_pages_events_in_one_call_in_outbox_order()
+    {
+        var silo = await StartAsync("silo-a", _ => false, batched: true);
+        await silo.Log.WhenAsync("acquired", 1);
+
+        var events = await CommitAsync(5);
+        silo.Dispatcher.Wake();
+        await silo.Log.WhenAsync("checkpointed", events[^1]);
+
+        // Two streams interleaved (k0, k1, k0, …), handed over together in the order they were committed.
+        Assert.Equal(events, silo.Log.Entries.Where(e => e.What == "delivered").Select(e => e.Value));
+        Assert.Equal([5L], silo.Log.Entries.Where(e => e.What == "batch").Select(e => e.Value));
+    }
+
     /// <summary>A holds the lease (token 1) and is idle; B was refused and waits for its next attempt.</summary>
     private protected async Task<(Silo A, Silo B)> StartTwoAsync()
     {
@@ -180,11 +195,11 @@ public abstract class OutboxLeaseTests : IAsyncLifetime
         return (a, b);
     }
 
-    private async Task<Silo> StartAsync(string holder, Func<string, bool> isGone)
+    private async Task<Silo> StartAsync(string holder, Func<string, bool> isGone, bool batched = false)
     {
         var store = await OpenStoreAsync();
         await store.InitializeAsync(CancellationToken.None);
-        var silo = new Silo(holder, store, isGone, _services);
+        var silo = new Silo(holder, store, isGone, _services, batched);
         _silos.Add(silo);
         silo.Dispatcher.Start();
         return silo;
@@ -207,7 +222,7 @@ public abstract class OutboxLeaseTests : IAsyncLifetime
     {
         private readonly IGrainStore _store;
 
-        public Silo(string holder, IGrainStore store, Func<string, bool> isGone, IServiceProvider services)
+        public Silo(string holder, IGrainStore store, Func<string, bool> isGone, IServiceProvider services, bool batched = false)
         {
             _store = store;
             Log = new DispatcherLog(holder);
@@ -216,6 +231,24 @@ public abstract class OutboxLeaseTests : IAsyncLifetime
                 Log.Add("delivered", e.Sequence);
                 return Task.CompletedTask;
             });
+            if (batched)
+            {
+                subscription = subscription with
+                {
+                    Handler = (_, _, _) => throw new InvalidOperationException("A batch subscription got a single event."),
+                    BatchHandler = (_, events, _) =>
+                    {
+                        Log.Add("batch", events.Count);
+                        foreach (var e in events)
+                        {
+                            Log.Add("delivered", e.Sequence);
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
+            }
+
             Dispatcher = new OutboxDispatcher(store, holder, isGone, [subscription], Options, services, Time, NullLogger.Instance)
             {
                 Observer = (_, what, value) => Log.Add(what, value),

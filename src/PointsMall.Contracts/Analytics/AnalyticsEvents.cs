@@ -1,14 +1,17 @@
 namespace PointsMall.Contracts.Analytics;
 
-/// <summary>The outbox stream namespaces the analytics read, and the day grains' keys.</summary>
+/// <summary>
+/// The outbox stream namespace the analytics read: orders publish <see cref="OrderActivity"/> (stream key: the order
+/// id) and members <see cref="PointsActivity"/> (key: the member id) there, so one subscription reads the outbox once.
+/// </summary>
 public static class AnalyticsStreams
 {
-    /// <summary>Orders publish <see cref="OrderActivity"/> here (stream key: the order id).</summary>
-    public const string Orders = "order-activity";
-
-    /// <summary>Members publish <see cref="PointsActivity"/> here (stream key: the member id).</summary>
-    public const string Points = "points-activity";
+    public const string Namespace = "analytics";
 }
+
+/// <summary>An outbox event for the day grains: its outbox position (what makes a redelivery count once) and what happened.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RecordedActivity([property: Id(0)] long Sequence, [property: Id(1)] OrderActivity? Order, [property: Id(2)] PointsActivity? Points);
 
 /// <summary>
 /// An order's status changed (it was placed, paid, shipped, completed or cancelled): published by the order in the

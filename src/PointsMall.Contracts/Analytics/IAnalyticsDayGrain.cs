@@ -7,11 +7,8 @@ namespace PointsMall.Contracts.Analytics;
 [Alias("analytics-day")]
 public interface IAnalyticsDayGrain : IGrainWithStringKey
 {
-    /// <summary>Counts an order's status change; <paramref name="sequence"/> (its outbox position) makes a redelivery count once.</summary>
-    Task RecordOrderAsync(long sequence, OrderActivity activity);
-
-    /// <summary>Counts a points ledger entry, once per outbox position.</summary>
-    Task RecordPointsAsync(long sequence, PointsActivity activity);
+    /// <summary>Counts a page of the outbox's order changes and points entries; an outbox position already counted is skipped.</summary>
+    Task RecordAsync(IReadOnlyList<RecordedActivity> activity);
 
     /// <summary>Counts what an API node saw since its last report (best effort: a node that dies loses its last seconds).</summary>
     Task RecordShopperActivityAsync(IReadOnlyList<ShopperActivity> activity);

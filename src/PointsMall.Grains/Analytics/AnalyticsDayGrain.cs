@@ -41,12 +41,12 @@ public sealed record DayCounters(
     long PointsExpired = 0);
 
 // Design note — one grain per local day, fed three ways.
-// Orders and members publish their changes to the outbox in the commits that make them (AnalyticsRegistration
-// subscribes); the API nodes report sign-ins, product views and searches every few seconds. So nothing here is on a
+// Orders and members publish their changes to the outbox in the commits that make them; one subscription hands
+// them over a page at a time (AnalyticsRegistration); the API nodes report sign-ins, product views and searches every few seconds. So nothing here is on a
 // shopper's path: the drop's grains only add an outbox row to a write they make anyway. Delivery is at least once,
 // but a crash redelivers at most the page in progress, so the last few thousand outbox positions are remembered and
-// a repeat is ignored. The grain is [Reentrant] and every method changes its state without awaiting, so concurrent
-// deliveries (one per stream) share its writes (see IPipelinedState).
+// a repeat is ignored. The grain is [Reentrant] and every method changes its state without awaiting, so a page from
+// the outbox and a report from an API node arriving together share one write (see IPipelinedState).
 [Reentrant]
 [GrainType("analytics-day")]
 public sealed class AnalyticsDayGrain([PipelinedState("state", GrainStorage.Name)] IPipelinedState<AnalyticsDayState> state) : MallGrain, IAnalyticsDayGrain
@@ -57,69 +57,26 @@ public sealed class AnalyticsDayGrain([PipelinedState("state", GrainStorage.Name
     /// <summary>Distinct search terms kept per day: beyond it, the terms searched once are dropped.</summary>
     public const int MaxSearchTerms = 500;
 
-    public Task RecordOrderAsync(long sequence, OrderActivity activity)
+    public Task RecordAsync(IReadOnlyList<RecordedActivity> activity)
     {
         ArgumentNullException.ThrowIfNull(activity);
-        if (Seen(sequence))
+        foreach (var recorded in activity)
         {
-            return Task.CompletedTask;
+            if (Seen(recorded.Sequence))
+            {
+                continue;
+            }
+
+            if (recorded.Order is { } order)
+            {
+                state.State = DayRules.Apply(state.State, order);
+            }
+            else if (recorded.Points is { } points)
+            {
+                state.State = DayRules.Apply(state.State, points);
+            }
         }
 
-        var s = state.State;
-        var c = s.Counters;
-        if (DayRules.IsRedemption(activity))
-        {
-            var product = ProductOf(s, activity.ProductId, activity.ProductName, activity.Category);
-            s = s with
-            {
-                Counters = c with { Redemptions = c.Redemptions + 1, Units = c.Units + activity.Quantity, PointsRedeemed = c.PointsRedeemed + activity.Points, CashFen = c.CashFen + activity.CashFen },
-                RedemptionsByCategory = Add(s.RedemptionsByCategory, activity.Category, 1),
-                Products = s.Products.SetItem(activity.ProductId, product with
-                {
-                    Redemptions = product.Redemptions + 1, Units = product.Units + activity.Quantity, Points = product.Points + activity.Points,
-                }),
-            };
-        }
-        else if (activity.Status == "Cancelled")
-        {
-            s = s with
-            {
-                Counters = c with { Cancellations = c.Cancellations + 1 },
-                CancellationsByReason = Add(s.CancellationsByReason, activity.CancelReason ?? "unknown", 1),
-            };
-        }
-
-        state.State = s with { Members = DistinctCount.Add(s.Members, activity.MemberId) };
-        return Task.CompletedTask;
-    }
-
-    public Task RecordPointsAsync(long sequence, PointsActivity activity)
-    {
-        ArgumentNullException.ThrowIfNull(activity);
-        if (Seen(sequence))
-        {
-            return Task.CompletedTask;
-        }
-
-        var s = state.State;
-        var c = s.Counters;
-        s = activity.Kind switch
-        {
-            "Earn" or "Adjust" when activity.Amount > 0 => s with
-            {
-                Counters = c with { PointsEarned = c.PointsEarned + activity.Amount },
-                EarnedBySource = Add(s.EarnedBySource, activity.Source, activity.Amount),
-            },
-            "Spend" or "Adjust" => s with
-            {
-                Counters = c with { PointsSpent = c.PointsSpent - activity.Amount },
-                SpentBySource = Add(s.SpentBySource, activity.Source, -activity.Amount),
-            },
-            "Refund" => s with { Counters = c with { PointsRefunded = c.PointsRefunded + activity.Amount } },
-            "Expire" => s with { Counters = c with { PointsExpired = c.PointsExpired - activity.Amount } },
-            _ => s,
-        };
-        state.State = s with { Members = DistinctCount.Add(s.Members, activity.MemberId) };
         return Task.CompletedTask;
     }
 
@@ -162,9 +119,6 @@ public sealed class AnalyticsDayGrain([PipelinedState("state", GrainStorage.Name
         state.State = s with { RecentSequences = queue, RecentSequenceSet = set };
         return false;
     }
-
-    private static ProductDay ProductOf(AnalyticsDayState s, string id, string name, string category)
-        => s.Products.TryGetValue(id, out var known) ? known with { Name = name.Length > 0 ? name : known.Name } : new ProductDay(name, category, 0, 0, 0, 0);
 
     internal static ImmutableDictionary<string, long> Add(ImmutableDictionary<string, long> counts, string key, long amount)
         => counts.SetItem(key, counts.GetValueOrDefault(key) + amount);

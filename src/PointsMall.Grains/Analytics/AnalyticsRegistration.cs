@@ -2,45 +2,44 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PointsMall.Contracts.Analytics;
 using PointsMall.GroupCommit;
+using PointsMall.GroupCommit.Outbox;
 
 namespace PointsMall.Grains.Analytics;
 
 public static class AnalyticsRegistration
 {
-    /// <summary>Subscription names key durable checkpoints: never rename them.</summary>
-    public const string OrdersSubscription = "analytics-orders";
+    /// <summary>The subscription's name keys its durable checkpoint: never rename it.</summary>
+    public const string Subscription = "analytics";
 
-    public const string PointsSubscription = "analytics-points";
-
-    /// <summary>The analytics' options (<c>Analytics:*</c>) and the outbox feeds of the day grains.</summary>
+    /// <summary>The analytics' options (<c>Analytics:*</c>) and the outbox feed of the day grains: a page at a time, one call per day in it.</summary>
     public static ISiloBuilder AddAnalyticsGrains(this ISiloBuilder silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
         silo.Services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.Section);
-        return silo
-            .AddOutboxSubscription(OrdersSubscription, AnalyticsStreams.Orders, (services, e, _) =>
-            {
-                if (!e.Is<OrderActivity>())
-                {
-                    return Task.CompletedTask;
-                }
-
-                var order = e.Deserialize<OrderActivity>();
-                return DayOf(services, order.At).RecordOrderAsync(e.Sequence, order);
-            })
-            .AddOutboxSubscription(PointsSubscription, AnalyticsStreams.Points, (services, e, _) =>
-            {
-                if (!e.Is<PointsActivity>())
-                {
-                    return Task.CompletedTask;
-                }
-
-                var points = e.Deserialize<PointsActivity>();
-                return DayOf(services, points.At).RecordPointsAsync(e.Sequence, points);
-            });
+        return silo.AddOutboxBatchSubscription(Subscription, AnalyticsStreams.Namespace, (services, events, _) =>
+        {
+            var grains = services.GetRequiredService<IGrainFactory>();
+            var zone = services.GetRequiredService<IOptions<AnalyticsOptions>>().Value.Zone;
+            var recorded = events.Select(Read).OfType<(DateTimeOffset At, RecordedActivity Activity)>();
+            return Task.WhenAll(recorded.GroupBy(r => AnalyticsDays.Key(r.At, zone))
+                .Select(day => grains.GetGrain<IAnalyticsDayGrain>(day.Key).RecordAsync([.. day.Select(r => r.Activity)])));
+        });
     }
 
-    private static IAnalyticsDayGrain DayOf(IServiceProvider services, DateTimeOffset at)
-        => services.GetRequiredService<IGrainFactory>().GetGrain<IAnalyticsDayGrain>(
-            AnalyticsDays.Key(at, services.GetRequiredService<IOptions<AnalyticsOptions>>().Value.Zone));
+    private static (DateTimeOffset At, RecordedActivity Activity)? Read(StreamEvent e)
+    {
+        if (e.Is<OrderActivity>())
+        {
+            var order = e.Deserialize<OrderActivity>();
+            return (order.At, new RecordedActivity(e.Sequence, order, null));
+        }
+
+        if (e.Is<PointsActivity>())
+        {
+            var points = e.Deserialize<PointsActivity>();
+            return (points.At, new RecordedActivity(e.Sequence, null, points));
+        }
+
+        return null;
+    }
 }

@@ -16,6 +16,58 @@ internal static class DayRules
     public static bool IsRedemption(OrderActivity a)
         => !a.IsPrize && a.Status is "PendingShipment" or "Completed" && a.PreviousStatus is null or "PendingPayment";
 
+    /// <summary>Whether an order's change is one the day counts (so only those are published): paid, or cancelled.</summary>
+    public static bool Counts(string status, string? previous, bool isPrize)
+        => !isPrize && (status == "Cancelled" || (status is "PendingShipment" or "Completed" && previous is null or "PendingPayment"));
+
+    public static AnalyticsDayState Apply(AnalyticsDayState s, OrderActivity a)
+    {
+        var c = s.Counters;
+        if (IsRedemption(a))
+        {
+            var known = s.Products.TryGetValue(a.ProductId, out var p) ? p with { Name = a.ProductName, Category = a.Category } : new ProductDay(a.ProductName, a.Category, 0, 0, 0, 0);
+            s = s with
+            {
+                Counters = c with { Redemptions = c.Redemptions + 1, Units = c.Units + a.Quantity, PointsRedeemed = c.PointsRedeemed + a.Points, CashFen = c.CashFen + a.CashFen },
+                RedemptionsByCategory = AnalyticsDayGrain.Add(s.RedemptionsByCategory, a.Category, 1),
+                Products = s.Products.SetItem(a.ProductId, known with { Redemptions = known.Redemptions + 1, Units = known.Units + a.Quantity, Points = known.Points + a.Points }),
+            };
+        }
+        else if (a.Status == "Cancelled")
+        {
+            s = s with
+            {
+                Counters = c with { Cancellations = c.Cancellations + 1 },
+                CancellationsByReason = AnalyticsDayGrain.Add(s.CancellationsByReason, a.CancelReason ?? "unknown", 1),
+            };
+        }
+
+        return s with { Members = DistinctCount.Add(s.Members, a.MemberId) };
+    }
+
+    /// <summary>Earned (earnings and positive adjustments), spent (spends and deductions), refunded and expired, by source.</summary>
+    public static AnalyticsDayState Apply(AnalyticsDayState s, PointsActivity a)
+    {
+        var c = s.Counters;
+        s = a.Kind switch
+        {
+            "Earn" or "Adjust" when a.Amount > 0 => s with
+            {
+                Counters = c with { PointsEarned = c.PointsEarned + a.Amount },
+                EarnedBySource = AnalyticsDayGrain.Add(s.EarnedBySource, a.Source, a.Amount),
+            },
+            "Spend" or "Adjust" => s with
+            {
+                Counters = c with { PointsSpent = c.PointsSpent - a.Amount },
+                SpentBySource = AnalyticsDayGrain.Add(s.SpentBySource, a.Source, -a.Amount),
+            },
+            "Refund" => s with { Counters = c with { PointsRefunded = c.PointsRefunded + a.Amount } },
+            "Expire" => s with { Counters = c with { PointsExpired = c.PointsExpired - a.Amount } },
+            _ => s,
+        };
+        return s with { Members = DistinctCount.Add(s.Members, a.MemberId) };
+    }
+
     public static AnalyticsDayState Apply(AnalyticsDayState s, ShopperActivity a)
     {
         var c = s.Counters;

@@ -353,7 +353,7 @@ public sealed class MemberGrain(
         for (var i = after.Ledger.Count - 1; i >= 0 && after.Ledger[i].Sequence > last; i--)
         {
             var e = after.Ledger[i];
-            Publish(new StreamId(AnalyticsStreams.Points, GrainKey), new PointsActivity(GrainKey, e.Kind.ToString(), e.Source, e.Amount, e.At));
+            Publish(new StreamId(AnalyticsStreams.Namespace, GrainKey), new PointsActivity(GrainKey, e.Kind.ToString(), e.Source, e.Amount, e.At));
         }
     }
 }

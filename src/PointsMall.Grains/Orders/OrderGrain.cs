@@ -10,6 +10,7 @@ using PointsMall.Contracts.Orders;
 using PointsMall.Domain.Catalog;
 using PointsMall.Domain.Common;
 using PointsMall.Domain.Orders;
+using PointsMall.Grains.Analytics;
 using PointsMall.GroupCommit.Outbox;
 using PointsMall.Payments;
 
@@ -333,9 +334,9 @@ public sealed partial class OrderGrain(
         var status = order.Status.ToString();
         if (force || status != state.State.PublishedStatus)
         {
-            if (status != state.State.PublishedStatus && analytics.Value.Enabled)
+            if (analytics.Value.Enabled && status != state.State.PublishedStatus && DayRules.Counts(status, state.State.PublishedStatus, state.State.IsPrize))
             {
-                Publish(new StreamId(AnalyticsStreams.Orders, order.Id), OrderViews.Activity(order, state.State, status));
+                Publish(new StreamId(AnalyticsStreams.Namespace, order.Id), OrderViews.Activity(order, state.State, status));
             }
 
             state.State = state.State with { PublishedStatus = status };

@@ -343,7 +343,18 @@ internal sealed partial class OutboxDispatcher : IAsyncDisposable
                         .Select(e => new StreamEvent(e.Sequence, StreamId.Parse(e.Stream), e.EventType, e.Payload, e.Timestamp))
                         .GroupBy(e => e.Stream)
                         .ToList();
-                    await Task.WhenAll(streams.Select(s => DeliverInOrderAsync(s, cancellationToken))).ConfigureAwait(false);
+                    if (subscription.BatchHandler is { } batch)
+                    {
+                        var events = streams.SelectMany(s => s).OrderBy(e => e.Sequence).ToList();
+                        if (events.Count > 0)
+                        {
+                            await DeliverAsync(events[0], () => batch(owner._services, events, cancellationToken), cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+                    else
+                    {
+                        await Task.WhenAll(streams.Select(s => DeliverInOrderAsync(s, cancellationToken))).ConfigureAwait(false);
+                    }
                     position = page[^1].Sequence;
                     if (streams.Count > 0 || position - checkpointed >= IdleCheckpointDistance)
                     {
@@ -391,30 +402,36 @@ internal sealed partial class OutboxDispatcher : IAsyncDisposable
         {
             foreach (var streamEvent in events)
             {
-                for (var attempt = 1; ; attempt++)
-                {
-                    try
-                    {
-                        await subscription.Handler(owner._services, streamEvent, cancellationToken).ConfigureAwait(false);
-                        break;
-                    }
-                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                    {
-                        throw;
-                    }
-#pragma warning disable CA1031 // A failing handler is retried, then the event is logged as poison and skipped.
-                    catch (Exception ex)
-#pragma warning restore CA1031
-                    {
-                        if (attempt >= Options.MaxDeliveryAttempts)
-                        {
-                            LogPoison(owner._logger, ex, streamEvent.Sequence, streamEvent.Stream, subscription.Name, attempt);
-                            break;
-                        }
+                await DeliverAsync(streamEvent, () => subscription.Handler(owner._services, streamEvent, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+        }
 
-                        LogDeliveryRetry(owner._logger, ex, streamEvent.Sequence, subscription.Name, attempt);
-                        await owner.DelayAsync(Options.RetryDelay, cancellationToken).ConfigureAwait(false);
+        /// <summary>Runs one delivery (of <paramref name="first"/>, or of a batch starting with it), retried, then logged as poison and skipped.</summary>
+        private async Task DeliverAsync(StreamEvent first, Func<Task> deliver, CancellationToken cancellationToken)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await deliver().ConfigureAwait(false);
+                    return;
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+#pragma warning disable CA1031 // A failing handler is retried, then the event (or batch) is logged as poison and skipped.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    if (attempt >= Options.MaxDeliveryAttempts)
+                    {
+                        LogPoison(owner._logger, ex, first.Sequence, first.Stream, subscription.Name, attempt);
+                        return;
                     }
+
+                    LogDeliveryRetry(owner._logger, ex, first.Sequence, subscription.Name, attempt);
+                    await owner.DelayAsync(Options.RetryDelay, cancellationToken).ConfigureAwait(false);
                 }
             }
         }

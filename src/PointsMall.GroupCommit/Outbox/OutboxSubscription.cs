@@ -7,7 +7,14 @@ namespace PointsMall.GroupCommit.Outbox;
 public sealed record OutboxSubscription(
     string Name,
     string Namespace,
-    Func<IServiceProvider, StreamEvent, CancellationToken, Task> Handler);
+    Func<IServiceProvider, StreamEvent, CancellationToken, Task> Handler)
+{
+    /// <summary>
+    /// When set, each page's events of the namespace are handed over in one call, in outbox order (and <see cref="Handler"/>
+    /// is not used): for a consumer that counts many small events, one call per page instead of one per event.
+    /// </summary>
+    public Func<IServiceProvider, IReadOnlyList<StreamEvent>, CancellationToken, Task>? BatchHandler { get; init; }
+}
 
 /// <summary>How the outbox is read and delivered.</summary>
 public sealed class OutboxOptions

@@ -48,11 +48,9 @@ public sealed class AnalyticsDayTests
         var grain = silo.Grain<IAnalyticsDayGrain>(Day);
         var paid = new OrderActivity("o-1", "m-1", "p-1", "Kettle", "Physical", 1, 300, 0, "PendingShipment", "PendingPayment", false, null, silo.Time.GetUtcNow());
 
-        await grain.RecordOrderAsync(41, paid);
-        await grain.RecordOrderAsync(41, paid);
-        await grain.RecordOrderAsync(42, paid with { Status = "Shipped", PreviousStatus = "PendingShipment" });
-        await grain.RecordPointsAsync(43, new PointsActivity("m-1", "Spend", "redemption", -300, silo.Time.GetUtcNow()));
-        await grain.RecordPointsAsync(43, new PointsActivity("m-1", "Spend", "redemption", -300, silo.Time.GetUtcNow()));
+        var spent = new PointsActivity("m-1", "Spend", "redemption", -300, silo.Time.GetUtcNow());
+        await grain.RecordAsync([new RecordedActivity(41, paid, null), new RecordedActivity(43, null, spent)]);
+        await grain.RecordAsync([new RecordedActivity(41, paid, null), new RecordedActivity(42, paid with { Status = "Shipped", PreviousStatus = "PendingShipment" }, null), new RecordedActivity(43, null, spent)]);
 
         var day = await grain.GetAsync();
         Assert.Equal((1L, 300L, 300L), (day.Redemptions, day.PointsRedeemed, day.PointsSpent));
