@@ -94,6 +94,9 @@ public sealed partial class RedemptionStoryTests(WebAppFixture app, ITestOutputH
         await admin.GetByTestId("carrier").FillAsync("SF");
         await admin.GetByTestId("tracking-number").FillAsync("SF1234567890");
         await admin.Locator("dialog.modal").GetByRole(AriaRole.Button, new() { Name = "确认发货 Ship" }).ClickAsync();
+
+        // The console says when the shipment is recorded; leaving the page before that would abort the request.
+        await Expect(admin.Locator(".toast").Filter(new() { HasText = "已发货 Shipped" })).ToBeVisibleAsync();
         await admin.GotoAsync("/admin/orders?status=Shipped");
         await Expect(admin.Locator($"[data-testid=order-row][data-order-id='{orderId}']")).ToContainTextAsync("SF1234567890");
 
