@@ -25,6 +25,7 @@ public sealed class StockCountTests(WebAppFixture app, ITestOutputHelper output)
         await count.GetByTestId("stock-reason").FillAsync("月末盘点 month-end count");
         await count.GetByRole(AriaRole.Button, new() { Name = "保存 Save" }).ClickAsync();
         await Expect(row.Locator("td.num").Nth(3)).ToHaveTextAsync("42");
+        await Expect(row.Locator("td.num").Nth(4)).ToHaveTextAsync("0");
 
         await row.GetByRole(AriaRole.Link, new() { Name = "变更记录 History" }).ClickAsync();
         var entry = admin.Locator("[data-testid=audit-row][data-action=SetProductStock]");
