@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using PointsMall.Contracts.Analytics;
 using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Rules;
-using PointsMall.Domain.Common;
 using PointsMall.Domain.Members;
 using PointsMall.Domain.Rules;
 using PointsMall.GroupCommit;
@@ -29,7 +28,7 @@ namespace PointsMall.Grains.Members;
 /// </para>
 /// </remarks>
 [GrainType("member")]
-public sealed class MemberGrain(
+public sealed partial class MemberGrain(
     [PipelinedState("state", GrainStorage.Name)] IPipelinedState<MemberState> state,
     [FromKeyedServices(GrainClock.Key)] TimeProvider time,
     IOptions<AnalyticsOptions> analytics) : MallGrain, IMemberGrain, IRemindable
@@ -54,141 +53,6 @@ public sealed class MemberGrain(
     private readonly ProgramRulesCache _rules = new();
 
     private PointsAccount? Account => state.State.Profile is null ? null : state.State.Account;
-
-    public async Task<MemberResult> RegisterAsync(RegisterMember command)
-    {
-        ArgumentNullException.ThrowIfNull(command);
-        return await OpenAsync(
-            command.Phone, command.Email, command.DisplayName, () => ProfileChanges.CheckPassword(command.Password),
-            (profile, _, _) => new MemberChange(ProfileChanges.Registered(state.State, GrainKey, profile, command.Password!)));
-    }
-
-    public async Task<MemberResult> ProvisionAsync(ProvisionMember command)
-    {
-        ArgumentNullException.ThrowIfNull(command);
-        return await OpenAsync(
-            command.Phone, command.Email, command.DisplayName, () => ProfileChanges.CheckProvisioning(command),
-            (profile, rules, now) => PointsOperations.OpenProvisioned(state.State, GrainKey, ProfileChanges.WithAddress(profile, command.Address, now), command.StartingPoints, rules, now));
-    }
-
-    /// <summary>
-    /// Registration and provisioning: the profile validated (<paramref name="check"/>'s errors reported with the
-    /// profile's) and its phone and e-mail claimed, then the member's first state from <paramref name="open"/>. A
-    /// refusal after a claim gives the claim back, so a failed registration never leaves a login nobody can use.
-    /// </summary>
-    private async Task<MemberResult> OpenAsync(
-        string? phone, string? email, string? displayName, Func<List<string>> check, Func<MemberProfile, ProgramRules, DateTimeOffset, MemberChange> open)
-    {
-        var now = time.GetUtcNow();
-        if (state.State.Profile is not null)
-        {
-            return MemberRefusals.Member(RefusalCode.Conflict, "already_registered");
-        }
-
-        var (profile, refusal) = ProfileChanges.NewProfile(GrainKey, phone, email, displayName, check(), now);
-        if (profile is null)
-        {
-            return refusal!;
-        }
-
-        // Uniqueness lives in one login grain per phone / e-mail. A claim by this member id is repeatable, so a
-        // registration retried after a timeout gets through again. Phone before e-mail, always: a fixed order
-        // keeps two registrations from waiting on each other.
-        var claimed = new List<string>();
-        foreach (var (login, kind) in new[] { (profile.Phone, "phone"), (profile.Email, "email") })
-        {
-            if (login is null)
-            {
-                continue;
-            }
-
-            if (!await ClaimLoginAsync(login))
-            {
-                foreach (var mine in claimed)
-                {
-                    await GrainFactory.GetGrain<ILoginGrain>(mine).ReleaseAsync(GrainKey);
-                }
-
-                return MemberRefusals.Member(RefusalCode.Conflict, $"{kind}_taken");
-            }
-
-            claimed.Add(login);
-        }
-
-        var rules = await RulesAsync(now);
-        Apply(open(profile, rules, now));
-        PublishListing(now);
-        return new MemberResult(MemberViews.Member(GrainKey, state.State, rules, now), null);
-    }
-
-    /// <summary>
-    /// Claims a login. A login held by a member id that never registered (its registration claimed and then
-    /// failed to commit) is taken over once the claim is old enough that no registration can still be running.
-    /// </summary>
-    private async Task<bool> ClaimLoginAsync(string login)
-    {
-        var grain = GrainFactory.GetGrain<ILoginGrain>(login);
-        var owner = await grain.ClaimAsync(GrainKey);
-        if (string.Equals(owner, GrainKey, StringComparison.Ordinal))
-        {
-            return true;
-        }
-
-        if (await GrainFactory.GetGrain<IMemberGrain>(owner).GetAsync() is not null)
-        {
-            return false;
-        }
-
-        return string.Equals(await grain.TakeOverAsync(owner, GrainKey), GrainKey, StringComparison.Ordinal);
-    }
-
-    private void PublishListing(DateTimeOffset now) =>
-        Publish(new StreamId(MemberDirectory.Stream, GrainKey), ProfileChanges.Listing(GrainKey, state.State.Profile!, now));
-
-    public Task<MemberView?> GetAsync() => ReadAsync((rules, now) => MemberViews.Member(GrainKey, state.State, rules, now));
-
-    public Task<bool> VerifyPasswordAsync(string password) =>
-        Task.FromResult(password is not null && state.State.Profile?.Password?.Verify(password) == true);
-
-    public Task<MemberResult> UpdateProfileAsync(UpdateProfile command)
-    {
-        ArgumentNullException.ThrowIfNull(command);
-        return ChangeProfileAsync(p => p.UpdateDetails(command.DisplayName, command.Gender, command.Birthday, time.GetUtcNow()), listed: true);
-    }
-
-    public Task<MemberResult> SaveAddressAsync(SaveAddress command)
-    {
-        ArgumentNullException.ThrowIfNull(command);
-        var address = ProfileChanges.AddressFrom(command);
-        return ChangeProfileAsync(p => p.SaveAddress(address, time.GetUtcNow()));
-    }
-
-    public Task<MemberResult> RemoveAddressAsync(string addressId) =>
-        ChangeProfileAsync(p => p.RemoveAddress(addressId ?? "", time.GetUtcNow()));
-
-    private async Task<MemberResult> ChangeProfileAsync(Func<MemberProfile, ProfileOutcome> change, bool listed = false)
-    {
-        if (state.State.Profile is not { } profile)
-        {
-            return new MemberResult(null, MemberRefusals.NotFound);
-        }
-
-        var now = time.GetUtcNow();
-        var (changed, refused, renamed) = ProfileChanges.Apply(state.State, profile, change(profile));
-        if (refused is not null)
-        {
-            return refused;
-        }
-
-        state.State = changed;
-        if (listed && renamed)
-        {
-            PublishListing(now);
-        }
-
-        var rules = await RulesAsync(now);
-        return new MemberResult(MemberViews.Member(GrainKey, state.State, rules, now), null);
-    }
 
     public async Task<PointsResult> EarnAsync(EarnPoints command)
     {

@@ -143,53 +143,6 @@ public sealed partial class OrderGrain(
         return await ApplyAsync(order.Cancel(OrderCommands.CancelReason(command), Now), runSaga: true);
     }
 
-    public async Task<OrderResult> ConfirmPaymentAsync(ConfirmPayment command)
-    {
-        ArgumentNullException.ThrowIfNull(command);
-        if (state.State.Order is not { } order)
-        {
-            return OrderViews.Refused(new Refusal(RefusalCode.NotFound, "order_not_found"));
-        }
-
-        var confirmed = await _payments.ConfirmAsync(order, state.State, command);
-        state.State = confirmed.State;
-        if (confirmed.Paid is { } paid)
-        {
-            await RecordAsync(paid);
-            await RunSagaAsync();
-        }
-
-        return new OrderResult(View(), confirmed.Problem);
-    }
-
-    public async Task<OrderResult> StartPaymentAsync(string memberId)
-    {
-        if (state.State.Order is not { } order || order.MemberId != memberId)
-        {
-            return OrderViews.Refused(new Refusal(RefusalCode.NotFound, "order_not_found"));
-        }
-
-        if (order.Step != SagaStep.AwaitingPayment)
-        {
-            return new OrderResult(View(), new Problem(RefusalCodes.Name(RefusalCode.Conflict), "not_awaiting_payment"));
-        }
-
-        if (Now >= order.PaymentDeadline)
-        {
-            // The deadline passed and the reminder has not run yet: time the order out now rather than take money.
-            await RunSagaAsync();
-            return new OrderResult(View(), new Problem(RefusalCodes.Name(RefusalCode.Conflict), "payment_timeout"));
-        }
-
-        if (await _payments.EnsureAsync(order, state.State) is { } withPayment)
-        {
-            state.State = withPayment;
-            await state.CommitAsync();
-        }
-
-        return new OrderResult(View(), null);
-    }
-
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (state.State.Order is not { } order)
