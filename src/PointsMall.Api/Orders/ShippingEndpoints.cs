@@ -50,8 +50,7 @@ public static class ShippingEndpoints
             return ApiProblems.Validation(new Dictionary<string, string[]> { ["addressId"] = ["addressId is not one of your addresses."] });
         }
 
-        var snapshot = new ShippingAddressView(address.Id, address.Recipient, address.Phone, address.Region, address.Detail);
-        return OrdersEndpoints.Answer(await grains.GetGrain<IOrderGrain>(id).ChangeAddressAsync(new ChangeOrderAddress(memberId, snapshot)));
+        return OrdersEndpoints.Answer(await grains.GetGrain<IOrderGrain>(id).ChangeAddressAsync(new ChangeOrderAddress(memberId, ShippingAddressView.Of(address))));
     }
 
     private static async Task<Results<Ok<TrackingDto>, ProblemHttpResult>> TrackAsync(

@@ -63,7 +63,15 @@ public sealed record OrderView(
 
 /// <summary>A snapshot of a shipping address, so later edits of the address book never change where an order goes.</summary>
 [GenerateSerializer, Immutable]
-public sealed record ShippingAddressView([property: Id(0)] string Id, [property: Id(1)] string Recipient, [property: Id(2)] string Phone, [property: Id(3)] string Region, [property: Id(4)] string Detail);
+public sealed record ShippingAddressView([property: Id(0)] string Id, [property: Id(1)] string Recipient, [property: Id(2)] string Phone, [property: Id(3)] string Region, [property: Id(4)] string Detail)
+{
+    /// <summary>The order's copy of an address from the member's address book.</summary>
+    public static ShippingAddressView Of(Members.AddressView address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return new(address.Id, address.Recipient, address.Phone, address.Region, address.Detail);
+    }
+}
 
 /// <summary>What the order index holds per order, written each time the status changes.</summary>
 [GenerateSerializer, Immutable]

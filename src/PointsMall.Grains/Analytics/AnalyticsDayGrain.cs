@@ -31,8 +31,6 @@ public sealed record AnalyticsDayState
 
     /// <summary>The outbox positions counted lately, oldest first, so an event delivered twice counts once.</summary>
     public ImmutableQueue<long> RecentSequences { get; init; } = [];
-
-    public ImmutableHashSet<long> RecentSequenceSet { get; init; } = [];
 }
 
 public sealed record DayCounters(
@@ -56,6 +54,8 @@ public sealed class AnalyticsDayGrain([PipelinedState("state", GrainStorage.Name
 
     /// <summary>Distinct search terms kept per day: beyond it, the terms searched once are dropped.</summary>
     public const int MaxSearchTerms = 500;
+
+    private HashSet<long>? _recent;
 
     public Task RecordAsync(IReadOnlyList<RecordedActivity> activity)
     {
@@ -99,27 +99,26 @@ public sealed class AnalyticsDayGrain([PipelinedState("state", GrainStorage.Name
 
     public Task<DayFigures> GetAsync() => Task.FromResult(DayRules.Figures(GrainKey, state.State));
 
-    /// <summary>Whether the outbox position was counted already; if not, it is remembered now.</summary>
+    /// <summary>
+    /// Whether the outbox position was counted already; if not, it is remembered now. The lookup set is derived from
+    /// the stored queue (built once per activation), so the state holds each position once.
+    /// </summary>
     private bool Seen(long sequence)
     {
-        var s = state.State;
-        if (s.RecentSequenceSet.Contains(sequence))
+        _recent ??= [.. state.State.RecentSequences];
+        if (!_recent.Add(sequence))
         {
             return true;
         }
 
-        var queue = s.RecentSequences.Enqueue(sequence);
-        var set = s.RecentSequenceSet.Add(sequence);
-        if (set.Count > RememberedSequences)
+        var queue = state.State.RecentSequences.Enqueue(sequence);
+        if (_recent.Count > RememberedSequences)
         {
             queue = queue.Dequeue(out var oldest);
-            set = set.Remove(oldest);
+            _recent.Remove(oldest);
         }
 
-        state.State = s with { RecentSequences = queue, RecentSequenceSet = set };
+        state.State = state.State with { RecentSequences = queue };
         return false;
     }
-
-    internal static ImmutableDictionary<string, long> Add(ImmutableDictionary<string, long> counts, string key, long amount)
-        => counts.SetItem(key, counts.GetValueOrDefault(key) + amount);
 }

@@ -13,12 +13,12 @@ internal static class DayRules
     /// An order is a redemption when it first comes out of payment (waiting to ship, or completed at once for goods
     /// that do not ship); a prize is not one. Later changes (shipped, completed after shipping) are not counted again.
     /// </summary>
-    public static bool IsRedemption(OrderActivity a)
-        => !a.IsPrize && a.Status is "PendingShipment" or "Completed" && a.PreviousStatus is null or "PendingPayment";
+    public static bool IsRedemption(OrderActivity a) => !a.IsPrize && IsPaid(a.Status, a.PreviousStatus);
 
     /// <summary>Whether an order's change is one the day counts (so only those are published): paid, or cancelled.</summary>
-    public static bool Counts(string status, string? previous, bool isPrize)
-        => !isPrize && (status == "Cancelled" || (status is "PendingShipment" or "Completed" && previous is null or "PendingPayment"));
+    public static bool Counts(string status, string? previous, bool isPrize) => !isPrize && (status == "Cancelled" || IsPaid(status, previous));
+
+    private static bool IsPaid(string status, string? previous) => status is "PendingShipment" or "Completed" && previous is null or "PendingPayment";
 
     public static AnalyticsDayState Apply(AnalyticsDayState s, OrderActivity a)
     {
@@ -29,7 +29,7 @@ internal static class DayRules
             s = s with
             {
                 Counters = c with { Redemptions = c.Redemptions + 1, Units = c.Units + a.Quantity, PointsRedeemed = c.PointsRedeemed + a.Points, CashFen = c.CashFen + a.CashFen },
-                RedemptionsByCategory = AnalyticsDayGrain.Add(s.RedemptionsByCategory, a.Category, 1),
+                RedemptionsByCategory = Add(s.RedemptionsByCategory, a.Category, 1),
                 Products = s.Products.SetItem(a.ProductId, known with { Redemptions = known.Redemptions + 1, Units = known.Units + a.Quantity, Points = known.Points + a.Points }),
             };
         }
@@ -38,7 +38,7 @@ internal static class DayRules
             s = s with
             {
                 Counters = c with { Cancellations = c.Cancellations + 1 },
-                CancellationsByReason = AnalyticsDayGrain.Add(s.CancellationsByReason, a.CancelReason ?? "unknown", 1),
+                CancellationsByReason = Add(s.CancellationsByReason, a.CancelReason ?? "unknown", 1),
             };
         }
 
@@ -54,12 +54,12 @@ internal static class DayRules
             "Earn" or "Adjust" when a.Amount > 0 => s with
             {
                 Counters = c with { PointsEarned = c.PointsEarned + a.Amount },
-                EarnedBySource = AnalyticsDayGrain.Add(s.EarnedBySource, a.Source, a.Amount),
+                EarnedBySource = Add(s.EarnedBySource, a.Source, a.Amount),
             },
             "Spend" or "Adjust" => s with
             {
                 Counters = c with { PointsSpent = c.PointsSpent - a.Amount },
-                SpentBySource = AnalyticsDayGrain.Add(s.SpentBySource, a.Source, -a.Amount),
+                SpentBySource = Add(s.SpentBySource, a.Source, -a.Amount),
             },
             "Refund" => s with { Counters = c with { PointsRefunded = c.PointsRefunded + a.Amount } },
             "Expire" => s with { Counters = c with { PointsExpired = c.PointsExpired - a.Amount } },
@@ -87,8 +87,8 @@ internal static class DayRules
                 return s with
                 {
                     Counters = c with { Searches = c.Searches + 1, SearchesWithoutResults = c.SearchesWithoutResults + (missed ? 1 : 0) },
-                    Searches = Capped(AnalyticsDayGrain.Add(s.Searches, term, 1)),
-                    SearchesWithoutResults = missed ? Capped(AnalyticsDayGrain.Add(s.SearchesWithoutResults, term, 1)) : s.SearchesWithoutResults,
+                    Searches = Capped(Add(s.Searches, term, 1)),
+                    SearchesWithoutResults = missed ? Capped(Add(s.SearchesWithoutResults, term, 1)) : s.SearchesWithoutResults,
                 };
             default:
                 return s;
@@ -106,6 +106,9 @@ internal static class DayRules
                 .OrderByDescending(p => p.Redemptions).ThenByDescending(p => p.Views).ThenBy(p => p.ProductId, StringComparer.Ordinal)],
             Top(s.Searches), Top(s.SearchesWithoutResults), s.RedemptionsByCategory, s.SpentBySource);
     }
+
+    public static ImmutableDictionary<string, long> Add(ImmutableDictionary<string, long> counts, string key, long amount)
+        => counts.SetItem(key, counts.GetValueOrDefault(key) + amount);
 
     private static string? Term(string? text)
     {

@@ -85,7 +85,7 @@ internal static class OrderCommands
             ? member.Addresses.FirstOrDefault(a => a.Id == addressId)
             : member.Addresses.FirstOrDefault(a => a.IsDefault) ?? (member.Addresses.Count > 0 ? member.Addresses[0] : null);
 
-        return chosen is null ? null : new ShippingAddressView(chosen.Id, chosen.Recipient, chosen.Phone, chosen.Region, chosen.Detail);
+        return chosen is null ? null : ShippingAddressView.Of(chosen);
     }
 
     /// <summary>The reason recorded with a cancellation: the caller's, else who cancelled.</summary>

@@ -19,14 +19,14 @@ public sealed class ConsolePagesTests(WebAppFixture app, ITestOutputHelper outpu
         { "数据分析 Analytics", "Analytics", "[data-testid=kpi-redemptions]" },
         { "商品库存 Products", "Products & stock", "[data-testid=products-table]" },
         { "商品分类 Sections", "Sections", "[data-testid=new-section]" },
-        { "库存预警 Low stock", "Low-stock alerts", "#view" },
+        { "库存预警 Low stock", "Low-stock alerts", "#view table, #view .alert.ok" },
         { "订单发货 Orders", "Orders & shipping", "#view table, #view .empty" },
         { "会员积分 Members", "Members & points", "#view table, #view .empty" },
         { "规则 Rules", "Rules", "[data-testid=rules-form]" },
         { "活动 Campaigns", "Campaigns", "#view .toolbar" },
         { "抽奖 Lotteries", "Lotteries", "#view .toolbar, #view table, #view .empty" },
         { "操作员 Operators", "Operators", "[data-testid=new-operator]" },
-        { "审计日志 Audit log", "Audit log", "#view" },
+        { "审计日志 Audit log", "Audit log", "[data-testid=audit-filters]" },
         { "我的账号 My account", "My account", "#view form, #view .card" },
     };
 
