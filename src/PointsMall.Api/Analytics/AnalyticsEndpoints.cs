@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using CsvHelper;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using PointsMall.Api.Infrastructure;
 using PointsMall.Contracts.Analytics;
@@ -39,8 +38,12 @@ public static class AnalyticsEndpoints
             return RangeProblem();
         }
 
-        var report = AnalyticsReportDto.Of(days[0], days[^1], options.Value.TimeZone, await FiguresAsync(grains, days));
-        return TypedResults.Ok(report with { Products = await NamedAsync(grains, report.Products) });
+        var (figures, later) = await FiguresAsync(grains, days, Today(time, options.Value));
+        var liability = await grains.GetGrain<IPointsLiabilityGrain>(IPointsLiabilityGrain.Key).GetAsync();
+        var report = AnalyticsReportDto.Of(days[0], days[^1], options.Value.TimeZone, figures, later, liability);
+        var products = await NamedAsync(grains, report.Products);
+        var names = products.Where(p => p.Name.Length > 0).ToDictionary(p => p.ProductId, p => p.Name, StringComparer.Ordinal);
+        return TypedResults.Ok(report with { Products = products, Drops = await NamedAsync(grains, report.Drops, names) });
     }
 
     /// <summary>A product only viewed (never ordered) in the range is known by its id alone: its name and kind are read from it.</summary>
@@ -48,6 +51,12 @@ public static class AnalyticsEndpoints
         => [.. await Task.WhenAll(products.Select(async p => p.Name.Length > 0 || await grains.GetGrain<IProductGrain>(p.ProductId).GetAsync() is not { } view
             ? p
             : p with { Name = view.Product.Name, Category = view.Product.Category.ToString() }))];
+
+    private static async Task<List<DropReportDto>> NamedAsync(IGrainFactory grains, IReadOnlyList<DropReportDto> drops, Dictionary<string, string> known)
+        => [.. await Task.WhenAll(drops.Select(async d => d with
+        {
+            Name = known.GetValueOrDefault(d.ProductId) ?? (await grains.GetGrain<IProductGrain>(d.ProductId).GetAsync())?.Product.Name ?? d.ProductId,
+        }))];
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ExportAsync(
         [AsParameters] AnalyticsRange range, IGrainFactory grains, TimeProvider time, IOptions<AnalyticsOptions> options)
@@ -57,11 +66,12 @@ public static class AnalyticsEndpoints
             return RangeProblem();
         }
 
-        var figures = await FiguresAsync(grains, days);
+        var (figures, later) = await FiguresAsync(grains, days, Today(time, options.Value));
+        var cohorts = CohortDto.Of(figures, later);
         await using var text = new StringWriter(CultureInfo.InvariantCulture);
         await using (var csv = new CsvWriter(text, CultureInfo.InvariantCulture))
         {
-            await csv.WriteRecordsAsync(figures.Select(DayRowDto.Of));
+            await csv.WriteRecordsAsync(figures.Zip(cohorts, DayRowDto.Of));
         }
 
         var name = $"pointsmall-analytics-{AnalyticsDays.Key(days[0])}-{AnalyticsDays.Key(days[^1])}.csv";
@@ -71,8 +81,7 @@ public static class AnalyticsEndpoints
     /// <summary>The days asked for, oldest first; null when the range is backwards or longer than <see cref="MaxDays"/>.</summary>
     private static List<DateOnly>? Days(AnalyticsRange range, TimeProvider time, AnalyticsOptions options)
     {
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), options.Zone).DateTime);
-        var to = range.To ?? today;
+        var to = range.To ?? Today(time, options);
         var from = range.From ?? to.AddDays(-6);
         var count = to.DayNumber - from.DayNumber + 1;
         return count is < 1 or > MaxDays ? null : [.. Enumerable.Range(0, count).Select(from.AddDays)];
@@ -81,86 +90,17 @@ public static class AnalyticsEndpoints
     private static ProblemHttpResult RangeProblem()
         => ApiProblems.Validation(new Dictionary<string, string[]> { ["to"] = [$"from must not be after to, and the range is at most {MaxDays} days."] });
 
-    private static async Task<DayFigures[]> FiguresAsync(IGrainFactory grains, List<DateOnly> days)
-        => await Task.WhenAll(days.Select(d => grains.GetGrain<IAnalyticsDayGrain>(AnalyticsDays.Key(d)).GetAsync()));
-}
+    private static DateOnly Today(TimeProvider time, AnalyticsOptions options) => AnalyticsDays.Date(time.GetUtcNow(), options.Zone);
 
-/// <summary>A range of local dates, <c>yyyy-MM-dd</c>.</summary>
-public sealed record AnalyticsRange
-{
-    [FromQuery(Name = "from")]
-    public DateOnly? From { get; init; }
-
-    [FromQuery(Name = "to")]
-    public DateOnly? To { get; init; }
-}
-
-/// <summary>One day as a CSV row.</summary>
-public sealed record DayRowDto(
-    string Day, long Logins, long ActiveMembers, long ProductViews, long Searches, long SearchesWithoutResults, long Redemptions, long Units,
-    long PointsRedeemed, decimal Cash, long Cancellations, long PointsEarned, long PointsSpent, long PointsRefunded, long PointsExpired)
-{
-    public static DayRowDto Of(DayFigures d)
+    /// <summary>
+    /// The days' figures, and those of the days after them up to the longest retention period (today at the latest),
+    /// which hold the range's cohorts' returns.
+    /// </summary>
+    private static async Task<(DayFigures[] Days, DayFigures[] Later)> FiguresAsync(IGrainFactory grains, List<DateOnly> days, DateOnly today)
     {
-        ArgumentNullException.ThrowIfNull(d);
-        return new(d.Day, d.Logins, d.ActiveMembers, d.ProductViews, d.Searches, d.SearchesWithoutResults, d.Redemptions, d.Units,
-            d.PointsRedeemed, d.CashFen / 100m, d.Cancellations, d.PointsEarned, d.PointsSpent, d.PointsRefunded, d.PointsExpired);
+        var last = days[^1];
+        var later = Enumerable.Range(1, Retention.Days.Max()).Select(last.AddDays).Where(d => d <= today);
+        var all = await Task.WhenAll(days.Concat(later).Select(d => grains.GetGrain<IAnalyticsDayGrain>(AnalyticsDays.Key(d)).GetAsync()));
+        return (all[..days.Count], all[days.Count..]);
     }
-}
-
-/// <summary>A product over the range, with its conversion (redemptions per view; null before any view).</summary>
-public sealed record ProductReportDto(string ProductId, string Name, string Category, long Views, long Redemptions, long Units, long Points, decimal? Conversion);
-
-/// <summary>
-/// The range's figures: each day, the totals, the breakdowns summed over the days, the products by redemptions and
-/// the searches. <c>averageOrderPoints</c> and <c>averageOrderCash</c> are per redemption.
-/// </summary>
-public sealed record AnalyticsReportDto(
-    string From,
-    string To,
-    string TimeZone,
-    IReadOnlyList<DayRowDto> Days,
-    DayRowDto Totals,
-    decimal? Conversion,
-    decimal? AverageOrderPoints,
-    decimal? AverageOrderCash,
-    IReadOnlyDictionary<string, long> EarnedBySource,
-    IReadOnlyDictionary<string, long> SpentBySource,
-    IReadOnlyDictionary<string, long> RedemptionsByCategory,
-    IReadOnlyDictionary<string, long> CancellationsByReason,
-    IReadOnlyList<ProductReportDto> Products,
-    IReadOnlyList<KeywordCount> TopSearches,
-    IReadOnlyList<KeywordCount> TopSearchesWithoutResults)
-{
-    public const int MaxProducts = 50;
-
-    public static AnalyticsReportDto Of(DateOnly from, DateOnly to, string timeZone, IReadOnlyList<DayFigures> days)
-    {
-        ArgumentNullException.ThrowIfNull(days);
-        var rows = days.Select(DayRowDto.Of).ToList();
-
-        // Members active over the range cannot be added up from daily estimates: the total shows the busiest day.
-        var totals = new DayRowDto($"{AnalyticsDays.Key(from)}..{AnalyticsDays.Key(to)}", rows.Sum(r => r.Logins), rows.Count == 0 ? 0 : rows.Max(r => r.ActiveMembers),
-            rows.Sum(r => r.ProductViews), rows.Sum(r => r.Searches), rows.Sum(r => r.SearchesWithoutResults), rows.Sum(r => r.Redemptions), rows.Sum(r => r.Units),
-            rows.Sum(r => r.PointsRedeemed), rows.Sum(r => r.Cash), rows.Sum(r => r.Cancellations), rows.Sum(r => r.PointsEarned), rows.Sum(r => r.PointsSpent),
-            rows.Sum(r => r.PointsRefunded), rows.Sum(r => r.PointsExpired));
-        var products = days.SelectMany(d => d.Products).GroupBy(p => p.ProductId)
-            .Select(g => new ProductReportDto(g.Key, g.Select(p => p.Name).LastOrDefault(n => n.Length > 0) ?? "", g.Select(p => p.Category).LastOrDefault(c => c.Length > 0) ?? "",
-                g.Sum(p => p.Views), g.Sum(p => p.Redemptions), g.Sum(p => p.Units), g.Sum(p => p.Points), Ratio(g.Sum(p => p.Redemptions), g.Sum(p => p.Views))))
-            .OrderByDescending(p => p.Redemptions).ThenByDescending(p => p.Views).ThenBy(p => p.ProductId, StringComparer.Ordinal)
-            .Take(MaxProducts).ToList();
-        return new(AnalyticsDays.Key(from), AnalyticsDays.Key(to), timeZone, rows, totals,
-            Ratio(totals.Redemptions, totals.ProductViews), Ratio(totals.PointsRedeemed, totals.Redemptions), totals.Redemptions == 0 ? null : decimal.Round(totals.Cash / totals.Redemptions, 2),
-            Sum(days.Select(d => d.EarnedBySource)), Sum(days.Select(d => d.SpentBySource)), Sum(days.Select(d => d.RedemptionsByCategory)),
-            Sum(days.Select(d => d.CancellationsByReason)), products, Top(days.Select(d => d.TopSearches)), Top(days.Select(d => d.TopSearchesWithoutResults)));
-    }
-
-    private static decimal? Ratio(long part, long whole) => whole == 0 ? null : decimal.Round((decimal)part / whole, 4);
-
-    private static Dictionary<string, long> Sum(IEnumerable<IReadOnlyDictionary<string, long>> counts)
-        => counts.SelectMany(c => c).GroupBy(c => c.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(c => c.Value), StringComparer.Ordinal);
-
-    private static List<KeywordCount> Top(IEnumerable<IReadOnlyList<KeywordCount>> days)
-        => [.. days.SelectMany(d => d).GroupBy(k => k.Keyword, StringComparer.Ordinal).Select(g => new KeywordCount(g.Key, g.Sum(k => k.Count)))
-            .OrderByDescending(k => k.Count).ThenBy(k => k.Keyword, StringComparer.Ordinal).Take(20)];
 }

@@ -1,12 +1,15 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using PointsMall.Contracts.Analytics;
+using PointsMall.Domain.Common;
 
 namespace PointsMall.Api.Analytics;
 
 /// <summary>
-/// What shoppers do at this API node that no grain records (sign-ins, product pages, searches), handed to the day
-/// grains in batches every <see cref="FlushPeriod"/> so that recording costs a request nothing but a queue write.
+/// What shoppers do at this API node that no grain records (sign-ins, product pages, searches, and every redemption
+/// attempt with its outcome for the drop report), handed to the day grains in batches every <see cref="FlushPeriod"/>
+/// so that recording costs a request nothing but a queue write (or, for an attempt, a counter under a per-product lock).
 /// Best effort by design: the queue is bounded (a flood drops the newest rather than grow), and a node that dies loses
 /// its last seconds. Orders and points are counted from the outbox instead, exactly.
 /// </summary>
@@ -22,11 +25,28 @@ public sealed partial class ShopperActivityRecorder(IGrainFactory grains, TimePr
 
     private readonly TimeZoneInfo _zone = options.Value.Zone;
 
-    public void Record(ShopperActivityKind kind, string? memberId, string? subject = null, int results = 0)
+    // Keyed by (local day, product): bounded by the products attempted today (attempts on unknown ids are not kept).
+    private readonly ConcurrentDictionary<(string Day, string ProductId), DropTracker> _drops = new();
+
+    private long _arrivals;
+
+    public void Record(ShopperActivityKind kind, string? memberId, string? subject = null, int results = 0, DateTimeOffset? memberSince = null)
     {
         if (options.Value.Enabled)
         {
-            _queue.Writer.TryWrite(new ShopperActivity(kind, memberId, subject, results, time.GetUtcNow()));
+            _queue.Writer.TryWrite(new ShopperActivity(kind, memberId, subject, results, time.GetUtcNow(), memberSince));
+        }
+    }
+
+    /// <summary>Called as a redemption reaches the node: its place in the arrival order.</summary>
+    public DropArrival Arrive() => new(Interlocked.Increment(ref _arrivals), time.GetUtcNow());
+
+    /// <summary>Counts a redemption attempt on an existing product: granted (<paramref name="refusal"/> null) or refused with that code.</summary>
+    public void Attempted(string productId, DropArrival arrival, string? refusal)
+    {
+        if (options.Value.Enabled && refusal != RefusalCodes.Name(RefusalCode.NotFound))
+        {
+            _drops.GetOrAdd((AnalyticsDays.Key(arrival.At, _zone), productId), key => new DropTracker(key.ProductId)).Add(arrival, refusal, time.GetUtcNow());
         }
     }
 
@@ -42,6 +62,27 @@ public sealed partial class ShopperActivityRecorder(IGrainFactory grains, TimePr
         foreach (var day in batch.GroupBy(a => AnalyticsDays.Key(a.At, _zone)))
         {
             await grains.GetGrain<IAnalyticsDayGrain>(day.Key).RecordShopperActivityAsync([.. day]);
+        }
+
+        // A past day's trackers are reported one last time and let go (an attempt still in flight starts a new one).
+        var today = AnalyticsDays.Key(time.GetUtcNow(), _zone);
+        var tallies = new List<(string Day, DropTally Tally)>();
+        foreach (var (key, tracker) in _drops)
+        {
+            if (string.CompareOrdinal(key.Day, today) < 0)
+            {
+                _drops.TryRemove(key, out _);
+            }
+
+            if (tracker.Take() is { } tally)
+            {
+                tallies.Add((key.Day, tally));
+            }
+        }
+
+        foreach (var day in tallies.GroupBy(t => t.Day))
+        {
+            await grains.GetGrain<IAnalyticsDayGrain>(day.Key).RecordDropsAsync([.. day.Select(t => t.Tally)]);
         }
     }
 

@@ -90,12 +90,12 @@ public static class AuthEndpoints
         }
 
         var memberId = login is null ? null : await grains.GetGrain<ILoginGrain>(login).GetOwnerAsync();
-        if (memberId is null || !await grains.GetGrain<IMemberGrain>(memberId).VerifyPasswordAsync(request.Password))
+        if (memberId is null || await grains.GetGrain<IMemberGrain>(memberId).VerifyPasswordAsync(request.Password) is not { Matches: true } check)
         {
             return wrong;
         }
 
-        activity.Record(ShopperActivityKind.Login, memberId);
+        activity.Record(ShopperActivityKind.Login, memberId, memberSince: check.MemberSince);
         return TypedResults.Ok(await sessions.OpenAsync(SessionSubject.Member(memberId)));
     }
 }

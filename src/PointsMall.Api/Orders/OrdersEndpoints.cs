@@ -5,6 +5,7 @@ using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using PointsMall.Api.Analytics;
 using PointsMall.Api.Auth;
 using PointsMall.Api.Catalog;
 using PointsMall.Api.Infrastructure;
@@ -88,8 +89,11 @@ public static class OrdersEndpoints
         ClaimsPrincipal user,
         IGrainFactory grains,
         ApiMetrics metrics,
-        SoldOutHints soldOut)
+        SoldOutHints soldOut,
+        ShopperActivityRecorder activity)
     {
+        var arrival = activity.Arrive();
+
         // The one check of the request that needs a grain: the address must be one of the member's own.
         var memberId = user.MemberId();
         if (request.AddressId is { } addressId
@@ -106,12 +110,14 @@ public static class OrdersEndpoints
         // Most requests of a drop arrive after it has sold out: those are answered by the product alone.
         if (await soldOut.AdmitAsync(grains, command.ProductId, orderId, command.Quantity) is { } notAdmitted)
         {
+            activity.Attempted(command.ProductId, arrival, notAdmitted.Code);
             metrics.Refused(Operation, notAdmitted.Code);
             return Problem(notAdmitted, null);
         }
 
         var result = await grains.GetGrain<IOrderGrain>(orderId).PlaceAsync(command);
         soldOut.Saw(command.ProductId, result.Refusal);
+        activity.Attempted(command.ProductId, arrival, result.Refusal?.Code);
         if (result.Refusal is { } refusal)
         {
             metrics.Refused(Operation, refusal.Code);

@@ -13,10 +13,17 @@ public interface IAnalyticsDayGrain : IGrainWithStringKey
     /// <summary>Counts what an API node saw since its last report (best effort: a node that dies loses its last seconds).</summary>
     Task RecordShopperActivityAsync(IReadOnlyList<ShopperActivity> activity);
 
+    /// <summary>Adds an API node's redemption attempts per product since its last report (best effort, like the above).</summary>
+    Task RecordDropsAsync(IReadOnlyList<DropTally> drops);
+
     Task<DayFigures> GetAsync();
 }
 
-/// <summary>A day's figures. Counts of members are estimates within about 2 % (HyperLogLog); every other figure is exact.</summary>
+/// <summary>
+/// A day's figures. Counts of members are estimates within about 2 % (HyperLogLog); every other figure is exact.
+/// <see cref="NewMembers"/> joined this day; <see cref="Returned"/> counts the members active this day by how many days
+/// before they joined (<see cref="Retention.Days"/>: 1, 7 and 30), so the cohort of day X keeps D7 on day X + 7.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record DayFigures(
     [property: Id(0)] string Day,
@@ -40,7 +47,10 @@ public sealed record DayFigures(
     [property: Id(18)] IReadOnlyList<KeywordCount> TopSearches,
     [property: Id(19)] IReadOnlyList<KeywordCount> TopSearchesWithoutResults,
     [property: Id(20)] IReadOnlyDictionary<string, long> RedemptionsByCategory,
-    [property: Id(21)] IReadOnlyDictionary<string, long> SpentBySource);
+    [property: Id(21)] IReadOnlyDictionary<string, long> SpentBySource,
+    [property: Id(22)] long NewMembers,
+    [property: Id(23)] IReadOnlyDictionary<int, long> Returned,
+    [property: Id(24)] IReadOnlyList<DropFigures> Drops);
 
 /// <summary>A product's day: views, redemptions (orders that were paid, prizes excluded), units and points.</summary>
 [GenerateSerializer, Immutable]
@@ -55,3 +65,15 @@ public sealed record ProductFigures(
 
 [GenerateSerializer, Immutable]
 public sealed record KeywordCount([property: Id(0)] string Keyword, [property: Id(1)] long Count);
+
+/// <summary>A product's redemption attempts on one day, as the API nodes saw them (<see cref="DropTally"/>).</summary>
+[GenerateSerializer, Immutable]
+public sealed record DropFigures(
+    [property: Id(0)] string ProductId,
+    [property: Id(1)] long Attempts,
+    [property: Id(2)] long Granted,
+    [property: Id(3)] IReadOnlyDictionary<string, long> Refusals,
+    [property: Id(4)] DateTimeOffset FirstAttemptAt,
+    [property: Id(5)] DateTimeOffset? LastGrantAt,
+    [property: Id(6)] DateTimeOffset? SoldOutAt,
+    [property: Id(7)] long GrantedOutOfOrder);

@@ -14,7 +14,8 @@ public interface IMemberGrain : IGrainWithStringKey
     /// <summary>The member, or null when the id was never registered.</summary>
     Task<MemberView?> GetAsync();
 
-    Task<bool> VerifyPasswordAsync(string password);
+    /// <summary>Whether the password is the member's, and when the member joined (what a sign-in is counted under).</summary>
+    Task<PasswordCheck> VerifyPasswordAsync(string password);
 
     /// <summary>Earns a lot (source and reason recorded; expiry from the programme's policy).</summary>
     Task<PointsResult> EarnAsync(EarnPoints command);

@@ -102,6 +102,10 @@ public sealed record SignInCalendar(
     [property: Id(7)] long NextPoints,
     [property: Id(8)] long NextBonus);
 
+/// <summary>A password check: <see cref="MemberSince"/> is when the member registered, null when it never did.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PasswordCheck([property: Id(0)] bool Matches, [property: Id(1)] DateTimeOffset? MemberSince);
+
 [GenerateSerializer, Immutable]
 public sealed record MemberResult([property: Id(0)] MemberView? Member, [property: Id(1)] Problem? Refusal)
 {

@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Globalization;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using PointsMall.Contracts.Analytics;
 using PointsMall.GroupCommit;
@@ -7,6 +9,11 @@ namespace PointsMall.Grains.Analytics;
 
 /// <summary>A product's counters for one day.</summary>
 public sealed record ProductDay(string Name, string Category, long Views, long Redemptions, long Units, long Points);
+
+/// <summary>A product's redemption attempts for one day, summed over the API nodes' reports.</summary>
+public sealed record DropDay(
+    long Attempts, long Granted, ImmutableDictionary<string, long> Refusals, DateTimeOffset FirstAttemptAt, DateTimeOffset? LastGrantAt,
+    DateTimeOffset? SoldOutAt, long GrantedOutOfOrder);
 
 public sealed record AnalyticsDayState
 {
@@ -29,14 +36,20 @@ public sealed record AnalyticsDayState
     /// <summary>The distinct members seen (<see cref="DistinctCount"/>).</summary>
     public ImmutableArray<byte> Members { get; init; } = DistinctCount.Empty;
 
-    /// <summary>The outbox positions counted lately, oldest first, so an event delivered twice counts once.</summary>
+    /// <summary>The distinct members active this day by the days since they joined (only <see cref="Retention.Days"/>).</summary>
+    public ImmutableDictionary<int, ImmutableArray<byte>> Returned { get; init; } = ImmutableDictionary<int, ImmutableArray<byte>>.Empty;
+
+    /// <summary>Redemption attempts per product (products that exist: a refusal for an unknown id is not kept).</summary>
+    public ImmutableDictionary<string, DropDay> Drops { get; init; } = ImmutableDictionary<string, DropDay>.Empty;
+
+    /// <summary>The outbox positions counted lately, oldest first (<see cref="RecentPositions"/>).</summary>
     public ImmutableQueue<long> RecentSequences { get; init; } = [];
 }
 
 public sealed record DayCounters(
     long Logins = 0, long ProductViews = 0, long Searches = 0, long SearchesWithoutResults = 0, long Redemptions = 0, long Units = 0,
     long PointsRedeemed = 0, long CashFen = 0, long Cancellations = 0, long PointsEarned = 0, long PointsSpent = 0, long PointsRefunded = 0,
-    long PointsExpired = 0);
+    long PointsExpired = 0, long NewMembers = 0);
 
 // Design note — one grain per local day, fed three ways.
 // Orders and members publish their changes to the outbox in the commits that make them; one subscription hands
@@ -45,9 +58,12 @@ public sealed record DayCounters(
 // but a crash redelivers at most the page in progress, so the last few thousand outbox positions are remembered and
 // a repeat is ignored. The grain is [Reentrant] and every method changes its state without awaiting, so a page from
 // the outbox and a report from an API node arriving together share one write (see IPipelinedState).
+// Retention: a member's activity carries when the member joined, so the day of activity counts the member under
+// "joined N days ago" (N in Retention.Days); the cohort of day X reads its D7 from day X + 7 and its size from day X.
 [Reentrant]
 [GrainType("analytics-day")]
-public sealed class AnalyticsDayGrain([PipelinedState("state", GrainStorage.Name)] IPipelinedState<AnalyticsDayState> state) : MallGrain, IAnalyticsDayGrain
+public sealed class AnalyticsDayGrain(
+    [PipelinedState("state", GrainStorage.Name)] IPipelinedState<AnalyticsDayState> state, IOptions<AnalyticsOptions> options) : MallGrain, IAnalyticsDayGrain
 {
     /// <summary>Outbox positions remembered: many pages of redelivery.</summary>
     public const int RememberedSequences = 4096;
@@ -55,26 +71,30 @@ public sealed class AnalyticsDayGrain([PipelinedState("state", GrainStorage.Name
     /// <summary>Distinct search terms kept per day: beyond it, the terms searched once are dropped.</summary>
     public const int MaxSearchTerms = 500;
 
-    private HashSet<long>? _recent;
+    private readonly RecentPositions _positions = new(RememberedSequences);
+
+    private readonly TimeZoneInfo _zone = options.Value.Zone;
+
+    private DateOnly Day => DateOnly.ParseExact(GrainKey, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public Task RecordAsync(IReadOnlyList<RecordedActivity> activity)
     {
         ArgumentNullException.ThrowIfNull(activity);
         foreach (var recorded in activity)
         {
-            if (Seen(recorded.Sequence))
+            if (_positions.Remember(state.State.RecentSequences, recorded.Sequence) is not { } remembered)
             {
                 continue;
             }
 
-            if (recorded.Order is { } order)
+            var s = state.State with { RecentSequences = remembered };
+            state.State = recorded switch
             {
-                state.State = DayRules.Apply(state.State, order);
-            }
-            else if (recorded.Points is { } points)
-            {
-                state.State = DayRules.Apply(state.State, points);
-            }
+                { Order: { } order } => DayRules.Apply(s, order),
+                { Points: { } points } => Returned(DayRules.Apply(s, points), points.MemberId, points.MemberSince),
+                { Joined: { } joined } => DayRules.Apply(s, joined),
+                _ => s,
+            };
         }
 
         return Task.CompletedTask;
@@ -89,7 +109,7 @@ public sealed class AnalyticsDayGrain([PipelinedState("state", GrainStorage.Name
             s = DayRules.Apply(s, a);
             if (a.MemberId is { } member)
             {
-                s = s with { Members = DistinctCount.Add(s.Members, member) };
+                s = Returned(s with { Members = DistinctCount.Add(s.Members, member) }, member, a.MemberSince);
             }
         }
 
@@ -97,28 +117,18 @@ public sealed class AnalyticsDayGrain([PipelinedState("state", GrainStorage.Name
         return Task.CompletedTask;
     }
 
+    public Task RecordDropsAsync(IReadOnlyList<DropTally> drops)
+    {
+        ArgumentNullException.ThrowIfNull(drops);
+        state.State = drops.Aggregate(state.State, DayRules.Apply);
+        return Task.CompletedTask;
+    }
+
     public Task<DayFigures> GetAsync() => Task.FromResult(DayRules.Figures(GrainKey, state.State));
 
-    /// <summary>
-    /// Whether the outbox position was counted already; if not, it is remembered now. The lookup set is derived from
-    /// the stored queue (built once per activation), so the state holds each position once.
-    /// </summary>
-    private bool Seen(long sequence)
-    {
-        _recent ??= [.. state.State.RecentSequences];
-        if (!_recent.Add(sequence))
-        {
-            return true;
-        }
-
-        var queue = state.State.RecentSequences.Enqueue(sequence);
-        if (_recent.Count > RememberedSequences)
-        {
-            queue = queue.Dequeue(out var oldest);
-            _recent.Remove(oldest);
-        }
-
-        state.State = state.State with { RecentSequences = queue };
-        return false;
-    }
+    /// <summary>Counts the member's activity under the days since the member joined (local days).</summary>
+    private AnalyticsDayState Returned(AnalyticsDayState s, string memberId, DateTimeOffset? memberSince)
+        => memberSince is { } since
+            ? DayRules.Returned(s, memberId, Day.DayNumber - AnalyticsDays.Date(since, _zone).DayNumber)
+            : s;
 }

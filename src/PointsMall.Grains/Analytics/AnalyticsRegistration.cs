@@ -11,7 +11,10 @@ public static class AnalyticsRegistration
     /// <summary>The subscription's name keys its durable checkpoint: never rename it.</summary>
     public const string Subscription = "analytics";
 
-    /// <summary>The analytics' options (<c>Analytics:*</c>) and the outbox feed of the day grains: a page at a time, one call per day in it.</summary>
+    /// <summary>
+    /// The analytics' options (<c>Analytics:*</c>) and the outbox feed of the day grains and the points liability: a
+    /// page at a time, one call per day in it and one to the liability.
+    /// </summary>
     public static ISiloBuilder AddAnalyticsGrains(this ISiloBuilder silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
@@ -20,9 +23,11 @@ public static class AnalyticsRegistration
         {
             var grains = services.GetRequiredService<IGrainFactory>();
             var zone = services.GetRequiredService<IOptions<AnalyticsOptions>>().Value.Zone;
-            var recorded = events.Select(Read).OfType<(DateTimeOffset At, RecordedActivity Activity)>();
+            var recorded = events.Select(Read).OfType<(DateTimeOffset At, RecordedActivity Activity)>().ToList();
+            var lots = recorded.Select(r => r.Activity).Where(a => a.Points?.Lots is { Count: > 0 }).ToList();
             return Task.WhenAll(recorded.GroupBy(r => AnalyticsDays.Key(r.At, zone))
-                .Select(day => grains.GetGrain<IAnalyticsDayGrain>(day.Key).RecordAsync([.. day.Select(r => r.Activity)])));
+                .Select(day => grains.GetGrain<IAnalyticsDayGrain>(day.Key).RecordAsync([.. day.Select(r => r.Activity)]))
+                .Append(lots.Count == 0 ? Task.CompletedTask : grains.GetGrain<IPointsLiabilityGrain>(IPointsLiabilityGrain.Key).RecordAsync(lots)));
         });
     }
 
@@ -38,6 +43,12 @@ public static class AnalyticsRegistration
         {
             var points = e.Deserialize<PointsActivity>();
             return (points.At, new RecordedActivity(e.Sequence, null, points));
+        }
+
+        if (e.Is<MemberJoined>())
+        {
+            var joined = e.Deserialize<MemberJoined>();
+            return (joined.At, new RecordedActivity(e.Sequence, null, null, joined));
         }
 
         return null;

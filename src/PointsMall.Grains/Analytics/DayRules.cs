@@ -68,6 +68,44 @@ internal static class DayRules
         return s with { Members = DistinctCount.Add(s.Members, a.MemberId) };
     }
 
+    /// <summary>A member joined: one more in the day's cohort (and active that day).</summary>
+    public static AnalyticsDayState Apply(AnalyticsDayState s, MemberJoined a)
+        => s with { Counters = s.Counters with { NewMembers = s.Counters.NewMembers + 1 }, Members = DistinctCount.Add(s.Members, a.MemberId) };
+
+    /// <summary>The member was active this day, <paramref name="daysSinceJoining"/> days after joining: counted when that is a retention day.</summary>
+    public static AnalyticsDayState Returned(AnalyticsDayState s, string memberId, int daysSinceJoining)
+    {
+        if (!Retention.Days.Contains(daysSinceJoining))
+        {
+            return s;
+        }
+
+        var registers = s.Returned.TryGetValue(daysSinceJoining, out var known) ? known : DistinctCount.Empty;
+        return s with { Returned = s.Returned.SetItem(daysSinceJoining, DistinctCount.Add(registers, memberId)) };
+    }
+
+    /// <summary>An API node's attempts on a product, added to the day's: first attempt and sell-out the earliest any node saw.</summary>
+    public static AnalyticsDayState Apply(AnalyticsDayState s, DropTally t)
+    {
+        var d = s.Drops.TryGetValue(t.ProductId, out var known)
+            ? known with
+            {
+                Attempts = known.Attempts + t.Attempts,
+                Granted = known.Granted + t.Granted,
+                Refusals = t.Refusals.Aggregate(known.Refusals, (counts, r) => Add(counts, r.Key, r.Value)),
+                FirstAttemptAt = t.FirstAttemptAt < known.FirstAttemptAt ? t.FirstAttemptAt : known.FirstAttemptAt,
+                LastGrantAt = Latest(known.LastGrantAt, t.LastGrantAt),
+                SoldOutAt = Earliest(known.SoldOutAt, t.SoldOutAt),
+                GrantedOutOfOrder = known.GrantedOutOfOrder + t.GrantedOutOfOrder,
+            }
+            : new DropDay(t.Attempts, t.Granted, t.Refusals.ToImmutableDictionary(StringComparer.Ordinal), t.FirstAttemptAt, t.LastGrantAt, t.SoldOutAt, t.GrantedOutOfOrder);
+        return s with { Drops = s.Drops.SetItem(t.ProductId, d) };
+    }
+
+    private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
     public static AnalyticsDayState Apply(AnalyticsDayState s, ShopperActivity a)
     {
         var c = s.Counters;
@@ -104,7 +142,10 @@ internal static class DayRules
             s.EarnedBySource, s.CancellationsByReason,
             [.. s.Products.Select(p => new ProductFigures(p.Key, p.Value.Name, p.Value.Category, p.Value.Views, p.Value.Redemptions, p.Value.Units, p.Value.Points))
                 .OrderByDescending(p => p.Redemptions).ThenByDescending(p => p.Views).ThenBy(p => p.ProductId, StringComparer.Ordinal)],
-            Top(s.Searches), Top(s.SearchesWithoutResults), s.RedemptionsByCategory, s.SpentBySource);
+            Top(s.Searches), Top(s.SearchesWithoutResults), s.RedemptionsByCategory, s.SpentBySource, c.NewMembers,
+            Retention.Days.ToDictionary(n => n, n => s.Returned.TryGetValue(n, out var r) ? DistinctCount.Estimate(r) : 0),
+            [.. s.Drops.Select(d => new DropFigures(d.Key, d.Value.Attempts, d.Value.Granted, d.Value.Refusals, d.Value.FirstAttemptAt, d.Value.LastGrantAt, d.Value.SoldOutAt, d.Value.GrantedOutOfOrder))
+                .OrderByDescending(d => d.Attempts).ThenBy(d => d.ProductId, StringComparer.Ordinal)]);
     }
 
     public static ImmutableDictionary<string, long> Add(ImmutableDictionary<string, long> counts, string key, long amount)

@@ -1,3 +1,4 @@
+using PointsMall.Contracts.Analytics;
 using PointsMall.Contracts.Members;
 using PointsMall.Domain.Common;
 using PointsMall.Domain.Members;
@@ -72,6 +73,11 @@ public sealed partial class MemberGrain
         var rules = await RulesAsync(now);
         Apply(open(profile, rules, now));
         PublishListing(now);
+        if (analytics.Value.Enabled)
+        {
+            Publish(new StreamId(AnalyticsStreams.Namespace, GrainKey), new MemberJoined(GrainKey, now));
+        }
+
         return new MemberResult(MemberViews.Member(GrainKey, state.State, rules, now), null);
     }
 
@@ -101,8 +107,8 @@ public sealed partial class MemberGrain
 
     public Task<MemberView?> GetAsync() => ReadAsync((rules, now) => MemberViews.Member(GrainKey, state.State, rules, now));
 
-    public Task<bool> VerifyPasswordAsync(string password) =>
-        Task.FromResult(password is not null && state.State.Profile?.Password?.Verify(password) == true);
+    public Task<PasswordCheck> VerifyPasswordAsync(string password) =>
+        Task.FromResult(new PasswordCheck(password is not null && state.State.Profile?.Password?.Verify(password) == true, state.State.Profile?.RegisteredAt));
 
     public Task<MemberResult> UpdateProfileAsync(UpdateProfile command)
     {

@@ -186,7 +186,7 @@ public sealed partial class MemberGrain(
     {
         if (analytics.Value.Enabled)
         {
-            PublishNewEntries(state.State.Account, change.State.Account);
+            PublishNewEntries(state.State, change.State);
         }
 
         state.State = change.State;
@@ -205,19 +205,27 @@ public sealed partial class MemberGrain(
         }
     }
 
-    /// <summary>Each ledger entry the change adds, for the analytics (earn and burn by source), in the same commit.</summary>
-    private void PublishNewEntries(PointsAccount? before, PointsAccount? after)
+    /// <summary>
+    /// Each ledger entry the change adds, for the analytics (earn and burn by source, retention, the points liability
+    /// by expiry day), in the same commit.
+    /// </summary>
+    private void PublishNewEntries(MemberState before, MemberState after)
     {
-        if (after is null || ReferenceEquals(before?.Ledger, after.Ledger))
+        if (after.Account is not { } account || ReferenceEquals(before.Account?.Ledger, account.Ledger))
         {
             return;
         }
 
-        var last = before?.Ledger is { Count: > 0 } old ? old[^1].Sequence : 0;
-        for (var i = after.Ledger.Count - 1; i >= 0 && after.Ledger[i].Sequence > last; i--)
+        var last = before.Account?.Ledger is { Count: > 0 } old ? old[^1].Sequence : 0;
+        Dictionary<string, DateTimeOffset?>? expiries = null;
+        for (var i = account.Ledger.Count - 1; i >= 0 && account.Ledger[i].Sequence > last; i--)
         {
-            var e = after.Ledger[i];
-            Publish(new StreamId(AnalyticsStreams.Namespace, GrainKey), new PointsActivity(GrainKey, e.Kind.ToString(), e.Source, e.Amount, e.At));
+            var e = account.Ledger[i];
+            expiries ??= account.Lots.ToDictionary(l => l.Id, l => l.ExpiresAt, StringComparer.Ordinal);
+            var sign = Math.Sign(e.Amount);
+            List<LotChange> lots = [.. e.Lots.GroupBy(a => expiries.GetValueOrDefault(a.LotId)).Select(g => new LotChange(g.Key, sign * g.Sum(a => a.Amount)))];
+            Publish(new StreamId(AnalyticsStreams.Namespace, GrainKey),
+                new PointsActivity(GrainKey, e.Kind.ToString(), e.Source, e.Amount, e.At, after.Profile?.RegisteredAt, lots));
         }
     }
 }

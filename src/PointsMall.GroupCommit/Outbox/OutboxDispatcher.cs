@@ -23,7 +23,8 @@ namespace PointsMall.GroupCommit.Outbox;
 /// failing until the lease ran out ends the hold: the delivery in progress is cancelled, and whoever holds the lease
 /// next starts from the checkpoint.</para>
 /// <para><b>Delivery.</b> The holder reads the outbox in the store's outbox order (<see cref="IGrainStore.ReadEventsAsync"/>:
-/// nothing committed later comes before what was read) a page at a time, delivers the page's events
+/// nothing committed later comes before what was read) a page at a time, through the silo's <see cref="OutboxTail"/> (so
+/// subscriptions that keep up share one read of each page), delivers the page's events
 /// stream by stream (one stream's events one after another, different streams concurrently), and only then records the
 /// page's last sequence as its checkpoint, so a crash redelivers at most the page in progress. The silo's own commits
 /// wake the reader at once; it also polls every <see cref="OutboxOptions.PollInterval"/>, for events committed by other
@@ -38,6 +39,9 @@ internal sealed partial class OutboxDispatcher : IAsyncDisposable
     /// <summary>How far a subscription may read past its checkpoint over events that are not for it.</summary>
     internal const long IdleCheckpointDistance = 8_192;
 
+    /// <summary>Pages of the outbox kept in memory for the subscriptions that keep up (<see cref="OutboxTail"/>).</summary>
+    internal const int TailPages = 4;
+
     /// <summary>The lease of subscription <c>name</c> is <c>outbox/name</c>.</summary>
     internal const string LeasePrefix = "outbox/";
 
@@ -48,6 +52,7 @@ internal sealed partial class OutboxDispatcher : IAsyncDisposable
     private readonly IServiceProvider _services;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly OutboxTail _tail;
     private TaskCompletionSource _newEvents = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationTokenSource? _stopping;
     private Subscriber[] _subscribers = [];
@@ -68,6 +73,7 @@ internal sealed partial class OutboxDispatcher : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         (_store, Holder, _isGone, _subscriptions, _options, _services, _time, _logger) = (store, holder, isGone, subscriptions, options, services, time, logger);
+        _tail = new OutboxTail(store, TailPages * options.PageSize);
     }
 
     /// <summary>This dispatcher's lease holder id.</summary>
@@ -331,7 +337,7 @@ internal sealed partial class OutboxDispatcher : IAsyncDisposable
 
                     // Take the wake-up signal before reading, so an event committed after the read still wakes us.
                     var wakeUp = Volatile.Read(ref owner._newEvents).Task;
-                    var page = await Store.ReadEventsAsync(position, Options.PageSize, CancellationToken.None).ConfigureAwait(false);
+                    var page = await owner._tail.ReadAsync(position, Options.PageSize, wakeUp).ConfigureAwait(false);
                     if (page.Count == 0)
                     {
                         await IdleAsync(wakeUp, cancellationToken).ConfigureAwait(false);

@@ -44,6 +44,40 @@ public sealed class AnalyticsApiTests(ApiFactory api) : IClassFixture<ApiFactory
         Assert.Equal(8, lines.Length);
     }
 
+    [Fact]
+    public async Task A_sold_out_drop_shows_its_attempts_refusals_and_time_to_sell_out_beside_the_cohorts_and_the_liability()
+    {
+        using var admin = await api.AdminClientAsync();
+        var product = await ShopKit.CreateProductAsync(admin, new { name = $"秒杀 Drop {Guid.NewGuid():n}"[..20], category = "Virtual", pointsPrice = 100, stock = 2 });
+        var shoppers = new List<HttpClient>();
+        for (var i = 0; i < 3; i++)
+        {
+            shoppers.Add((await api.MemberWithPointsAsync(500)).Client);
+        }
+
+        await ShopKit.RedeemOkAsync(shoppers[0], product);
+        await ShopKit.RedeemOkAsync(shoppers[1], product);
+        await ShopKit.AssertProblemAsync(await ShopKit.RedeemAsync(shoppers[2], product), HttpStatusCode.Conflict, "sold_out");
+        await ShopKit.AssertProblemAsync(await ShopKit.RedeemAsync(shoppers[2], "no-such-product"), HttpStatusCode.NotFound, "not_found");
+        await api.Services.GetRequiredService<ShopperActivityRecorder>().FlushAsync();
+
+        var report = await EventuallyAsync(admin, r => r.GetProperty("liability").GetProperty("outstanding").GetInt64() >= 1300, "the shoppers' points in the liability");
+
+        var drop = Assert.Single(report.GetProperty("drops").EnumerateArray(), d => d.GetProperty("productId").GetString() == product);
+        Assert.Equal((3L, 2L, 1L), (drop.GetProperty("attempts").GetInt64(), drop.GetProperty("granted").GetInt64(), drop.GetProperty("refusals").GetProperty("sold_out").GetInt64()));
+        Assert.True(drop.GetProperty("inArrivalOrder").GetBoolean());
+        Assert.True(drop.GetProperty("secondsToSellOut").GetDecimal() >= 0, drop.ToString());
+        Assert.StartsWith("秒杀 Drop", drop.GetProperty("name").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(report.GetProperty("drops").EnumerateArray(), d => d.GetProperty("productId").GetString() == "no-such-product");
+
+        var cohorts = report.GetProperty("cohorts");
+        Assert.Equal(7, cohorts.GetArrayLength());
+        var today = cohorts[6];
+        Assert.True(today.GetProperty("newMembers").GetInt64() >= 3, today.ToString());
+        Assert.Equal(JsonValueKind.Null, today.GetProperty("d1").ValueKind);
+        Assert.True(report.GetProperty("liability").GetProperty("expiringWithin90Days").GetInt64() >= 0);
+    }
+
     [Theory]
     [InlineData("from=2026-12-07&to=2026-12-01")]
     [InlineData("from=2026-01-01&to=2026-12-01")]

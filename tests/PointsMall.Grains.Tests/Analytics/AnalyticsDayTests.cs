@@ -42,7 +42,7 @@ public sealed class AnalyticsDayTests
     }
 
     [Fact]
-    public async Task An_event_delivered_twice_counts_once()
+    public async Task An_event_delivered_again_counts_once_whatever_its_place_in_the_page()
     {
         await using var silo = await OrderTestKit.StartAsync(new SagaSignals());
         var grain = silo.Grain<IAnalyticsDayGrain>(Day);
@@ -50,10 +50,10 @@ public sealed class AnalyticsDayTests
 
         var spent = new PointsActivity("m-1", "Spend", "redemption", -300, silo.Time.GetUtcNow());
         await grain.RecordAsync([new RecordedActivity(41, paid, null), new RecordedActivity(43, null, spent)]);
-        await grain.RecordAsync([new RecordedActivity(41, paid, null), new RecordedActivity(42, paid with { Status = "Shipped", PreviousStatus = "PendingShipment" }, null), new RecordedActivity(43, null, spent)]);
+        await grain.RecordAsync([new RecordedActivity(44, paid with { OrderId = "o-2" }, null), new RecordedActivity(41, paid, null), new RecordedActivity(43, null, spent), new RecordedActivity(42, paid with { OrderId = "o-3" }, null)]);
 
         var day = await grain.GetAsync();
-        Assert.Equal((1L, 300L, 300L), (day.Redemptions, day.PointsRedeemed, day.PointsSpent));
+        Assert.Equal((3L, 900L, 300L), (day.Redemptions, day.PointsRedeemed, day.PointsSpent));
         Assert.Equal(300, day.SpentBySource["redemption"]);
     }
 
@@ -80,6 +80,60 @@ public sealed class AnalyticsDayTests
     }
 
     [Fact]
+    public async Task A_days_cohort_is_the_members_who_joined_and_its_returns_are_counted_on_the_days_after()
+    {
+        await using var silo = await OrderTestKit.StartAsync(new SagaSignals());
+        var back = await OrderTestKit.MemberAsync(silo, "m-back", 0);
+        await OrderTestKit.MemberAsync(silo, "m-gone", 0);
+        await EventuallyAsync(silo, d => d.NewMembers == 2, "two members joining");
+
+        silo.Time.Advance(TimeSpan.FromDays(7));
+        Assert.True((await back.AdjustAsync(new AdjustPoints("week-later", 10, "came back"))).Succeeded);
+
+        var week = await EventuallyAsync(silo, d => d.Returned[7] == 1, "a return seven days after joining", "2026-11-28");
+        Assert.Equal((0L, 0L, 0L), (week.NewMembers, week.Returned[1], week.Returned[30]));
+    }
+
+    [Fact]
+    public async Task A_sign_in_counts_as_a_return_by_local_days_since_joining()
+    {
+        await using var silo = await OrderTestKit.StartAsync(new SagaSignals());
+        var grain = silo.Grain<IAnalyticsDayGrain>("2026-11-22");
+        var at = new DateTimeOffset(2026, 11, 22, 4, 0, 0, TimeSpan.Zero);
+        var lastMinuteOfTheDayBefore = new DateTimeOffset(2026, 11, 21, 15, 59, 0, TimeSpan.Zero); // 23:59 in Shanghai
+        var firstMinuteOfTheDay = new DateTimeOffset(2026, 11, 21, 16, 0, 0, TimeSpan.Zero);
+
+        await grain.RecordShopperActivityAsync([
+            new ShopperActivity(ShopperActivityKind.Login, "m-a", null, 0, at, lastMinuteOfTheDayBefore),
+            new ShopperActivity(ShopperActivityKind.Login, "m-a", null, 0, at, lastMinuteOfTheDayBefore),
+            new ShopperActivity(ShopperActivityKind.Login, "m-b", null, 0, at, firstMinuteOfTheDay),
+            new ShopperActivity(ShopperActivityKind.Login, "m-c", null, 0, at, lastMinuteOfTheDayBefore.AddDays(-6)),
+            new ShopperActivity(ShopperActivityKind.Login, "m-d", null, 0, at)]);
+
+        var day = await grain.GetAsync();
+        Assert.Equal((1L, 1L, 0L), (day.Returned[1], day.Returned[7], day.Returned[30]));
+        Assert.Equal((5L, 4L), (day.Logins, day.ActiveMembers));
+    }
+
+    [Fact]
+    public async Task Drop_reports_from_several_nodes_add_up_with_the_earliest_sell_out()
+    {
+        await using var silo = await OrderTestKit.StartAsync(new SagaSignals());
+        var grain = silo.Grain<IAnalyticsDayGrain>(Day);
+        var t0 = silo.Time.GetUtcNow();
+
+        await grain.RecordDropsAsync([new DropTally("p-1", 10, 4, new Dictionary<string, long> { ["sold_out"] = 6 }, t0.AddSeconds(1), t0.AddSeconds(3), t0.AddSeconds(4), 0)]);
+        await grain.RecordDropsAsync([
+            new DropTally("p-1", 5, 1, new Dictionary<string, long> { ["sold_out"] = 3, ["insufficient_points"] = 1 }, t0, t0.AddSeconds(2), t0.AddSeconds(5), 1),
+            new DropTally("p-2", 1, 1, new Dictionary<string, long>(), t0, t0, null, 0)]);
+
+        var drop = (await grain.GetAsync()).Drops[0];
+        Assert.Equal(("p-1", 15L, 5L, 0L, 1L), (drop.ProductId, drop.Attempts, drop.Granted, (long)(drop.FirstAttemptAt - t0).TotalSeconds, drop.GrantedOutOfOrder));
+        Assert.Equal((9L, 1L), (drop.Refusals["sold_out"], drop.Refusals["insufficient_points"]));
+        Assert.Equal((t0.AddSeconds(3), t0.AddSeconds(4)), (drop.LastGrantAt, drop.SoldOutAt));
+    }
+
+    [Fact]
     public void The_distinct_count_is_close_for_many_members_and_exact_enough_for_few()
     {
         var registers = DistinctCount.Empty;
@@ -97,9 +151,9 @@ public sealed class AnalyticsDayTests
     }
 
     /// <summary>The outbox delivers a moment after the commits, so this polls the day with a deadline and says what it saw.</summary>
-    private static async Task<DayFigures> EventuallyAsync(GrainsSilo silo, Func<DayFigures, bool> condition, string what)
+    private static async Task<DayFigures> EventuallyAsync(GrainsSilo silo, Func<DayFigures, bool> condition, string what, string key = Day)
     {
-        var grain = silo.Grain<IAnalyticsDayGrain>(Day);
+        var grain = silo.Grain<IAnalyticsDayGrain>(key);
         var deadline = Stopwatch.StartNew();
         DayFigures day;
         while (!condition(day = await grain.GetAsync()))

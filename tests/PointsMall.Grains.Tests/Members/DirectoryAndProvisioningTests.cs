@@ -104,8 +104,8 @@ public sealed class ProvisioningTests
         Assert.Equal("Regular", result.Member.Tier);
         Assert.Equal(0, result.Member.LifetimeEarned);
         Assert.Equal("conflict", again.Refusal?.Code);
-        Assert.False(await member.VerifyPasswordAsync(""));
-        Assert.False(await member.VerifyPasswordAsync(Password));
+        Assert.False((await member.VerifyPasswordAsync("")).Matches);
+        Assert.False((await member.VerifyPasswordAsync(Password)).Matches);
         Assert.Equal("b-1", await silo.Grain<ILoginGrain>("b-1@bulk.pointsmall.invalid").GetOwnerAsync());
         Assert.True((await member.AuditAsync()).Reconciles);
         Assert.Equal(500, (await member.SpendAsync(new SpendPoints("s-1", 500, "order"))).Amount * -1);

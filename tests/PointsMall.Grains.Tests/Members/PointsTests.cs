@@ -127,6 +127,6 @@ public sealed class PointsTests
         Assert.True(replay.Replayed);
         Assert.Equal(("conflict", "already_signed_in"), (signInAgain.Refusal?.Code, signInAgain.Refusal?.Detail));
         Assert.True((await reloaded.AuditAsync()).Reconciles);
-        Assert.True(await reloaded.VerifyPasswordAsync(Password));
+        Assert.True((await reloaded.VerifyPasswordAsync(Password)).Matches);
     }
 }

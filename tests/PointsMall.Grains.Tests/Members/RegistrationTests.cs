@@ -24,8 +24,8 @@ public sealed class RegistrationTests
         Assert.Equal(0, view.Balance);
         Assert.Equal("Regular", view.Tier);
         Assert.Equal(silo.Time.GetUtcNow(), view.RegisteredAt);
-        Assert.True(await member.VerifyPasswordAsync(Password));
-        Assert.False(await member.VerifyPasswordAsync("wrong-password"));
+        Assert.Equal(new PasswordCheck(true, view.RegisteredAt), await member.VerifyPasswordAsync(Password));
+        Assert.False((await member.VerifyPasswordAsync("wrong-password")).Matches);
         Assert.Equal("m-1", await silo.Grain<ILoginGrain>("+8613812345678").GetOwnerAsync());
         Assert.Equal("m-1", await silo.Grain<ILoginGrain>("li.lei@example.com").GetOwnerAsync());
 
@@ -66,7 +66,7 @@ public sealed class RegistrationTests
 
         Assert.Equal("conflict", again.Refusal?.Code);
         Assert.Equal("+8613900000001", (await member.GetAsync())!.Phone);
-        Assert.True(await member.VerifyPasswordAsync(Password));
+        Assert.True((await member.VerifyPasswordAsync(Password)).Matches);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class RegistrationTests
         var ghost = silo.Grain<IMemberGrain>("ghost");
 
         Assert.Null(await ghost.GetAsync());
-        Assert.False(await ghost.VerifyPasswordAsync(Password));
+        Assert.Equal(new PasswordCheck(false, null), await ghost.VerifyPasswordAsync(Password));
         Assert.Equal("not_found", (await ghost.EarnAsync(new EarnPoints("op", 10, "test", "r"))).Refusal?.Code);
         Assert.Equal("not_found", (await ghost.EarnForPurchaseAsync(new EarnForPurchase("op", 10_000, "order"))).Refusal?.Code);
         Assert.Equal("not_found", (await ghost.AdjustAsync(new AdjustPoints("op", 10, "r"))).Refusal?.Code);

@@ -7,8 +7,8 @@ using static Microsoft.Playwright.Assertions;
 namespace PointsMall.Web.Tests.Admin;
 
 /// <summary>
-/// An analyst opens the figures: after a shopper has browsed, searched and redeemed, the page shows them in its cards,
-/// its charts and its product table, and exports them as CSV.
+/// An analyst opens the figures: after a shopper has browsed, the page shows it in its cards, its charts and its product
+/// table, beside the points liability, the cohorts and the drop report, and exports the days as CSV.
 /// </summary>
 public sealed class AnalyticsTests(WebAppFixture app) : IClassFixture<WebAppFixture>
 {
@@ -33,6 +33,9 @@ public sealed class AnalyticsTests(WebAppFixture app) : IClassFixture<WebAppFixt
         await Expect(row).ToBeVisibleAsync();
         await Expect(row.Locator("td.num").First).ToHaveTextAsync("1");
         await Expect(admin.Locator(".chart canvas")).ToHaveCountAsync(3);
+        await Expect(admin.GetByTestId("liability-outstanding").Locator(".value")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^[\d,]+$"));
+        await Expect(admin.GetByTestId("analytics-cohorts").Locator("h3")).ToContainTextAsync("Retention");
+        await Expect(admin.GetByTestId("analytics-drops").Locator("h3")).ToContainTextAsync("Flash-drop report");
 
         var download = await admin.RunAndWaitForDownloadAsync(() => admin.GetByTestId("analytics-export").ClickAsync());
         Assert.EndsWith(".csv", download.SuggestedFilename, StringComparison.Ordinal);

@@ -2,7 +2,7 @@
 // campaigns, lotteries, operators. The operator's token lives in sessionStorage (per tab); a 401 goes to the login form.
 // What the operator's role may not do is hidden: every element with data-permission names the permission it needs
 // (the server refuses the call all the same; hiding only spares the operator a dead button).
-import { ApiError, createClient, itemsOf, newIdempotencyKey, tokenStore } from './api.js';
+import { ApiError, PROBLEM_TEXT, createClient, itemsOf, newIdempotencyKey, tokenStore } from './api.js';
 import { CATEGORY_TEXT, STATUS_TEXT, dialog, empty, field, fmt, h, mount, pick, spinner, statusBadge, toast } from './ui.js';
 
 const store = tokenStore('pointsmall.admin', sessionStorage);
@@ -209,6 +209,40 @@ function countsTable(title, counts, label = (k) => k, testid) {
     : empty('暂无 None yet'));
 }
 
+/** What the mall owes in points (as of now, whatever the range) and the range's breakage rate. */
+function liabilityCard(l) {
+  const stat = (label, value, testid) => h('div.stat', { 'data-testid': testid }, h('div.muted', label), h('div.value', value));
+  return h('section.card', { 'data-testid': 'analytics-liability' }, h('h3', `积分负债 Points liability · ${fmt.time(l.asOf)}`),
+    h('div.stats',
+      stat('未使用积分 Outstanding', fmt.points(l.outstanding), 'liability-outstanding'),
+      stat('30 天内过期 Expiring ≤ 30 d', fmt.points(l.expiringWithin30Days), 'liability-30'),
+      stat('60 天内过期 ≤ 60 d', fmt.points(l.expiringWithin60Days), 'liability-60'),
+      stat('90 天内过期 ≤ 90 d', fmt.points(l.expiringWithin90Days), 'liability-90'),
+      stat('永不过期 Never expiring', fmt.points(l.neverExpiring), 'liability-never'),
+      stat('沉淀率 Breakage (range)', pct(l.breakageRate), 'liability-breakage')),
+    l.awaitingExpiry > 0 ? h('p.muted', `另有 ${fmt.points(l.awaitingExpiry)} 积分已到期、待记入账本 (past expiry, not yet recorded in the ledgers).`) : null);
+}
+
+function cohortsTable(cohorts) {
+  const cell = (r) => h('td.num', r == null ? '—' : `${fmt.points(r.members)} · ${pct(r.rate)}`);
+  const rows = cohorts.filter((c) => c.newMembers > 0);
+  return h('section.card', { 'data-testid': 'analytics-cohorts' }, h('h3', '留存 Retention by the day members joined'), rows.length
+    ? table(['加入日期 Joined', h('th.num', '新会员 New'), h('th.num', '次日 D1'), h('th.num', '7 日 D7'), h('th.num', '30 日 D30')],
+      rows.map((c) => h('tr', { 'data-testid': 'analytics-cohort', 'data-day': c.day }, h('td', c.day), h('td.num', fmt.points(c.newMembers)), cell(c.d1), cell(c.d7), cell(c.d30))))
+    : empty('暂无新会员 No one joined in this range'));
+}
+
+function dropsTable(drops) {
+  const reasons = (r) => Object.entries(r).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${PROBLEM_TEXT[k] ?? k} ${fmt.points(v)}`).join('，') || '—';
+  return h('section.card', { 'data-testid': 'analytics-drops' }, h('h3', '秒杀报告 Flash-drop report'), drops.length
+    ? table(['日期 Day', '商品 Product', h('th.num', '尝试 Attempts'), h('th.num', '成功 Granted'), '拒绝 Refusals', h('th.num', '售罄用时 Sold out in'), '按到达顺序 In arrival order'],
+      drops.map((d) => h('tr', { 'data-testid': 'analytics-drop', 'data-product-id': d.productId },
+        h('td', d.day), h('td', d.name), h('td.num', fmt.points(d.attempts)), h('td.num', fmt.points(d.granted)), h('td', reasons(d.refusals)),
+        h('td.num', d.secondsToSellOut == null ? '—' : `${d.secondsToSellOut.toFixed(1)} s`),
+        h('td', d.inArrivalOrder ? '是 Yes' : `否 No (${fmt.points(d.grantedOutOfOrder)})`))))
+    : empty('暂无兑换 No redemptions in this range'));
+}
+
 async function analyticsSection(_p, query) {
   setTitle('数据分析', 'Analytics');
   for (const c of charts) c.destroy();
@@ -250,7 +284,9 @@ async function analyticsSection(_p, query) {
       card('积分发放 Earned', fmt.points(t.pointsEarned), 'kpi-earned'),
       card('积分消耗 Spent', fmt.points(t.pointsSpent), 'kpi-spent'),
       card('积分过期 Expired', fmt.points(t.pointsExpired), 'kpi-expired'),
-      card('无结果搜索 Searches, no result', `${fmt.points(t.searchesWithoutResults)} / ${fmt.points(t.searches)}`, 'kpi-searches')),
+      card('无结果搜索 Searches, no result', `${fmt.points(t.searchesWithoutResults)} / ${fmt.points(t.searches)}`, 'kpi-searches'),
+      card('新会员 New members', fmt.points(t.newMembers), 'kpi-new-members')),
+    liabilityCard(r.liability),
     h('div.chart-grid',
       h('section.card', h('h3', '兑换与浏览 Redemptions and views'), chart({ type: 'line', data: { labels, datasets: [
         { label: '兑换 Redemptions', data: r.days.map((d) => d.redemptions), borderColor: '#e4393c', backgroundColor: '#e4393c', yAxisID: 'y' },
@@ -274,6 +310,8 @@ async function analyticsSection(_p, query) {
       countsTable('无结果搜索 Searches without results', Object.fromEntries(r.topSearchesWithoutResults.map((k) => [k.keyword, k.count])), undefined, 'analytics-missed'),
       countsTable('取消原因 Cancellations', r.cancellationsByReason, undefined, 'analytics-cancellations'),
       countsTable('积分消耗 Spent by source', r.spentBySource, (k) => SOURCE_TEXT[k] ?? k, 'analytics-spent')),
+    cohortsTable(r.cohorts),
+    dropsTable(r.drops),
     h('p.muted', `时区 Time zone ${r.timeZone}。订单与积分来自事件流（精确）；登录、浏览、搜索由各 API 节点每 2 秒汇报。Orders and points come from the event outbox (exact); sign-ins, views and searches are reported by each API node every 2 s.`));
 }
 
