@@ -72,7 +72,7 @@ public sealed record DropReportDto(
     DateTimeOffset FirstAttemptAt, DateTimeOffset? LastGrantAt, DateTimeOffset? SoldOutAt, decimal? SecondsToSellOut, long GrantedOutOfOrder,
     bool InArrivalOrder)
 {
-    public static DropReportDto Of(string day, DropFigures d)
+    public static DropReportDto Of(string day, DropTally d)
     {
         ArgumentNullException.ThrowIfNull(d);
         var seconds = d is { Granted: > 0, SoldOutAt: { } soldOut } ? decimal.Round((decimal)(soldOut - d.FirstAttemptAt).TotalSeconds, 3) : (decimal?)null;

@@ -81,9 +81,10 @@ public enum ShopperActivityKind
 }
 
 /// <summary>
-/// One API node's redemption attempts on one product since its last report. <see cref="GrantedOutOfOrder"/> counts
-/// units granted to requests that reached the node after an earlier request was refused <c>sold_out</c> (arrival as
-/// the node saw it: nodes' clocks are not compared); 0 means this node granted the units in arrival order.
+/// Redemption attempts on one product: one API node's since its last report, or (in <see cref="DayFigures"/>) a day's
+/// over all nodes. <see cref="GrantedOutOfOrder"/> counts units granted to requests that reached a node after an
+/// earlier request was refused <c>sold_out</c> (arrival as each node saw it: nodes' clocks are not compared); 0 means
+/// the units were granted in arrival order.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record DropTally(

@@ -23,6 +23,8 @@ public interface IAnalyticsDayGrain : IGrainWithStringKey
 /// A day's figures. Counts of members are estimates within about 2 % (HyperLogLog); every other figure is exact.
 /// <see cref="NewMembers"/> joined this day; <see cref="Returned"/> counts the members active this day by how many days
 /// before they joined (<see cref="Retention.Days"/>: 1, 7 and 30), so the cohort of day X keeps D7 on day X + 7.
+/// <see cref="Drops"/> sums the API nodes' <see cref="DropTally"/> reports per product (first attempt and first
+/// sell-out: the earliest any node saw).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record DayFigures(
@@ -50,7 +52,7 @@ public sealed record DayFigures(
     [property: Id(21)] IReadOnlyDictionary<string, long> SpentBySource,
     [property: Id(22)] long NewMembers,
     [property: Id(23)] IReadOnlyDictionary<int, long> Returned,
-    [property: Id(24)] IReadOnlyList<DropFigures> Drops);
+    [property: Id(24)] IReadOnlyList<DropTally> Drops);
 
 /// <summary>A product's day: views, redemptions (orders that were paid, prizes excluded), units and points.</summary>
 [GenerateSerializer, Immutable]
@@ -65,15 +67,3 @@ public sealed record ProductFigures(
 
 [GenerateSerializer, Immutable]
 public sealed record KeywordCount([property: Id(0)] string Keyword, [property: Id(1)] long Count);
-
-/// <summary>A product's redemption attempts on one day, as the API nodes saw them (<see cref="DropTally"/>).</summary>
-[GenerateSerializer, Immutable]
-public sealed record DropFigures(
-    [property: Id(0)] string ProductId,
-    [property: Id(1)] long Attempts,
-    [property: Id(2)] long Granted,
-    [property: Id(3)] IReadOnlyDictionary<string, long> Refusals,
-    [property: Id(4)] DateTimeOffset FirstAttemptAt,
-    [property: Id(5)] DateTimeOffset? LastGrantAt,
-    [property: Id(6)] DateTimeOffset? SoldOutAt,
-    [property: Id(7)] long GrantedOutOfOrder);

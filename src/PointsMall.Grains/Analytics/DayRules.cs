@@ -144,7 +144,7 @@ internal static class DayRules
                 .OrderByDescending(p => p.Redemptions).ThenByDescending(p => p.Views).ThenBy(p => p.ProductId, StringComparer.Ordinal)],
             Top(s.Searches), Top(s.SearchesWithoutResults), s.RedemptionsByCategory, s.SpentBySource, c.NewMembers,
             Retention.Days.ToDictionary(n => n, n => s.Returned.TryGetValue(n, out var r) ? DistinctCount.Estimate(r) : 0),
-            [.. s.Drops.Select(d => new DropFigures(d.Key, d.Value.Attempts, d.Value.Granted, d.Value.Refusals, d.Value.FirstAttemptAt, d.Value.LastGrantAt, d.Value.SoldOutAt, d.Value.GrantedOutOfOrder))
+            [.. s.Drops.Select(d => new DropTally(d.Key, d.Value.Attempts, d.Value.Granted, d.Value.Refusals, d.Value.FirstAttemptAt, d.Value.LastGrantAt, d.Value.SoldOutAt, d.Value.GrantedOutOfOrder))
                 .OrderByDescending(d => d.Attempts).ThenBy(d => d.ProductId, StringComparer.Ordinal)]);
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PointsMall.Contracts.Analytics;
 using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Orders;
@@ -150,22 +149,6 @@ public sealed class AnalyticsDayTests
         Assert.Equal(0, DistinctCount.Estimate(DistinctCount.Empty));
     }
 
-    /// <summary>The outbox delivers a moment after the commits, so this polls the day with a deadline and says what it saw.</summary>
-    private static async Task<DayFigures> EventuallyAsync(GrainsSilo silo, Func<DayFigures, bool> condition, string what, string key = Day)
-    {
-        var grain = silo.Grain<IAnalyticsDayGrain>(key);
-        var deadline = Stopwatch.StartNew();
-        DayFigures day;
-        while (!condition(day = await grain.GetAsync()))
-        {
-            if (deadline.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                Assert.Fail($"Waited 30s for {what}; the day holds: {day}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider.System);
-        }
-
-        return day;
-    }
+    private static Task<DayFigures> EventuallyAsync(GrainsSilo silo, Func<DayFigures, bool> condition, string what, string key = Day)
+        => Eventually.ReadAsync(silo.Grain<IAnalyticsDayGrain>(key).GetAsync, condition, what);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PointsMall.Contracts.Analytics;
 using PointsMall.Contracts.Orders;
 using PointsMall.Grains.Members;
@@ -59,21 +58,6 @@ public sealed class PointsLiabilityTests
 
     private static IPointsLiabilityGrain Liability(GrainsSilo silo) => silo.Grain<IPointsLiabilityGrain>(IPointsLiabilityGrain.Key);
 
-    /// <summary>The outbox delivers a moment after the commits, so this polls with a deadline and says what it saw.</summary>
-    private static async Task<PointsLiability> EventuallyAsync(GrainsSilo silo, Func<PointsLiability, bool> condition, string what)
-    {
-        var deadline = Stopwatch.StartNew();
-        PointsLiability liability;
-        while (!condition(liability = await Liability(silo).GetAsync()))
-        {
-            if (deadline.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                Assert.Fail($"Waited 30s for {what}; the liability holds: {liability}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider.System);
-        }
-
-        return liability;
-    }
+    private static Task<PointsLiability> EventuallyAsync(GrainsSilo silo, Func<PointsLiability, bool> condition, string what)
+        => Eventually.ReadAsync(Liability(silo).GetAsync, condition, what);
 }
