@@ -30,6 +30,11 @@ public sealed record RegisterResponse(string MemberId);
 
 public sealed record LoginRequest(string? Login, string? Password);
 
+/// <summary>A member's or an operator's own password change: the current password, and the new one.</summary>
+public sealed record ChangePasswordRequest(
+    [property: Required, StringLength(PasswordHash.MaxLength, ErrorMessage = "At most {1} characters.")] string? CurrentPassword,
+    [property: Required, StringLength(PasswordHash.MaxLength, MinimumLength = PasswordHash.MinLength, ErrorMessage = "{2} to {1} characters.")] string? NewPassword);
+
 public static class AuthEndpoints
 {
     /// <summary>The operator login of the admin console.</summary>
@@ -42,7 +47,7 @@ public static class AuthEndpoints
             .ProducesProblemCodes(ApiProblems.ValidationFailed, ApiProblems.Conflict);
         auth.MapPost("/login", LoginAsync).RequireShopperRateLimit(RateLimits.SignIns).WithName("Login")
             .WithSummary("Signs a member (phone or e-mail) or the operator (admin) in: a short-lived access token (JWT) and a refresh token.")
-            .Produces<AccessTokenResponse>().ProducesProblemCodes(ApiProblems.Unauthorized);
+            .Produces<AccessTokenResponse>().ProducesProblemCodes(ApiProblems.Unauthorized, ApiProblems.Locked, ApiProblems.RateLimited);
         return routes;
     }
 
@@ -71,7 +76,7 @@ public static class AuthEndpoints
         => user is not null && user.IsInRole(AuthClaims.MemberRole) ? AuthClaims.SubjectOf(user) : null;
 
     private static async Task<Results<Ok<AccessTokenResponse>, ProblemHttpResult>> LoginAsync(
-        LoginRequest request, IGrainFactory grains, SignInSessions sessions, ShopperActivityRecorder activity)
+        LoginRequest request, HttpContext context, IGrainFactory grains, SignInSessions sessions, ShopperActivityRecorder activity, SignInGuard guard)
     {
         var wrong = ApiProblems.Of("unauthorized", "The login or the password is wrong.");
         if (string.IsNullOrWhiteSpace(request.Login) || string.IsNullOrEmpty(request.Password) || request.Password.Length > 256)
@@ -79,23 +84,41 @@ public static class AuthEndpoints
             return wrong;
         }
 
-        var login = ContactValidation.NormalisePhone(request.Login) ?? ContactValidation.NormaliseEmail(request.Login);
-
-        // What is neither a phone number nor an e-mail address can only be an operator's login.
-        if (login is null && OperatorLogins.Normalise(request.Login) is { } operatorLogin)
+        // What is neither a phone number nor an e-mail address can only be an operator's login (or no account at all).
+        var memberLogin = ContactValidation.NormalisePhone(request.Login) ?? ContactValidation.NormaliseEmail(request.Login);
+        var operatorLogin = memberLogin is null ? OperatorLogins.Normalise(request.Login) : null;
+        var account = memberLogin ?? operatorLogin;
+        var address = SignInGuard.AddressOf(context);
+        if (await guard.RefusalAsync(context, account, address) is { } refused)
         {
-            return await grains.GetGrain<IOperatorGrain>(operatorLogin).SignInAsync(request.Password) is { } account
-                ? TypedResults.Ok(await sessions.OpenAsync(SessionSubject.Operator(account.Login, account.Role)))
-                : wrong;
+            return refused;
         }
 
-        var memberId = login is null ? null : await grains.GetGrain<ILoginGrain>(login).GetOwnerAsync();
-        if (memberId is null || await grains.GetGrain<IMemberGrain>(memberId).VerifyPasswordAsync(request.Password) is not { Matches: true } check)
+        var subject = operatorLogin is not null ? await OperatorAsync(grains, operatorLogin, request.Password)
+            : memberLogin is not null ? await MemberAsync(grains, activity, memberLogin, request.Password)
+            : null;
+        if (subject is not { } signedIn)
         {
+            await guard.FailedAsync(account, address);
             return wrong;
         }
 
+        await guard.SucceededAsync(account!);
+        return TypedResults.Ok(await sessions.OpenAsync(signedIn));
+    }
+
+    private static async Task<SessionSubject?> OperatorAsync(IGrainFactory grains, string login, string password)
+        => await grains.GetGrain<IOperatorGrain>(login).SignInAsync(password) is { } account ? SessionSubject.Operator(account.Login, account.Role) : null;
+
+    private static async Task<SessionSubject?> MemberAsync(IGrainFactory grains, ShopperActivityRecorder activity, string login, string password)
+    {
+        if (await grains.GetGrain<ILoginGrain>(login).GetOwnerAsync() is not { } memberId
+            || await grains.GetGrain<IMemberGrain>(memberId).VerifyPasswordAsync(password) is not { Matches: true } check)
+        {
+            return null;
+        }
+
         activity.Record(ShopperActivityKind.Login, memberId, memberSince: check.MemberSince);
-        return TypedResults.Ok(await sessions.OpenAsync(SessionSubject.Member(memberId)));
+        return SessionSubject.Member(memberId);
     }
 }

@@ -42,6 +42,16 @@ public sealed record AuthOptions
     /// </summary>
     public TimeSpan RevocationRefresh { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Wrong passwords for one login within <see cref="FailureWindow"/> that lock it for <see cref="LockFor"/>.</summary>
+    public int LoginFailures { get; init; } = 5;
+
+    /// <summary>Failed sign-ins from one client address, whatever the logins, within the window that lock the address.</summary>
+    public int AddressFailures { get; init; } = 30;
+
+    public TimeSpan FailureWindow { get; init; } = TimeSpan.FromMinutes(15);
+
+    public TimeSpan LockFor { get; init; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Reads and checks the section; a setting that cannot work stops the node at start, with its name.</summary>
     public static AuthOptions From(IConfiguration configuration)
     {
@@ -58,6 +68,10 @@ public sealed record AuthOptions
             RefreshTokenLifetime = Duration(section, "RefreshTokenLifetime", defaults.RefreshTokenLifetime),
             ClockSkew = Duration(section, "ClockSkew", defaults.ClockSkew, allowZero: true),
             RevocationRefresh = Duration(section, "RevocationRefresh", defaults.RevocationRefresh),
+            LoginFailures = Count(section, "LoginFailures", defaults.LoginFailures),
+            AddressFailures = Count(section, "AddressFailures", defaults.AddressFailures),
+            FailureWindow = Duration(section, "FailureWindow", defaults.FailureWindow),
+            LockFor = Duration(section, "LockFor", defaults.LockFor),
         };
         if (!string.IsNullOrWhiteSpace(options.SigningKey))
         {
@@ -96,5 +110,18 @@ public sealed record AuthOptions
         return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) && (value > TimeSpan.Zero || (allowZero && value == TimeSpan.Zero))
             ? value
             : throw new InvalidOperationException($"{Section}:{key} '{text}' is not a {(allowZero ? "non-negative" : "positive")} duration (hh:mm:ss or d.hh:mm:ss).");
+    }
+
+    private static int Count(IConfigurationSection section, string key, int fallback)
+    {
+        var text = section[key];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new InvalidOperationException($"{Section}:{key} '{text}' is not a positive whole number.");
     }
 }

@@ -14,6 +14,7 @@ public static class AuthSetup
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton(AuthOptions.From(configuration));
+        services.AddSingleton<SignInGuard>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton<TimeProvider>(AuthClock.Key, (sp, _) => sp.GetRequiredService<TimeProvider>());
         services.AddSingleton<AccessTokens>();

@@ -30,6 +30,7 @@ public static class ApiProblems
     public const string AddressRequired = "address_required";
     public const string WrongPassword = "wrong_password";
     public const string RateLimited = "rate_limited";
+    public const string Locked = "locked";
     public const string Unavailable = "unavailable";
     public const string RateLimiterUnavailable = "rate_limiter_unavailable";
     public const string InternalError = "internal_error";
@@ -66,7 +67,9 @@ public static class ApiProblems
             "Physical goods ship to an address: the member's address book has none (or not the one named). Add one under `/me/addresses` and retry."),
         new(WrongPassword, StatusCodes.Status422UnprocessableEntity, "Wrong password", "The current password given to change a password is wrong."),
         new(RateLimited, StatusCodes.Status429TooManyRequests, "Too many requests",
-            "Too many redemptions, draws or sign-ins from this member or address in the window; retry after `Retry-After` seconds.", StatusDefault: true),
+            "Too many redemptions, draws or sign-ins from this member or address in the window, or too many failed sign-ins from this address; retry after `Retry-After` seconds.", StatusDefault: true),
+        new(Locked, StatusCodes.Status429TooManyRequests, "Login locked",
+            "Too many wrong passwords for this login in a short time: it is refused (even with the right password) for `Retry-After` seconds."),
         new(InternalError, StatusCodes.Status500InternalServerError, "Internal error",
             "A fault of the API itself; never a refusal, and reported to the operators.", StatusDefault: true),
         new(Unavailable, StatusCodes.Status503ServiceUnavailable, "Temporarily unavailable",

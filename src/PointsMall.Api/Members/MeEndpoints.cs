@@ -43,6 +43,9 @@ public static class MeEndpoints
             .ProducesProblemCodes(ApiProblems.Conflict, ApiProblems.NotFoundCode);
         me.MapGet("/sign-in", GetSignInAsync).WithName("GetSignInCalendar").WithSummary("The sign-in streak, this month's days and the ladder ahead.")
             .ProducesProblemCodes(ApiProblems.NotFoundCode);
+        me.MapPost("/password", ChangePasswordAsync).WithName("ChangePassword")
+            .WithSummary("Changes the member's password (the current one is required); every session of the member ends, this one too.")
+            .ProducesProblemCodes(ApiProblems.ValidationFailed, ApiProblems.WrongPassword);
         me.MapPut("/profile", UpdateProfileAsync).WithName("UpdateProfile").WithSummary("Changes the display name, gender or birthday (every change is logged).")
             .ProducesProblemCodes(ApiProblems.NotFoundCode);
         me.MapGet("/addresses", GetAddressesAsync).WithName("GetMyAddresses").WithSummary("The member's shipping addresses.")
@@ -59,6 +62,14 @@ public static class MeEndpoints
     }
 
     private static IMemberGrain Member(IGrainFactory grains, ClaimsPrincipal user) => grains.GetGrain<IMemberGrain>(user.MemberId());
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> ChangePasswordAsync(
+        ChangePasswordRequest request, ClaimsPrincipal user, IGrainFactory grains, SessionRevocations revocations)
+    {
+        var result = await grains.GetGrain<IMemberGrain>(user.MemberId()).ChangePasswordAsync(new ChangePassword(request.CurrentPassword!, request.NewPassword!));
+        revocations.Add(result.Revoked);
+        return result.Refusal is { } refusal ? ApiProblems.From(refusal) : TypedResults.NoContent();
+    }
 
     private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> GetMeAsync(ClaimsPrincipal user, IGrainFactory grains)
         => await Member(grains, user).GetAsync() is { } view ? TypedResults.Ok(MeResponse.From(view)) : ApiProblems.NotFound("The member");

@@ -38,10 +38,6 @@ public sealed record UpdateOperatorRequest(
 public sealed record SetOperatorPasswordRequest(
     [property: Required, StringLength(PasswordHash.MaxLength, MinimumLength = PasswordHash.MinLength, ErrorMessage = "{2} to {1} characters.")] string? Password);
 
-public sealed record ChangeOwnPasswordRequest(
-    [property: Required, StringLength(PasswordHash.MaxLength, ErrorMessage = "At most {1} characters.")] string? CurrentPassword,
-    [property: Required, StringLength(PasswordHash.MaxLength, MinimumLength = PasswordHash.MinLength, ErrorMessage = "{2} to {1} characters.")] string? NewPassword);
-
 /// <summary>Audit search: <c>operator</c> (a login) and <c>action</c> (a route's name, e.g. UpdateProduct) match exactly, <c>q</c> anywhere in the target or path.</summary>
 public sealed record AuditSearch : PageQuery
 {

@@ -62,7 +62,7 @@ public static class OperatorsEndpoints
         => await Account(grains, Login(user)).GetAsync() is { } view ? TypedResults.Ok(OperatorDto.From(view)) : ApiProblems.NotFound("The operator");
 
     private static async Task<Results<NoContent, ProblemHttpResult>> ChangeOwnPasswordAsync(
-        ChangeOwnPasswordRequest request, ClaimsPrincipal user, IGrainFactory grains, SessionRevocations revocations)
+        ChangePasswordRequest request, ClaimsPrincipal user, IGrainFactory grains, SessionRevocations revocations)
     {
         var result = await Account(grains, Login(user)).ChangePasswordAsync(request.CurrentPassword!, request.NewPassword!);
         revocations.Add(result.Revoked);

@@ -17,6 +17,12 @@ public interface IMemberGrain : IGrainWithStringKey
     /// <summary>Whether the password is the member's, and when the member joined (what a sign-in is counted under).</summary>
     Task<PasswordCheck> VerifyPasswordAsync(string password);
 
+    /// <summary>
+    /// Replaces the password when <see cref="ChangePassword.Current"/> is right (else <c>wrong_password</c>) and ends
+    /// every session of the member (<see cref="MemberResult.Revoked"/>).
+    /// </summary>
+    Task<MemberResult> ChangePasswordAsync(ChangePassword command);
+
     /// <summary>Earns a lot (source and reason recorded; expiry from the programme's policy).</summary>
     Task<PointsResult> EarnAsync(EarnPoints command);
 

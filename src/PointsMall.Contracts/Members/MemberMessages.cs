@@ -1,4 +1,5 @@
 using PointsMall.Contracts.Common;
+using PointsMall.Contracts.Sessions;
 using PointsMall.Domain.Members;
 
 namespace PointsMall.Contracts.Members;
@@ -107,8 +108,15 @@ public sealed record SignInCalendar(
 public sealed record PasswordCheck([property: Id(0)] bool Matches, [property: Id(1)] DateTimeOffset? MemberSince);
 
 [GenerateSerializer, Immutable]
+public sealed record ChangePassword([property: Id(0)] string Current, [property: Id(1)] string Replacement);
+
+[GenerateSerializer, Immutable]
 public sealed record MemberResult([property: Id(0)] MemberView? Member, [property: Id(1)] Problem? Refusal)
 {
+    /// <summary>The member's sessions a change ended (a new password ends them all), for the API nodes to refuse at once.</summary>
+    [Id(2)]
+    public IReadOnlyList<RevokedSession> Revoked { get; init; } = [];
+
     public bool Succeeded => Refusal is null;
 }
 

@@ -1,5 +1,7 @@
 using PointsMall.Contracts.Analytics;
+using PointsMall.Contracts.Common;
 using PointsMall.Contracts.Members;
+using PointsMall.Contracts.Sessions;
 using PointsMall.Domain.Common;
 using PointsMall.Domain.Members;
 using PointsMall.Domain.Rules;
@@ -109,6 +111,31 @@ public sealed partial class MemberGrain
 
     public Task<PasswordCheck> VerifyPasswordAsync(string password) =>
         Task.FromResult(new PasswordCheck(password is not null && state.State.Profile?.Password?.Verify(password) == true, state.State.Profile?.RegisteredAt));
+
+    public async Task<MemberResult> ChangePasswordAsync(ChangePassword command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (state.State.Profile is not { } profile)
+        {
+            return new MemberResult(null, MemberRefusals.NotFound);
+        }
+
+        if (profile.Password is not { } hash || string.IsNullOrEmpty(command.Current) || !hash.Verify(command.Current))
+        {
+            return new MemberResult(null, new Problem("wrong_password", "The current password is wrong."));
+        }
+
+        if (ProfileChanges.CheckPassword(command.Replacement) is [var error, ..])
+        {
+            return MemberRefusals.Member(RefusalCode.ValidationFailed, error);
+        }
+
+        // The new password and the end of every session commit together: the turn's write waits for the revocation.
+        var changed = await ChangeProfileAsync(p => p.ChangePassword(PasswordHash.Create(command.Replacement), time.GetUtcNow()));
+        return changed.Succeeded
+            ? changed with { Revoked = await GrainFactory.GetGrain<ISessionsGrain>(SessionKeys.Member(GrainKey)).RevokeAllAsync() }
+            : changed;
+    }
 
     public Task<MemberResult> UpdateProfileAsync(UpdateProfile command)
     {

@@ -25,6 +25,27 @@ public sealed class MeTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.False(me.GetProperty("signedInToday").GetBoolean());
     }
 
+    [Fact]
+    public async Task A_member_changes_the_password_with_the_current_one_and_signs_in_again_with_the_new()
+    {
+        var (_, member) = await api.NewMemberAsync("member-password-1");
+        var phone = (await JsonAsync(await member.GetAsync("/api/v1/me"))).GetProperty("phone").GetString()!;
+
+        await Problems.AssertAsync(await member.PostAsJsonAsync("/api/v1/me/password", new { currentPassword = "wrong-one", newPassword = "member-password-2" }),
+            HttpStatusCode.UnprocessableEntity, "wrong_password");
+        await Problems.AssertAsync(await member.PostAsJsonAsync("/api/v1/me/password", new { currentPassword = "member-password-1", newPassword = "short" }),
+            HttpStatusCode.BadRequest, "validation_failed");
+
+        var changed = await member.PostAsJsonAsync("/api/v1/me/password", new { currentPassword = "member-password-1", newPassword = "member-password-2" });
+
+        Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+        await Problems.AssertAsync(await member.GetAsync("/api/v1/me"), HttpStatusCode.Unauthorized, "unauthorized");
+        using var fresh = api.CreateClient();
+        await Problems.AssertAsync(await fresh.PostAsJsonAsync("/api/v1/auth/login", new { login = phone, password = "member-password-1" }), HttpStatusCode.Unauthorized, "unauthorized");
+        await ApiFactory.SignInAsync(fresh, phone, "member-password-2");
+        Assert.Equal(HttpStatusCode.OK, (await fresh.GetAsync("/api/v1/me")).StatusCode);
+    }
+
     [Theory]
     [InlineData("GET", "/api/v1/me")]
     [InlineData("GET", "/api/v1/me/points")]

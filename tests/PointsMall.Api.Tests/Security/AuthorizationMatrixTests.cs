@@ -78,6 +78,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
 
         // The member's own account.
         ["GET /api/v1/me/"] = Access.Member,
+        ["POST /api/v1/me/password"] = Access.Member,
         ["PUT /api/v1/me/profile"] = Access.Member,
         ["GET /api/v1/me/addresses"] = Access.Member,
         ["POST /api/v1/me/addresses"] = Access.Member,

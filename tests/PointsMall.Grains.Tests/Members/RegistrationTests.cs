@@ -1,4 +1,5 @@
 using PointsMall.Contracts.Members;
+using PointsMall.Contracts.Sessions;
 using PointsMall.Grains.Tests.Support;
 using Xunit;
 using static PointsMall.Grains.Tests.Members.MemberTestKit;
@@ -183,5 +184,29 @@ public sealed class LoginGrainTests
 
         await using var second = await GrainsSilo.StartAsync(first.DatabasePath, first.Time);
         Assert.NotNull(await second.Grain<ILoginGrain>("race@example.com").GetOwnerAsync());
+    }
+
+    [Fact]
+    public async Task A_new_password_needs_the_current_one_and_ends_every_session()
+    {
+        await using var silo = await GrainsSilo.StartAsync();
+        var member = silo.Grain<IMemberGrain>("m-pw");
+        Assert.True((await member.RegisterAsync(new RegisterMember(null, "pw@example.com", Password, "改密码"))).Succeeded);
+        var sessions = silo.Grain<ISessionsGrain>(SessionKeys.Member("m-pw"));
+        await sessions.OpenAsync(new OpenSession("s-1", null, TimeSpan.FromDays(14), silo.Time.GetUtcNow().AddMinutes(15)));
+
+        Assert.Equal("wrong_password", (await member.ChangePasswordAsync(new ChangePassword("not-it", "new-password-1"))).Refusal?.Code);
+        Assert.Equal("validation_failed", (await member.ChangePasswordAsync(new ChangePassword(Password, "short"))).Refusal?.Code);
+        Assert.True((await member.VerifyPasswordAsync(Password)).Matches);
+        Assert.Equal(1, await sessions.CountAsync());
+
+        var changed = await member.ChangePasswordAsync(new ChangePassword(Password, "new-password-1"));
+
+        Assert.True(changed.Succeeded, changed.Refusal?.ToString());
+        Assert.Equal("s-1", Assert.Single(changed.Revoked).SessionId);
+        Assert.Equal(0, await sessions.CountAsync());
+        Assert.False((await member.VerifyPasswordAsync(Password)).Matches);
+        Assert.True((await member.VerifyPasswordAsync("new-password-1")).Matches);
+        Assert.Equal("not_found", (await silo.Grain<IMemberGrain>("m-nobody").ChangePasswordAsync(new ChangePassword(Password, "new-password-1"))).Refusal?.Code);
     }
 }

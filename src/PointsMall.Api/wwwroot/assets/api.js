@@ -10,6 +10,8 @@ export const PROBLEM_TEXT = {
   not_on_sale: '未开售 Not on sale yet',
   tier_required: '等级不足 Higher membership tier required',
   rate_limited: '请求过于频繁，请稍后再试 Too many requests, try again shortly',
+  locked: '密码错误次数过多，请稍后再试 Too many wrong passwords: try again later',
+  wrong_password: '当前密码不正确 The current password is wrong',
   validation_failed: '输入有误 Please check your input',
   not_found: '未找到 Not found',
   forbidden: '无权限 Not allowed',

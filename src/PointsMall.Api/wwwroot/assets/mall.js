@@ -400,6 +400,25 @@ async function addAddressDialog() {
   }
 }
 
+/** Changes the password (the current one is required); every session ends, so the member signs in again. */
+async function changePasswordDialog() {
+  const data = await dialog('修改密码 Change password', h('div.form-grid',
+    field('当前密码 Current password', h('input', { name: 'currentPassword', type: 'password', required: true, autocomplete: 'current-password', maxlength: 128 })),
+    field('新密码 New password', h('input', { name: 'newPassword', type: 'password', required: true, autocomplete: 'new-password', minlength: 8, maxlength: 128 }),
+      '至少 8 位 At least 8 characters')), { submitLabel: '修改 Change' });
+  if (!data) return;
+  try {
+    await api.post('/me/password', { currentPassword: data.get('currentPassword'), newPassword: data.get('newPassword') });
+  } catch (e) {
+    toast(e instanceof ApiError ? e.friendly : String(e), 'error');
+    return;
+  }
+  api.logout();
+  await refreshMe();
+  toast('密码已修改，请重新登录 Password changed: please sign in again', 'ok');
+  go('/login');
+}
+
 /** Asks which of the member's addresses an order goes to (adding one on the way); the chosen id, or null. */
 async function chooseAddressDialog(currentId) {
   let list = itemsOf(await api.get('/me/addresses'));
@@ -778,6 +797,7 @@ async function mePage() {
     addresses,
     h('div.section-title', h('h2', '更多', h('span.en', 'More'))),
     h('div.row', h('a.btn', { href: '/points', 'data-link': true }, '积分明细 Points'), h('a.btn', { href: '/orders', 'data-link': true }, '我的订单 Orders'),
+      h('button.btn', { type: 'button', 'data-testid': 'change-password', onclick: changePasswordDialog }, '修改密码 Change password'),
       h('button.btn.danger', { type: 'button', 'data-testid': 'logout', onclick: () => { api.logout(); refreshMe(); go('/'); } }, '退出登录 Sign out')));
   await loadAddresses();
 }
