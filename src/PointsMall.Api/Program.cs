@@ -29,6 +29,7 @@ app.UsePointsMallApi();
 
 var api = app.MapGroup("/api/v1").WithProblemResponses();
 api.MapAuth();
+api.MapPasswordReset();
 api.MapSessions();
 api.MapMembers();
 api.MapCatalog();

@@ -29,6 +29,7 @@ public static class ApiProblems
     public const string TierRequired = "tier_required";
     public const string AddressRequired = "address_required";
     public const string WrongPassword = "wrong_password";
+    public const string InvalidCode = "invalid_code";
     public const string RateLimited = "rate_limited";
     public const string Locked = "locked";
     public const string Unavailable = "unavailable";
@@ -66,6 +67,8 @@ public static class ApiProblems
         new(AddressRequired, StatusCodes.Status422UnprocessableEntity, "Shipping address required",
             "Physical goods ship to an address: the member's address book has none (or not the one named). Add one under `/me/addresses` and retry."),
         new(WrongPassword, StatusCodes.Status422UnprocessableEntity, "Wrong password", "The current password given to change a password is wrong."),
+        new(InvalidCode, StatusCodes.Status422UnprocessableEntity, "Invalid code",
+            "The one-time code is wrong, expired, already used or voided by too many wrong tries; ask for a new one."),
         new(RateLimited, StatusCodes.Status429TooManyRequests, "Too many requests",
             "Too many redemptions, draws or sign-ins from this member or address in the window, or too many failed sign-ins from this address; retry after `Retry-After` seconds.", StatusDefault: true),
         new(Locked, StatusCodes.Status429TooManyRequests, "Login locked",

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.DataProtection;
 using PointsMall.Api.Auth;
+using PointsMall.Api.Messages;
 using PointsMall.Api.Operators;
 using PointsMall.Domain.Operators;
 using PointsMall.Hosting;
@@ -55,6 +56,7 @@ public static class ApiSetup
         services.AddSingleton<ApiMetrics>();
         services.AddSingleton<Orders.SoldOutHints>();
         services.AddSingleton<Members.MemberTokens>();
+        services.AddMessaging(builder.Configuration);
 
         // Sign-ins, product views and searches, handed to the analytics' day grains in batches.
         services.AddOptions<Contracts.Analytics.AnalyticsOptions>().BindConfiguration(Contracts.Analytics.AnalyticsOptions.Section);

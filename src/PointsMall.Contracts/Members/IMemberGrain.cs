@@ -23,6 +23,9 @@ public interface IMemberGrain : IGrainWithStringKey
     /// </summary>
     Task<MemberResult> ChangePasswordAsync(ChangePassword command);
 
+    /// <summary>Sets a new password without the current one (the caller has verified a code sent to the member) and ends every session.</summary>
+    Task<MemberResult> ResetPasswordAsync(string replacement);
+
     /// <summary>Earns a lot (source and reason recorded; expiry from the programme's policy).</summary>
     Task<PointsResult> EarnAsync(EarnPoints command);
 

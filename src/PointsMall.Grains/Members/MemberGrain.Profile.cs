@@ -125,13 +125,21 @@ public sealed partial class MemberGrain
             return new MemberResult(null, new Problem("wrong_password", "The current password is wrong."));
         }
 
-        if (ProfileChanges.CheckPassword(command.Replacement) is [var error, ..])
+        return await SetPasswordAsync(command.Replacement);
+    }
+
+    public Task<MemberResult> ResetPasswordAsync(string replacement)
+        => state.State.Profile is null ? Task.FromResult(new MemberResult(null, MemberRefusals.NotFound)) : SetPasswordAsync(replacement);
+
+    private async Task<MemberResult> SetPasswordAsync(string replacement)
+    {
+        if (ProfileChanges.CheckPassword(replacement) is [var error, ..])
         {
             return MemberRefusals.Member(RefusalCode.ValidationFailed, error);
         }
 
         // The new password and the end of every session commit together: the turn's write waits for the revocation.
-        var changed = await ChangeProfileAsync(p => p.ChangePassword(PasswordHash.Create(command.Replacement), time.GetUtcNow()));
+        var changed = await ChangeProfileAsync(p => p.ChangePassword(PasswordHash.Create(replacement), time.GetUtcNow()));
         return changed.Succeeded
             ? changed with { Revoked = await GrainFactory.GetGrain<ISessionsGrain>(SessionKeys.Member(GrainKey)).RevokeAllAsync() }
             : changed;

@@ -208,5 +208,13 @@ public sealed class LoginGrainTests
         Assert.False((await member.VerifyPasswordAsync(Password)).Matches);
         Assert.True((await member.VerifyPasswordAsync("new-password-1")).Matches);
         Assert.Equal("not_found", (await silo.Grain<IMemberGrain>("m-nobody").ChangePasswordAsync(new ChangePassword(Password, "new-password-1"))).Refusal?.Code);
+
+        // A reset (after a code the API verified) needs no current password and ends the sessions the same way.
+        await sessions.OpenAsync(new OpenSession("s-2", null, TimeSpan.FromDays(14), silo.Time.GetUtcNow().AddMinutes(15)));
+        var reset = await member.ResetPasswordAsync("third-password-3");
+        Assert.Equal("s-2", Assert.Single(reset.Revoked).SessionId);
+        Assert.True((await member.VerifyPasswordAsync("third-password-3")).Matches);
+        Assert.Equal("validation_failed", (await member.ResetPasswordAsync("short")).Refusal?.Code);
+        Assert.Equal("not_found", (await silo.Grain<IMemberGrain>("m-nobody").ResetPasswordAsync("third-password-3")).Refusal?.Code);
     }
 }

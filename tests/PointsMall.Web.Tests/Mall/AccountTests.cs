@@ -1,24 +1,24 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using PointsMall.Api.Messages;
 using PointsMall.Web.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
 namespace PointsMall.Web.Tests.Mall;
 
-/// <summary>A shopper's own account in the browser: changing the password ends the session, and the new one signs in.</summary>
-public sealed class AccountTests(WebAppFixture app) : IClassFixture<WebAppFixture>
+/// <summary>
+/// A shopper's own account in the browser: changing the password ends the session, and the new one signs in; a
+/// forgotten one is reset with the code the sandbox SMS provider logged.
+/// </summary>
+public sealed partial class AccountTests(WebAppFixture app) : IClassFixture<WebAppFixture>
 {
     [Fact]
     public async Task A_shopper_changes_the_password_and_signs_in_again_with_the_new_one()
     {
         var phone = $"133{Random.Shared.Next(10_000_000, 99_999_999)}";
         var member = await app.NewPageAsync(width: 414, height: 896);
-        await member.GotoAsync("/register");
-        var register = member.GetByTestId("register-form");
-        await register.GetByLabel("手机号或邮箱 Phone or e-mail").FillAsync(phone);
-        await register.GetByLabel("昵称 Display name").FillAsync("改密会员");
-        await register.GetByLabel("密码 Password").FillAsync("first-password-1");
-        await register.GetByRole(AriaRole.Button, new() { Name = "注册并登录 Register" }).ClickAsync();
-        await Expect(member.GetByTestId("hero-balance")).ToHaveTextAsync("0");
+        await MallPages.RegisterAsync(member, phone, "改密会员", "first-password-1");
 
         await member.GotoAsync("/me");
         await member.GetByTestId("change-password").ClickAsync();
@@ -34,12 +34,37 @@ public sealed class AccountTests(WebAppFixture app) : IClassFixture<WebAppFixtur
         await dialog.GetByRole(AriaRole.Button, new() { Name = "修改 Change" }).ClickAsync();
         await Expect(member.GetByTestId("login-form")).ToBeVisibleAsync();
 
-        var login = member.GetByTestId("login-form");
-        await login.GetByLabel("手机号或邮箱 Phone or e-mail").FillAsync(phone);
-        await login.GetByLabel("密码 Password").FillAsync("second-password-2");
-        await login.GetByRole(AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
-        await Expect(member.GetByTestId("hero-balance")).ToHaveTextAsync("0");
+        await MallPages.SignInAsync(member, phone, "second-password-2");
         await WebAppFixture.ScreenshotAsync(member, "mall-signed-in-after-password-change");
         Assert.Empty(app.CspViolations);
     }
+
+    [Fact]
+    public async Task A_shopper_who_forgot_the_password_resets_it_with_the_code_sent_by_sms()
+    {
+        var phone = $"132{Random.Shared.Next(10_000_000, 99_999_999)}";
+        var member = await app.NewPageAsync(width: 414, height: 896);
+        await MallPages.RegisterAsync(member, phone, "忘记密码", "forgotten-password-1");
+        await member.GotoAsync("/me");
+        await member.GetByTestId("logout").ClickAsync();
+
+        await member.GotoAsync("/login");
+        await member.GetByTestId("forgot-password").ClickAsync();
+        var ask = member.GetByTestId("reset-request-form");
+        await ask.GetByLabel("手机号或邮箱 Phone or e-mail").FillAsync(phone);
+        await ask.GetByRole(AriaRole.Button, new() { Name = "发送验证码 Send code" }).ClickAsync();
+        var confirm = member.GetByTestId("reset-confirm-form");
+        await Expect(confirm).ToBeVisibleAsync();
+
+        var sms = app.Services.GetRequiredService<SandboxMessageSender>().Sent.Last(m => m.To == "+86" + phone);
+        await confirm.GetByLabel("验证码 Code").FillAsync(SixDigits().Match(sms.Text).Value);
+        await confirm.GetByLabel("新密码 New password").FillAsync("remembered-password-2");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "重置密码 Reset password" }).ClickAsync();
+
+        await MallPages.SignInAsync(member, phone, "remembered-password-2");
+        Assert.Empty(app.CspViolations);
+    }
+
+    [GeneratedRegex("[0-9]{6}")]
+    private static partial Regex SixDigits();
 }

@@ -12,6 +12,7 @@ export const PROBLEM_TEXT = {
   rate_limited: '请求过于频繁，请稍后再试 Too many requests, try again shortly',
   locked: '密码错误次数过多，请稍后再试 Too many wrong passwords: try again later',
   wrong_password: '当前密码不正确 The current password is wrong',
+  invalid_code: '验证码错误或已失效 The code is wrong or no longer valid',
   validation_failed: '输入有误 Please check your input',
   not_found: '未找到 Not found',
   forbidden: '无权限 Not allowed',

@@ -751,7 +751,8 @@ function authPage(mode) {
       field('密码 Password', h('input', { name: 'password', type: 'password', required: true, minlength: isLogin ? 1 : 8, autocomplete: isLogin ? 'current-password' : 'new-password' }), isLogin ? null : '至少 8 位 At least 8 characters'),
       error,
       h('button.btn.primary.block', { type: 'submit' }, isLogin ? '登录 Sign in' : '注册并登录 Register'),
-      h('p.muted', isLogin ? ['还没有账号？No account? ', h('a', { href: `/register?next=${encodeURIComponent(next)}`, 'data-link': true }, '注册 Register')]
+      h('p.muted', isLogin ? ['还没有账号？No account? ', h('a', { href: `/register?next=${encodeURIComponent(next)}`, 'data-link': true }, '注册 Register'),
+        ' · ', h('a', { href: '/reset', 'data-link': true, 'data-testid': 'forgot-password' }, '忘记密码 Forgot password?')]
         : ['已有账号？Have an account? ', h('a', { href: `/login?next=${encodeURIComponent(next)}`, 'data-link': true }, '登录 Sign in')]));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
@@ -774,6 +775,50 @@ function authPage(mode) {
     });
     mount(app, form);
   };
+}
+
+/** A forgotten password: a code to the phone or mailbox, then a new password with it. */
+async function resetPage() {
+  const error = h('div');
+  const ask = h('form.card.stack.auth', { 'data-testid': 'reset-request-form' },
+    h('h1', '找回密码', h('span.en', 'Reset your password')),
+    field('手机号或邮箱 Phone or e-mail', h('input', { name: 'login', required: true, autocomplete: 'username', maxlength: 100 })),
+    error,
+    h('button.btn.primary.block', { type: 'submit' }, '发送验证码 Send code'));
+  ask.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const login = new FormData(ask).get('login').trim();
+    mount(error);
+    try {
+      await api.post('/auth/password-reset', { login });
+    } catch (err) {
+      mount(error, problemBox(err, 'reset-error'));
+      return;
+    }
+    const confirmError = h('div');
+    const confirm = h('form.card.stack.auth', { 'data-testid': 'reset-confirm-form' },
+      h('h1', '设置新密码', h('span.en', 'Choose a new password')),
+      h('p.muted', `若该账号存在，验证码已发送至 ${login}（10 分钟内有效）。If the account exists, a code was sent to ${login} (valid 10 minutes).`),
+      field('验证码 Code', h('input', { name: 'code', required: true, inputmode: 'numeric', pattern: '[0-9]{6}', maxlength: 6, autocomplete: 'one-time-code' })),
+      field('新密码 New password', h('input', { name: 'newPassword', type: 'password', required: true, minlength: 8, maxlength: 128, autocomplete: 'new-password' }), '至少 8 位 At least 8 characters'),
+      confirmError,
+      h('button.btn.primary.block', { type: 'submit' }, '重置密码 Reset password'));
+    confirm.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const data = new FormData(confirm);
+      mount(confirmError);
+      try {
+        await api.post('/auth/password-reset/confirm', { login, code: data.get('code').trim(), newPassword: data.get('newPassword') });
+      } catch (err) {
+        mount(confirmError, problemBox(err, 'reset-error'));
+        return;
+      }
+      toast('密码已重置，请登录 Password reset: please sign in', 'ok');
+      go('/login', { replace: true });
+    });
+    mount(app, confirm);
+  });
+  mount(app, ask);
 }
 
 async function mePage() {
@@ -815,6 +860,7 @@ const routes = [
   [/^\/lottery\/(?<id>[^/]+)$/, lotteryPage, 'lottery'],
   [/^\/login$/, authPage('login'), ''],
   [/^\/register$/, authPage('register'), ''],
+  [/^\/reset$/, resetPage, ''],
   [/^\/me$/, mePage, ''],
 ];
 

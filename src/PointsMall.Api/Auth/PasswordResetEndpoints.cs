@@ -1,0 +1,94 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Http.HttpResults;
+using PointsMall.Api.Infrastructure;
+using PointsMall.Api.Messages;
+using PointsMall.Contracts.Members;
+using PointsMall.Contracts.Sessions;
+using PointsMall.Domain.Members;
+
+namespace PointsMall.Api.Auth;
+
+public sealed record PasswordResetRequest([property: Required, StringLength(100)] string? Login);
+
+public sealed record PasswordResetConfirmation(
+    [property: Required, StringLength(100)] string? Login,
+    [property: Required, RegularExpression("^[0-9]{6}$", ErrorMessage = "Six digits.")] string? Code,
+    [property: Required, StringLength(PasswordHash.MaxLength, MinimumLength = PasswordHash.MinLength, ErrorMessage = "{2} to {1} characters.")] string? NewPassword);
+
+/// <summary>
+/// A forgotten password: a one-time code to the member's phone or mailbox, then a new password with it. The first
+/// step answers the same whether or not the login exists, so it tells nobody which do.
+/// </summary>
+public static class PasswordResetEndpoints
+{
+    /// <summary>Codes live 10 minutes, a new one can be sent once a minute, and 5 wrong tries void one.</summary>
+    public static readonly VerificationPolicy Codes = new(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1), 5);
+
+    public static IEndpointRouteBuilder MapPasswordReset(this IEndpointRouteBuilder routes)
+    {
+        var auth = routes.MapGroup("/auth").WithTags("Auth");
+        auth.MapPost("/password-reset", RequestAsync).RequireShopperRateLimit(RateLimits.SignIns).WithName("RequestPasswordReset")
+            .WithSummary("Sends a one-time code to the member's phone or e-mail: 202 whether or not the login exists, a new code at most once a minute.")
+            .ProducesProblemCodes(ApiProblems.ValidationFailed);
+        auth.MapPost("/password-reset/confirm", ConfirmAsync).RequireShopperRateLimit(RateLimits.SignIns).WithName("ResetPassword")
+            .WithSummary("Sets a new password with the code sent (valid 10 minutes, 5 tries); every session of the member ends.")
+            .ProducesProblemCodes(ApiProblems.ValidationFailed, ApiProblems.InvalidCode);
+        return routes;
+    }
+
+    private static async Task<Results<Accepted, ProblemHttpResult>> RequestAsync(
+        PasswordResetRequest request, IGrainFactory grains, IMessageSender sender, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (Normalise(request.Login) is not { } login)
+        {
+            return NotALogin();
+        }
+
+        if (await MemberOfAsync(grains, login) is not null
+            && await grains.GetGrain<IVerificationCodeGrain>(VerificationKeys.PasswordReset(login)).IssueAsync(Codes) is { } code)
+        {
+            var text = $"【积分商城】验证码 {code}，用于重置密码，{Codes.Lifetime.TotalMinutes:0} 分钟内有效。Your PointsMall password reset code is {code}.";
+            await sender.SendAsync(new OutgoingMessage(login.StartsWith('+') ? "sms" : "email", login, text, time.GetUtcNow()), cancellationToken);
+        }
+
+        return TypedResults.Accepted((string?)null);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> ConfirmAsync(
+        PasswordResetConfirmation request, IGrainFactory grains, SessionRevocations revocations)
+    {
+        if (Normalise(request.Login) is not { } login)
+        {
+            return NotALogin();
+        }
+
+        var invalid = ApiProblems.Of(ApiProblems.InvalidCode, "The code is wrong, expired or already used: ask for a new one.");
+        if (!await grains.GetGrain<IVerificationCodeGrain>(VerificationKeys.PasswordReset(login)).RedeemAsync(request.Code!)
+            || await MemberOfAsync(grains, login) is not { } member)
+        {
+            return invalid;
+        }
+
+        var result = await member.ResetPasswordAsync(request.NewPassword!);
+        revocations.Add(result.Revoked);
+        return result.Refusal is { } refusal ? ApiProblems.From(refusal) : TypedResults.NoContent();
+    }
+
+    private static string? Normalise(string? login)
+        => login is null ? null : ContactValidation.NormalisePhone(login) ?? ContactValidation.NormaliseEmail(login);
+
+    /// <summary>The registered member that holds the login (a claim whose registration never finished holds none).</summary>
+    private static async Task<IMemberGrain?> MemberOfAsync(IGrainFactory grains, string login)
+    {
+        if (await grains.GetGrain<ILoginGrain>(login).GetOwnerAsync() is not { } memberId)
+        {
+            return null;
+        }
+
+        var member = grains.GetGrain<IMemberGrain>(memberId);
+        return await member.GetAsync() is null ? null : member;
+    }
+
+    private static ProblemHttpResult NotALogin()
+        => ApiProblems.Validation(new Dictionary<string, string[]> { ["login"] = ["A mainland mobile number or an e-mail address."] });
+}
