@@ -29,7 +29,7 @@ app.UsePointsMallApi();
 
 var api = app.MapGroup("/api/v1").WithProblemResponses();
 api.MapAuth();
-api.MapPasswordReset();
+api.MapOneTimeCodes();
 api.MapSessions();
 api.MapMembers();
 api.MapCatalog();

@@ -28,7 +28,8 @@ public sealed record RegisterRequest(
 
 public sealed record RegisterResponse(string MemberId);
 
-public sealed record LoginRequest(string? Login, string? Password);
+/// <summary>A login with its password, or (members only) with a one-time code from <c>POST /auth/login-code</c> instead.</summary>
+public sealed record LoginRequest(string? Login, string? Password, string? Code = null);
 
 /// <summary>A member's or an operator's own password change: the current password, and the new one.</summary>
 public sealed record ChangePasswordRequest(
@@ -46,7 +47,7 @@ public static class AuthEndpoints
         auth.MapPost("/register", RegisterAsync).WithName("Register").WithSummary("Registers a member by phone number or e-mail address.")
             .ProducesProblemCodes(ApiProblems.ValidationFailed, ApiProblems.Conflict);
         auth.MapPost("/login", LoginAsync).RequireShopperRateLimit(RateLimits.SignIns).WithName("Login")
-            .WithSummary("Signs a member (phone or e-mail) or the operator (admin) in: a short-lived access token (JWT) and a refresh token.")
+            .WithSummary("Signs a member (phone or e-mail, with the password or a one-time `code`) or an operator in: a short-lived access token (JWT) and a refresh token.")
             .Produces<AccessTokenResponse>().ProducesProblemCodes(ApiProblems.Unauthorized, ApiProblems.Locked, ApiProblems.RateLimited);
         return routes;
     }
@@ -79,7 +80,8 @@ public static class AuthEndpoints
         LoginRequest request, HttpContext context, IGrainFactory grains, SignInSessions sessions, ShopperActivityRecorder activity, SignInGuard guard)
     {
         var wrong = ApiProblems.Of("unauthorized", "The login or the password is wrong.");
-        if (string.IsNullOrWhiteSpace(request.Login) || string.IsNullOrEmpty(request.Password) || request.Password.Length > 256)
+        var byCode = string.IsNullOrEmpty(request.Password) && !string.IsNullOrEmpty(request.Code);
+        if (string.IsNullOrWhiteSpace(request.Login) || (!byCode && (string.IsNullOrEmpty(request.Password) || request.Password.Length > 256)) || request.Code?.Length > 16)
         {
             return wrong;
         }
@@ -94,8 +96,9 @@ public static class AuthEndpoints
             return refused;
         }
 
-        var subject = operatorLogin is not null ? await OperatorAsync(grains, operatorLogin, request.Password)
-            : memberLogin is not null ? await MemberAsync(grains, activity, memberLogin, request.Password)
+        var subject = byCode ? (memberLogin is null ? null : await MemberByCodeAsync(grains, activity, memberLogin, request.Code!))
+            : operatorLogin is not null ? await OperatorAsync(grains, operatorLogin, request.Password!)
+            : memberLogin is not null ? await MemberAsync(grains, activity, memberLogin, request.Password!)
             : null;
         if (subject is not { } signedIn)
         {
@@ -105,6 +108,17 @@ public static class AuthEndpoints
 
         await guard.SucceededAsync(account!);
         return TypedResults.Ok(await sessions.OpenAsync(signedIn));
+    }
+
+    private static async Task<SessionSubject?> MemberByCodeAsync(IGrainFactory grains, ShopperActivityRecorder activity, string login, string code)
+    {
+        if (await OneTimeCodeEndpoints.RedeemSignInCodeAsync(grains, login, code) is not { } member)
+        {
+            return null;
+        }
+
+        activity.Record(ShopperActivityKind.Login, member.MemberId, memberSince: member.MemberSince);
+        return SessionSubject.Member(member.MemberId);
     }
 
     private static async Task<SessionSubject?> OperatorAsync(IGrainFactory grains, string login, string password)

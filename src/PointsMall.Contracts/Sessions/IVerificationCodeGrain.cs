@@ -25,4 +25,7 @@ public static class VerificationKeys
 {
     /// <summary>A password reset of the member whose normalised phone or e-mail this is.</summary>
     public static string PasswordReset(string login) => "password-reset:" + login;
+
+    /// <summary>A sign-in without the password by the member whose normalised phone or e-mail this is.</summary>
+    public static string SignIn(string login) => "sign-in:" + login;
 }

@@ -71,6 +71,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
         ["GET /api/v1/lotteries/{id}"] = Access.Anyone,
         ["POST /api/v1/auth/login"] = Access.Anyone,
         ["POST /api/v1/auth/register"] = Access.Anyone,
+        ["POST /api/v1/auth/login-code"] = Access.Anyone,
         ["POST /api/v1/auth/password-reset"] = Access.Anyone,
         ["POST /api/v1/auth/password-reset/confirm"] = Access.Anyone,
         ["POST /api/v1/auth/refresh"] = Access.Anyone,

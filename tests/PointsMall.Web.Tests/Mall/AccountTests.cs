@@ -50,10 +50,10 @@ public sealed partial class AccountTests(WebAppFixture app) : IClassFixture<WebA
 
         await member.GotoAsync("/login");
         await member.GetByTestId("forgot-password").ClickAsync();
-        var ask = member.GetByTestId("reset-request-form");
+        var ask = member.GetByTestId("code-request-form");
         await ask.GetByLabel("手机号或邮箱 Phone or e-mail").FillAsync(phone);
         await ask.GetByRole(AriaRole.Button, new() { Name = "发送验证码 Send code" }).ClickAsync();
-        var confirm = member.GetByTestId("reset-confirm-form");
+        var confirm = member.GetByTestId("code-confirm-form");
         await Expect(confirm).ToBeVisibleAsync();
 
         var sms = app.Services.GetRequiredService<SandboxMessageSender>().Sent.Last(m => m.To == "+86" + phone);
@@ -62,6 +62,30 @@ public sealed partial class AccountTests(WebAppFixture app) : IClassFixture<WebA
         await confirm.GetByRole(AriaRole.Button, new() { Name = "重置密码 Reset password" }).ClickAsync();
 
         await MallPages.SignInAsync(member, phone, "remembered-password-2");
+        Assert.Empty(app.CspViolations);
+    }
+
+    [Fact]
+    public async Task A_shopper_signs_in_with_a_code_sent_by_sms_instead_of_the_password()
+    {
+        var phone = $"131{Random.Shared.Next(10_000_000, 99_999_999)}";
+        var member = await app.NewPageAsync(width: 414, height: 896);
+        await MallPages.RegisterAsync(member, phone, "验证码会员", "code-member-password-1");
+        await member.GotoAsync("/me");
+        await member.GetByTestId("logout").ClickAsync();
+
+        await member.GotoAsync("/login");
+        await member.GetByTestId("sign-in-with-code").ClickAsync();
+        var ask = member.GetByTestId("code-request-form");
+        await ask.GetByLabel("手机号或邮箱 Phone or e-mail").FillAsync(phone);
+        await ask.GetByRole(AriaRole.Button, new() { Name = "发送验证码 Send code" }).ClickAsync();
+        var confirm = member.GetByTestId("code-confirm-form");
+        await Expect(confirm).ToBeVisibleAsync();
+
+        var sms = app.Services.GetRequiredService<SandboxMessageSender>().Sent.Last(m => m.To == "+86" + phone);
+        await confirm.GetByLabel("验证码 Code").FillAsync(SixDigits().Match(sms.Text).Value);
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
+        await Expect(member.GetByTestId("hero-balance")).ToHaveTextAsync("0");
         Assert.Empty(app.CspViolations);
     }
 

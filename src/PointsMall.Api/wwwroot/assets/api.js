@@ -151,8 +151,9 @@ export function createClient(store, onUnauthorized) {
     download: (path, query) => request('GET', path, { query, raw: true }),
     /** Sends a file (a Blob) as the request body. */
     upload: (path, file) => request('POST', path, { body: file }),
-    async login(login, password) {
-      const token = await request('POST', '/auth/login', { body: { login, password }, auth: false });
+    /** Signs in with the password, or (members) with a one-time code instead: `login(login, null, code)`. */
+    async login(login, password, code) {
+      const token = await request('POST', '/auth/login', { body: code ? { login, code } : { login, password }, auth: false });
       store.set({ ...token, login, at: Date.now() });
       return token;
     },

@@ -752,7 +752,8 @@ function authPage(mode) {
       error,
       h('button.btn.primary.block', { type: 'submit' }, isLogin ? '登录 Sign in' : '注册并登录 Register'),
       h('p.muted', isLogin ? ['还没有账号？No account? ', h('a', { href: `/register?next=${encodeURIComponent(next)}`, 'data-link': true }, '注册 Register'),
-        ' · ', h('a', { href: '/reset', 'data-link': true, 'data-testid': 'forgot-password' }, '忘记密码 Forgot password?')]
+        ' · ', h('a', { href: '/reset', 'data-link': true, 'data-testid': 'forgot-password' }, '忘记密码 Forgot password?'),
+        ' · ', h('a', { href: `/login-code?next=${encodeURIComponent(next)}`, 'data-link': true, 'data-testid': 'sign-in-with-code' }, '验证码登录 Sign in with a code')]
         : ['已有账号？Have an account? ', h('a', { href: `/login?next=${encodeURIComponent(next)}`, 'data-link': true }, '登录 Sign in')]));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
@@ -777,48 +778,63 @@ function authPage(mode) {
   };
 }
 
-/** A forgotten password: a code to the phone or mailbox, then a new password with it. */
-async function resetPage() {
-  const error = h('div');
-  const ask = h('form.card.stack.auth', { 'data-testid': 'reset-request-form' },
-    h('h1', '找回密码', h('span.en', 'Reset your password')),
-    field('手机号或邮箱 Phone or e-mail', h('input', { name: 'login', required: true, autocomplete: 'username', maxlength: 100 })),
-    error,
-    h('button.btn.primary.block', { type: 'submit' }, '发送验证码 Send code'));
-  ask.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const login = new FormData(ask).get('login').trim();
-    mount(error);
-    try {
-      await api.post('/auth/password-reset', { login });
-    } catch (err) {
-      mount(error, problemBox(err, 'reset-error'));
-      return;
-    }
-    const confirmError = h('div');
-    const confirm = h('form.card.stack.auth', { 'data-testid': 'reset-confirm-form' },
-      h('h1', '设置新密码', h('span.en', 'Choose a new password')),
-      h('p.muted', `若该账号存在，验证码已发送至 ${login}（10 分钟内有效）。If the account exists, a code was sent to ${login} (valid 10 minutes).`),
-      field('验证码 Code', h('input', { name: 'code', required: true, inputmode: 'numeric', pattern: '[0-9]{6}', maxlength: 6, autocomplete: 'one-time-code' })),
-      field('新密码 New password', h('input', { name: 'newPassword', type: 'password', required: true, minlength: 8, maxlength: 128, autocomplete: 'new-password' }), '至少 8 位 At least 8 characters'),
-      confirmError,
-      h('button.btn.primary.block', { type: 'submit' }, '重置密码 Reset password'));
-    confirm.addEventListener('submit', async (ev) => {
-      ev.preventDefault();
-      const data = new FormData(confirm);
-      mount(confirmError);
+/**
+ * A one-time code to the phone or mailbox, then what it is for: signing in (`mode` 'sign-in') or a new password
+ * ('reset'). Asking for a code answers the same whether or not the account exists.
+ */
+function codePage(mode) {
+  const signIn = mode === 'sign-in';
+  return async (_params, query) => {
+    const next = query.get('next') || '/';
+    const error = h('div');
+    const ask = h('form.card.stack.auth', { 'data-testid': 'code-request-form' },
+      h('h1', signIn ? '验证码登录' : '找回密码', h('span.en', signIn ? 'Sign in with a code' : 'Reset your password')),
+      field('手机号或邮箱 Phone or e-mail', h('input', { name: 'login', required: true, autocomplete: 'username', maxlength: 100 })),
+      error,
+      h('button.btn.primary.block', { type: 'submit' }, '发送验证码 Send code'));
+    ask.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const login = new FormData(ask).get('login').trim();
+      mount(error);
       try {
-        await api.post('/auth/password-reset/confirm', { login, code: data.get('code').trim(), newPassword: data.get('newPassword') });
+        await api.post(signIn ? '/auth/login-code' : '/auth/password-reset', { login });
       } catch (err) {
-        mount(confirmError, problemBox(err, 'reset-error'));
+        mount(error, problemBox(err, 'code-error'));
         return;
       }
-      toast('密码已重置，请登录 Password reset: please sign in', 'ok');
-      go('/login', { replace: true });
+      const confirmError = h('div');
+      const confirm = h('form.card.stack.auth', { 'data-testid': 'code-confirm-form' },
+        h('h1', signIn ? '输入验证码' : '设置新密码', h('span.en', signIn ? 'Enter the code' : 'Choose a new password')),
+        h('p.muted', `若该账号存在，验证码已发送至 ${login}（10 分钟内有效）。If the account exists, a code was sent to ${login} (valid 10 minutes).`),
+        field('验证码 Code', h('input', { name: 'code', required: true, inputmode: 'numeric', pattern: '[0-9]{6}', maxlength: 6, autocomplete: 'one-time-code' })),
+        signIn ? null : field('新密码 New password', h('input', { name: 'newPassword', type: 'password', required: true, minlength: 8, maxlength: 128, autocomplete: 'new-password' }), '至少 8 位 At least 8 characters'),
+        confirmError,
+        h('button.btn.primary.block', { type: 'submit' }, signIn ? '登录 Sign in' : '重置密码 Reset password'));
+      confirm.addEventListener('submit', async (ev) => {
+        ev.preventDefault();
+        const data = new FormData(confirm);
+        const code = data.get('code').trim();
+        mount(confirmError);
+        try {
+          if (signIn) await api.login(login, null, code);
+          else await api.post('/auth/password-reset/confirm', { login, code, newPassword: data.get('newPassword') });
+        } catch (err) {
+          mount(confirmError, problemBox(err, 'code-error'));
+          return;
+        }
+        if (signIn) {
+          await refreshMe();
+          toast('登录成功 Signed in', 'ok');
+          go(next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
+        } else {
+          toast('密码已重置，请登录 Password reset: please sign in', 'ok');
+          go('/login', { replace: true });
+        }
+      });
+      mount(app, confirm);
     });
-    mount(app, confirm);
-  });
-  mount(app, ask);
+    mount(app, ask);
+  };
 }
 
 async function mePage() {
@@ -860,7 +876,8 @@ const routes = [
   [/^\/lottery\/(?<id>[^/]+)$/, lotteryPage, 'lottery'],
   [/^\/login$/, authPage('login'), ''],
   [/^\/register$/, authPage('register'), ''],
-  [/^\/reset$/, resetPage, ''],
+  [/^\/reset$/, codePage('reset'), ''],
+  [/^\/login-code$/, codePage('sign-in'), ''],
   [/^\/me$/, mePage, ''],
 ];
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using PointsMall.Api.Messages;
@@ -8,9 +9,27 @@ using Xunit;
 
 namespace PointsMall.Api.Tests.Auth;
 
-/// <summary>A forgotten password through the sandbox SMS provider: the code it logged sets a new password, once.</summary>
-public sealed partial class PasswordResetTests(ApiFactory api) : IClassFixture<ApiFactory>
+/// <summary>
+/// One-time codes through the sandbox SMS provider: the code it logged signs a member in, or sets a new password, once.
+/// </summary>
+public sealed partial class OneTimeCodeTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
+    [Fact]
+    public async Task A_member_signs_in_with_a_code_sent_by_sms_once_and_an_operator_cannot()
+    {
+        var (memberId, phone) = await api.RegisterAsync();
+        using var client = api.CreateClient();
+
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsJsonAsync("/api/v1/auth/login-code", new { login = phone })).StatusCode);
+        var code = SixDigits().Match(Assert.Single(Sandbox.Sent, m => m.To == "+86" + phone).Text).Value;
+
+        var pair = await AuthKit.PairAsync(await client.PostAsJsonAsync("/api/v1/auth/login", new { login = phone, code }), "sign in with the code");
+        var me = await api.MeAsync(pair.AccessToken);
+        Assert.Equal(memberId, (await me.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString());
+        await Problems.AssertAsync(await client.PostAsJsonAsync("/api/v1/auth/login", new { login = phone, code }), HttpStatusCode.Unauthorized, "unauthorized");
+        await Problems.AssertAsync(await client.PostAsJsonAsync("/api/v1/auth/login", new { login = "admin", code }), HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
     [Fact]
     public async Task A_code_sent_to_the_members_phone_sets_a_new_password_once_and_ends_the_old_sessions()
     {

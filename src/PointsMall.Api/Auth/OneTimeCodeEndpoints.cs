@@ -8,7 +8,8 @@ using PointsMall.Domain.Members;
 
 namespace PointsMall.Api.Auth;
 
-public sealed record PasswordResetRequest([property: Required, StringLength(100)] string? Login);
+/// <summary>The phone or e-mail a one-time code goes to.</summary>
+public sealed record OneTimeCodeRequest([property: Required, StringLength(100)] string? Login);
 
 public sealed record PasswordResetConfirmation(
     [property: Required, StringLength(100)] string? Login,
@@ -16,18 +17,22 @@ public sealed record PasswordResetConfirmation(
     [property: Required, StringLength(PasswordHash.MaxLength, MinimumLength = PasswordHash.MinLength, ErrorMessage = "{2} to {1} characters.")] string? NewPassword);
 
 /// <summary>
-/// A forgotten password: a one-time code to the member's phone or mailbox, then a new password with it. The first
-/// step answers the same whether or not the login exists, so it tells nobody which do.
+/// One-time codes to the member's phone or mailbox: to sign in without the password (the code goes to
+/// <c>POST /auth/login</c> as <c>code</c>), and for a forgotten password (a new password with the code). Asking for a
+/// code answers the same whether or not the login exists, so it tells nobody which do.
 /// </summary>
-public static class PasswordResetEndpoints
+public static class OneTimeCodeEndpoints
 {
     /// <summary>Codes live 10 minutes, a new one can be sent once a minute, and 5 wrong tries void one.</summary>
     public static readonly VerificationPolicy Codes = new(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1), 5);
 
-    public static IEndpointRouteBuilder MapPasswordReset(this IEndpointRouteBuilder routes)
+    public static IEndpointRouteBuilder MapOneTimeCodes(this IEndpointRouteBuilder routes)
     {
         var auth = routes.MapGroup("/auth").WithTags("Auth");
-        auth.MapPost("/password-reset", RequestAsync).RequireShopperRateLimit(RateLimits.SignIns).WithName("RequestPasswordReset")
+        auth.MapPost("/login-code", SignInCodeAsync).RequireShopperRateLimit(RateLimits.SignIns).WithName("RequestSignInCode")
+            .WithSummary("Sends a one-time sign-in code to the member's phone or e-mail (for `POST /auth/login` with `code`): 202 whether or not the login exists, at most one a minute.")
+            .ProducesProblemCodes(ApiProblems.ValidationFailed);
+        auth.MapPost("/password-reset", ResetCodeAsync).RequireShopperRateLimit(RateLimits.SignIns).WithName("RequestPasswordReset")
             .WithSummary("Sends a one-time code to the member's phone or e-mail: 202 whether or not the login exists, a new code at most once a minute.")
             .ProducesProblemCodes(ApiProblems.ValidationFailed);
         auth.MapPost("/password-reset/confirm", ConfirmAsync).RequireShopperRateLimit(RateLimits.SignIns).WithName("ResetPassword")
@@ -36,22 +41,44 @@ public static class PasswordResetEndpoints
         return routes;
     }
 
-    private static async Task<Results<Accepted, ProblemHttpResult>> RequestAsync(
-        PasswordResetRequest request, IGrainFactory grains, IMessageSender sender, TimeProvider time, CancellationToken cancellationToken)
+    private static Task<Results<Accepted, ProblemHttpResult>> SignInCodeAsync(
+        OneTimeCodeRequest request, IGrainFactory grains, IMessageSender sender, TimeProvider time, CancellationToken cancellationToken)
+        => SendAsync(request, grains, sender, time, VerificationKeys.SignIn, "登录 sign-in", cancellationToken);
+
+    private static Task<Results<Accepted, ProblemHttpResult>> ResetCodeAsync(
+        OneTimeCodeRequest request, IGrainFactory grains, IMessageSender sender, TimeProvider time, CancellationToken cancellationToken)
+        => SendAsync(request, grains, sender, time, VerificationKeys.PasswordReset, "重置密码 password reset", cancellationToken);
+
+    private static async Task<Results<Accepted, ProblemHttpResult>> SendAsync(
+        OneTimeCodeRequest request, IGrainFactory grains, IMessageSender sender, TimeProvider time, Func<string, string> key, string purpose,
+        CancellationToken cancellationToken)
     {
         if (Normalise(request.Login) is not { } login)
         {
             return NotALogin();
         }
 
-        if (await MemberOfAsync(grains, login) is not null
-            && await grains.GetGrain<IVerificationCodeGrain>(VerificationKeys.PasswordReset(login)).IssueAsync(Codes) is { } code)
+        if (await MemberOfAsync(grains, login) is not null && await grains.GetGrain<IVerificationCodeGrain>(key(login)).IssueAsync(Codes) is { } code)
         {
-            var text = $"【积分商城】验证码 {code}，用于重置密码，{Codes.Lifetime.TotalMinutes:0} 分钟内有效。Your PointsMall password reset code is {code}.";
+            var text = $"【积分商城】{purpose} 验证码 {code}，{Codes.Lifetime.TotalMinutes:0} 分钟内有效。Your PointsMall code is {code}.";
             await sender.SendAsync(new OutgoingMessage(login.StartsWith('+') ? "sms" : "email", login, text, time.GetUtcNow()), cancellationToken);
         }
 
         return TypedResults.Accepted((string?)null);
+    }
+
+    /// <summary>The member a sign-in code proves, spending the code; null when the code is wrong, spent or expired.</summary>
+    public static async Task<(string MemberId, DateTimeOffset MemberSince)?> RedeemSignInCodeAsync(IGrainFactory grains, string login, string code)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        if (!await grains.GetGrain<IVerificationCodeGrain>(VerificationKeys.SignIn(login)).RedeemAsync(code)
+            || await grains.GetGrain<ILoginGrain>(login).GetOwnerAsync() is not { } memberId
+            || await grains.GetGrain<IMemberGrain>(memberId).GetAsync() is not { } member)
+        {
+            return null;
+        }
+
+        return (memberId, member.RegisteredAt);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> ConfirmAsync(
