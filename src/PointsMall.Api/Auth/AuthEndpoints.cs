@@ -10,12 +10,16 @@ using PointsMall.Domain.Members;
 using PointsMall.Domain.Operators;
 namespace PointsMall.Api.Auth;
 
-/// <summary>A phone number or an e-mail address (or both) identifies the member.</summary>
+/// <summary>
+/// A phone number or an e-mail address (or both) identifies the member. <c>referredBy</c> is the inviting member's
+/// id (from its invitation link): the inviter earns the invitation task once the registration is made.
+/// </summary>
 public sealed record RegisterRequest(
     [property: ChinaMobile] string? Phone,
     [property: ContactEmail] string? Email,
     [property: Required, StringLength(PasswordHash.MaxLength, MinimumLength = PasswordHash.MinLength, ErrorMessage = "{2} to {1} characters.")] string? Password,
-    [property: Required, Text(MemberProfile.MaxNicknameLength)] string? DisplayName) : IValidatableObject
+    [property: Required, Text(MemberProfile.MaxNicknameLength)] string? DisplayName,
+    [property: Token] string? ReferredBy = null) : IValidatableObject
 {
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -66,7 +70,7 @@ public static class AuthEndpoints
     {
         var memberId = "m-" + Guid.NewGuid().ToString("n")[..20];
         var result = await grains.GetGrain<IMemberGrain>(memberId)
-            .RegisterAsync(new RegisterMember(request.Phone, request.Email, request.Password ?? "", request.DisplayName ?? ""));
+            .RegisterAsync(new RegisterMember(request.Phone, request.Email, request.Password ?? "", request.DisplayName ?? "", request.ReferredBy));
         return result.Succeeded
             ? TypedResults.Created($"/api/v1/me", new RegisterResponse(memberId))
             : ApiProblems.From(result.Refusal!);

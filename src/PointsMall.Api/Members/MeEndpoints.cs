@@ -23,11 +23,13 @@ public static class MeEndpoints
         ["simplesurvey"] = "simple_survey",
         ["detailedsurvey"] = "detailed_survey",
         ["share"] = "share",
-        ["invitemember"] = "invite_member",
         ["quiz"] = "quiz",
     };
 
-    /// <summary>The tasks a member may report, by their canonical names.</summary>
+    /// <summary>
+    /// The tasks a member may report, by their canonical names. Invitations are not among them: the inviter is
+    /// credited when the invitee registers with its referral (<c>referredBy</c>).
+    /// </summary>
     public static IEnumerable<string> TaskNames => Tasks.Values;
 
     public static IEndpointRouteBuilder MapMe(this IEndpointRouteBuilder routes)
@@ -56,7 +58,7 @@ public static class MeEndpoints
             .ProducesProblemCodes(ApiProblems.NotFoundCode);
         me.MapDelete("/addresses/{id}", RemoveAddressAsync).WithName("RemoveAddress").WithSummary("Removes one of the member's addresses.")
             .ProducesProblemCodes(ApiProblems.NotFoundCode);
-        me.MapPost("/tasks", CompleteTaskAsync).WithName("CompleteTask").WithSummary("Reports a completed task (survey, share, invite, quiz): points once per reference.")
+        me.MapPost("/tasks", CompleteTaskAsync).WithName("CompleteTask").WithSummary("Reports a completed task (survey, share, quiz): points once per reference.")
             .ProducesProblemCodes(ApiProblems.LimitExceeded, ApiProblems.Conflict, ApiProblems.NotFoundCode);
         return routes;
     }

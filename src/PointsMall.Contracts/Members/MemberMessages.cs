@@ -4,8 +4,23 @@ using PointsMall.Domain.Members;
 
 namespace PointsMall.Contracts.Members;
 
+/// <summary>A member's own registration; <see cref="ReferredBy"/> is the member id of whoever invited it, if anyone.</summary>
 [GenerateSerializer, Immutable]
-public sealed record RegisterMember([property: Id(0)] string? Phone, [property: Id(1)] string? Email, [property: Id(2)] string Password, [property: Id(3)] string DisplayName);
+public sealed record RegisterMember(
+    [property: Id(0)] string? Phone,
+    [property: Id(1)] string? Email,
+    [property: Id(2)] string Password,
+    [property: Id(3)] string DisplayName,
+    [property: Id(4)] string? ReferredBy = null);
+
+/// <summary>
+/// Published on stream (<see cref="Stream"/>, the new member's id) in the commit that registers a member someone
+/// invited: the inviter is credited the invitation task from it, once per invitee.
+/// </summary>
+public sealed record MemberReferred(string MemberId, string ReferredBy, DateTimeOffset At)
+{
+    public const string Stream = "referral";
+}
 
 [GenerateSerializer, Immutable]
 public sealed record UpdateProfile([property: Id(0)] string? DisplayName, [property: Id(1)] string? Gender, [property: Id(2)] DateOnly? Birthday);

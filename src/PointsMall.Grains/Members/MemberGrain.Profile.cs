@@ -15,9 +15,18 @@ public sealed partial class MemberGrain
     public async Task<MemberResult> RegisterAsync(RegisterMember command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return await OpenAsync(
+        var result = await OpenAsync(
             command.Phone, command.Email, command.DisplayName, () => ProfileChanges.CheckPassword(command.Password),
             (profile, _, _) => new MemberChange(ProfileChanges.Registered(state.State, GrainKey, profile, command.Password!)));
+
+        // The inviter's credit follows from the registration's own commit (an outbox event), so it is neither lost
+        // nor paid twice; inviting oneself earns nothing.
+        if (result.Succeeded && command.ReferredBy is { Length: > 0 } inviter && !string.Equals(inviter, GrainKey, StringComparison.Ordinal))
+        {
+            Publish(new StreamId(MemberReferred.Stream, GrainKey), new MemberReferred(GrainKey, inviter, time.GetUtcNow()));
+        }
+
+        return result;
     }
 
     public async Task<MemberResult> ProvisionAsync(ProvisionMember command)

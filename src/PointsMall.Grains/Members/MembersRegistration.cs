@@ -9,7 +9,15 @@ public static class MembersRegistration
     /// <summary>Subscription names key durable checkpoints: never rename them.</summary>
     public const string DirectorySubscription = "member-directory";
 
-    /// <summary>The member, login, operator, directory and programme-rules grains, and the directory's feed.</summary>
+    public const string ReferralsSubscription = "referrals";
+
+    /// <summary>The task an invitation pays, by the programme's rules (daily cap included).</summary>
+    public const string InvitationTask = "invite_member";
+
+    /// <summary>
+    /// The member, login, operator, directory and programme-rules grains, the directory's feed, and the referrals' (an
+    /// inviter earns the invitation task once per member it invited: the operation id is the invitee's).
+    /// </summary>
     public static ISiloBuilder AddMemberGrains(this ISiloBuilder silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
@@ -25,6 +33,18 @@ public static class MembersRegistration
                 return services.GetRequiredService<IGrainFactory>()
                     .GetGrain<IMemberDirectoryGrain>(MemberDirectory.ShardOf(listing.Id))
                     .UpsertAsync(listing);
+            })
+            .AddOutboxSubscription(ReferralsSubscription, MemberReferred.Stream, (services, e, _) =>
+            {
+                if (!e.Is<MemberReferred>())
+                {
+                    return Task.CompletedTask;
+                }
+
+                // A refusal (no such inviter, today's cap reached) is an answer, not a failure: nothing to retry.
+                var referral = e.Deserialize<MemberReferred>();
+                return services.GetRequiredService<IGrainFactory>().GetGrain<IMemberGrain>(referral.ReferredBy)
+                    .CompleteTaskAsync(new CompleteTask($"task:{InvitationTask}:{referral.MemberId}", InvitationTask, null));
             });
     }
 }

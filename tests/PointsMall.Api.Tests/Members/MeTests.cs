@@ -239,6 +239,23 @@ public sealed class MeTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(15 + 8, await BalanceAsync(member));
     }
 
+    [Fact]
+    public async Task A_member_registering_through_an_invitation_earns_the_inviter_the_invitation_once()
+    {
+        var (inviterId, inviter) = await api.NewMemberAsync();
+        using var friend = api.CreateClient();
+        var phone = $"138{Random.Shared.Next(10_000_000, 99_999_999)}";
+
+        var registered = await friend.PostAsJsonAsync("/api/v1/auth/register", new { phone, password = "friend-password-1", displayName = "好友", referredBy = inviterId });
+        await ApiFactory.EnsureAsync(registered, "register through the invitation");
+        var again = await friend.PostAsJsonAsync("/api/v1/auth/register", new { phone, password = "friend-password-1", displayName = "好友", referredBy = inviterId });
+        await ProblemAsync(again, HttpStatusCode.Conflict, "conflict");
+
+        await Orders.ShopKit.EventuallyAsync(async () => await BalanceAsync(inviter) == 50, "the inviter's invitation points");
+        var ledger = await JsonAsync(await inviter.GetAsync("/api/v1/me/points"));
+        Assert.Single(ledger.GetProperty("items").EnumerateArray(), e => e.GetProperty("reason").GetString() == "InviteMember");
+    }
+
     [Theory]
     [InlineData("{\"task\":\"dance\",\"reference\":\"r1\"}")]
     [InlineData("{\"task\":\"share\"}")]
@@ -246,6 +263,7 @@ public sealed class MeTests(ApiFactory api) : IClassFixture<ApiFactory>
     [InlineData("{\"task\":\"quiz\",\"reference\":\"q\"}")]
     [InlineData("{\"task\":\"quiz\",\"reference\":\"q\",\"correctAnswers\":500}")]
     [InlineData("{\"task\":\"lottery_participation\",\"reference\":\"r\"}")]
+    [InlineData("{\"task\":\"invite_member\",\"reference\":\"a-friend\"}")]
     public async Task Invalid_tasks_are_validation_problems(string json)
     {
         var (_, member) = await api.NewMemberAsync();

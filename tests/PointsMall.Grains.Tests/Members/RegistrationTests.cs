@@ -217,4 +217,22 @@ public sealed class LoginGrainTests
         Assert.Equal("validation_failed", (await member.ResetPasswordAsync("short")).Refusal?.Code);
         Assert.Equal("not_found", (await silo.Grain<IMemberGrain>("m-nobody").ResetPasswordAsync("third-password-3")).Refusal?.Code);
     }
+
+    [Fact]
+    public async Task An_invitation_pays_its_inviter_once_per_invitee_from_the_registrations_commit()
+    {
+        await using var silo = await Orders.OrderTestKit.StartAsync(new Orders.SagaSignals());
+        var inviter = silo.Grain<IMemberGrain>("m-inviter");
+        Assert.True((await inviter.RegisterAsync(new RegisterMember(null, "inviter@example.com", Password, "邀请人"))).Succeeded);
+
+        Assert.True((await silo.Grain<IMemberGrain>("m-friend").RegisterAsync(new RegisterMember(null, "friend@example.com", Password, "好友", "m-inviter"))).Succeeded);
+        Assert.True((await silo.Grain<IMemberGrain>("m-self").RegisterAsync(new RegisterMember(null, "self@example.com", Password, "自己", "m-self"))).Succeeded);
+        Assert.True((await silo.Grain<IMemberGrain>("m-lost").RegisterAsync(new RegisterMember(null, "lost@example.com", Password, "无主", "m-nobody"))).Succeeded);
+        Assert.Equal("conflict", (await silo.Grain<IMemberGrain>("m-friend").RegisterAsync(new RegisterMember(null, "friend@example.com", Password, "好友", "m-inviter"))).Refusal?.Code);
+
+        await Eventually.ReadAsync(inviter.GetAsync, m => m!.Balance == 50, "the inviter's invitation points");
+        var self = await silo.Grain<IMemberGrain>("m-self").GetAsync();
+        Assert.Equal(0, self!.Balance);
+        Assert.Null(await silo.Grain<IMemberGrain>("m-nobody").GetAsync());
+    }
 }

@@ -21,6 +21,7 @@ public sealed partial class AccountTests(WebAppFixture app) : IClassFixture<WebA
         await MallPages.RegisterAsync(member, phone, "改密会员", "first-password-1");
 
         await member.GotoAsync("/me");
+        await Expect(member.GetByTestId("invite-link")).ToHaveValueAsync(new Regex("/register\\?ref=m-[0-9a-f]+$"));
         await member.GetByTestId("change-password").ClickAsync();
         var dialog = member.Locator("dialog.modal");
         await dialog.GetByLabel("当前密码 Current password").FillAsync("not-the-password");

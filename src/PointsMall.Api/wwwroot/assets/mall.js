@@ -764,7 +764,9 @@ function authPage(mode) {
           await api.login(data.get('login').trim(), data.get('password'));
         } else {
           const contact = data.get('contact').trim();
-          await api.register({ ...(contact.includes('@') ? { email: contact } : { phone: contact }), password: data.get('password'), displayName: data.get('displayName') });
+          const referredBy = query.get('ref');
+          await api.register({ ...(contact.includes('@') ? { email: contact } : { phone: contact }), password: data.get('password'), displayName: data.get('displayName'),
+            ...(referredBy ? { referredBy } : {}) });
           await api.login(contact, data.get('password'));
         }
         await refreshMe();
@@ -856,6 +858,9 @@ async function mePage() {
       h('div', h('div.muted', '积分 Points'), h('div.points', fmt.points(m?.balance)))),
     h('div.section-title', h('h2', '收货地址', h('span.en', 'Addresses')), h('button.btn.small', { type: 'button', 'data-testid': 'add-address', onclick: async () => { await addAddressDialog(); loadAddresses(); } }, '+ 新增 Add')),
     addresses,
+    h('div.section-title', h('h2', '邀请好友', h('span.en', 'Invite friends'))),
+    h('div.card.stack', h('div.muted', '好友通过此链接注册，您将获得邀请积分。Friends who register through this link earn you invitation points.'),
+      h('input', { readonly: true, value: m ? `${location.origin}/register?ref=${encodeURIComponent(m.id)}` : '', 'data-testid': 'invite-link', 'aria-label': '邀请链接 Invitation link', onfocus: (e) => e.target.select() })),
     h('div.section-title', h('h2', '更多', h('span.en', 'More'))),
     h('div.row', h('a.btn', { href: '/points', 'data-link': true }, '积分明细 Points'), h('a.btn', { href: '/orders', 'data-link': true }, '我的订单 Orders'),
       h('button.btn', { type: 'button', 'data-testid': 'change-password', onclick: changePasswordDialog }, '修改密码 Change password'),
