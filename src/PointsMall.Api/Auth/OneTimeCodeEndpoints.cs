@@ -82,7 +82,7 @@ public static class OneTimeCodeEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> ConfirmAsync(
-        PasswordResetConfirmation request, IGrainFactory grains, SessionRevocations revocations)
+        PasswordResetConfirmation request, IGrainFactory grains, SessionRevocations revocations, SignInGuard guard)
     {
         if (Normalise(request.Login) is not { } login)
         {
@@ -98,7 +98,14 @@ public static class OneTimeCodeEndpoints
 
         var result = await member.ResetPasswordAsync(request.NewPassword!);
         revocations.Add(result.Revoked);
-        return result.Refusal is { } refusal ? ApiProblems.From(refusal) : TypedResults.NoContent();
+        if (result.Refusal is { } refusal)
+        {
+            return ApiProblems.From(refusal);
+        }
+
+        // The owner proved it holds the login: a lock that guessing put on it no longer stands in its way.
+        await guard.SucceededAsync(login);
+        return TypedResults.NoContent();
     }
 
     private static string? Normalise(string? login)

@@ -30,7 +30,10 @@ public sealed class SignInGuard(IGrainFactory grains, AuthOptions options, TimeP
             login is null ? Task.CompletedTask : Login(login).FailedAsync(new SignInPolicy(options.LoginFailures, options.FailureWindow, options.LockFor)),
             Address(address).FailedAsync(new SignInPolicy(options.AddressFailures, options.FailureWindow, options.LockFor)));
 
-    /// <summary>The login's failures are forgotten; the address's are not (one good account must not reset a guesser's count).</summary>
+    /// <summary>
+    /// The login's failures (and lock) are forgotten; the address's are not (one good account must not reset a
+    /// guesser's count). Also called when the owner resets the password by code, which proves it holds the login.
+    /// </summary>
     public Task SucceededAsync(string login) => Login(login).SucceededAsync();
 
     /// <summary>The caller's address as the server sees it (behind a proxy, configure forwarded headers so this is the client's).</summary>

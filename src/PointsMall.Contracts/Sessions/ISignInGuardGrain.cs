@@ -16,7 +16,10 @@ public interface ISignInGuardGrain : IGrainWithStringKey
     /// </summary>
     Task<DateTimeOffset?> FailedAsync(SignInPolicy policy);
 
-    /// <summary>A sign-in succeeded: the failures counted so far are forgotten.</summary>
+    /// <summary>
+    /// A sign-in succeeded, or the login's owner proved itself another way (a password reset by code): the failures
+    /// counted so far are forgotten, and a lock is lifted.
+    /// </summary>
     Task SucceededAsync();
 }
 

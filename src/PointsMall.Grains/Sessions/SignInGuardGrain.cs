@@ -47,6 +47,7 @@ public sealed class SignInGuardGrain([FromKeyedServices(GrainClock.Key)] TimePro
     public Task SucceededAsync()
     {
         _failures.Clear();
+        _lockedUntil = null;
         return Task.CompletedTask;
     }
 

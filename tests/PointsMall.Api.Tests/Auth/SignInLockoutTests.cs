@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using PointsMall.Api.Messages;
 using PointsMall.Api.Tests.Support;
 using Xunit;
 
@@ -10,7 +13,7 @@ namespace PointsMall.Api.Tests.Auth;
 /// to retry. Logins that do not exist lock the same way, so the answers tell nothing about which do. (Each class has its
 /// own host: in a test host every client has the same address, and the address is counted too.)
 /// </summary>
-public sealed class SignInLockoutTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed partial class SignInLockoutTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
     [Fact]
     public async Task Five_wrong_passwords_lock_the_login_even_for_the_right_one_until_retry_after()
@@ -41,11 +44,33 @@ public sealed class SignInLockoutTests(ApiFactory api) : IClassFixture<ApiFactor
         await Problems.AssertAsync(await LoginAsync(nobody, "guess-5"), HttpStatusCode.TooManyRequests, "locked");
     }
 
+    [Fact]
+    public async Task The_owner_of_a_locked_login_unlocks_it_by_resetting_the_password_with_a_code()
+    {
+        var (_, phone) = await api.RegisterAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await LoginAsync(phone, "still-not-it");
+        }
+
+        await Problems.AssertAsync(await LoginAsync(phone, AuthKit.MemberPassword), HttpStatusCode.TooManyRequests, "locked");
+        using var client = api.CreateClient();
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsJsonAsync("/api/v1/auth/password-reset", new { login = phone })).StatusCode);
+        var sms = api.Services.GetRequiredService<SandboxMessageSender>().Sent.Last(m => m.To == "+86" + phone);
+        var code = SixDigits().Match(sms.Text).Value;
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync("/api/v1/auth/password-reset/confirm", new { login = phone, code, newPassword = "unlocked-password-2" })).StatusCode);
+
+        await AuthKit.PairAsync(await LoginAsync(phone, "unlocked-password-2"), "sign in after the reset");
+    }
+
     private async Task<HttpResponseMessage> LoginAsync(string login, string password)
     {
         using var client = api.CreateClient();
         return await client.PostAsJsonAsync("/api/v1/auth/login", new { login, password });
     }
+
+    [GeneratedRegex("[0-9]{6}")]
+    private static partial Regex SixDigits();
 }
 
 /// <summary>Spraying guesses over many logins from one address: after 30 failures the address is refused, whoever it signs in as.</summary>

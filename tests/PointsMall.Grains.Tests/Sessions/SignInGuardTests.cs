@@ -34,7 +34,7 @@ public sealed class SignInGuardTests
     }
 
     [Fact]
-    public async Task Failures_older_than_the_window_stop_counting_and_a_success_forgets_the_rest()
+    public async Task Failures_older_than_the_window_stop_counting_and_a_success_forgets_the_rest_and_lifts_a_lock()
     {
         await using var silo = await GrainsSilo.StartAsync();
         var guard = silo.Grain<ISignInGuardGrain>(SignInGuardKeys.Login("li.lei@example.com"));
@@ -53,6 +53,16 @@ public sealed class SignInGuardTests
 
         await guard.SucceededAsync();
         Assert.Null(await guard.FailedAsync(FivePerQuarterHour));
+        Assert.Null(await guard.LockedUntilAsync());
+
+        // A lock is lifted too (the owner reset the password by code).
+        for (var i = 0; i < 4; i++)
+        {
+            await guard.FailedAsync(FivePerQuarterHour);
+        }
+
+        Assert.NotNull(await guard.LockedUntilAsync());
+        await guard.SucceededAsync();
         Assert.Null(await guard.LockedUntilAsync());
     }
 }
