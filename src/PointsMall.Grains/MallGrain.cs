@@ -30,7 +30,15 @@ public abstract class MallGrain : Grain
     /// <param name="text">Searched as a case-insensitive substring.</param>
     protected void UpdateIndex<TEntry>(string index, TEntry entry, long sortKey, string? partition = null, string? tag = null, string? text = null)
         where TEntry : class
-        => GrainContext.StagedWrites().PutIndexEntry(index, GrainKey, new IndexEntry(partition, tag, sortKey, text?.ToLowerInvariant(),
+        => AddToIndex(index, GrainKey, entry, sortKey, partition, tag, text);
+
+    /// <summary>
+    /// Like <see cref="UpdateIndex"/> for an entry under its own <paramref name="key"/>: a grain that writes many entries
+    /// (a lottery, one per draw) keys each by what it records.
+    /// </summary>
+    protected void AddToIndex<TEntry>(string index, string key, TEntry entry, long sortKey, string? partition = null, string? tag = null, string? text = null)
+        where TEntry : class
+        => GrainContext.StagedWrites().PutIndexEntry(index, key, new IndexEntry(partition, tag, sortKey, text?.ToLowerInvariant(),
             JsonSerializer.SerializeToUtf8Bytes(entry, GroupCommitJson.Options)));
 
     /// <summary>Removes this grain's entry from <paramref name="index"/>, with this turn.</summary>

@@ -6,9 +6,12 @@ using PointsMall.Domain.Lottery;
 namespace PointsMall.Api.Lottery;
 
 /// <summary>One prize tier as shoppers and operators see it: <c>tier</c> is the rank (1 = first prize).</summary>
-public sealed record LotteryTierDto(int Tier, string Id, string Name, string? PrizeProductId, double Probability, int Stock, int Remaining);
+public sealed record LotteryTierDto(int Tier, string Id, string Name, string? PrizeProductId, double Probability, int Stock, int Remaining, long BonusPoints);
 
-/// <summary>A lottery with what is left of each tier; <c>status</c> is upcoming, active or ended.</summary>
+/// <summary>
+/// A lottery with what is left of each tier; <c>status</c> is upcoming, active or ended. <c>seedHash</c> commits to the
+/// secret seed every draw derives from; <c>seed</c> is published once the lottery has ended.
+/// </summary>
 public sealed record LotteryDto(
     string Id,
     string Name,
@@ -21,7 +24,10 @@ public sealed record LotteryDto(
     IReadOnlyList<LotteryTierDto> Tiers,
     double NoPrizeProbability,
     long Draws,
-    long Wins)
+    long Wins,
+    int? DailyDrawLimit,
+    string? SeedHash,
+    string? Seed)
 {
     public static LotteryDto From(LotteryView view, DateTimeOffset now)
     {
@@ -32,11 +38,11 @@ public sealed record LotteryDto(
             : "active";
         var tiers = table.Tiers.OrderBy(t => t.Rank)
             .Select(t => new LotteryTierDto(t.Rank, t.Id, t.Name, t.PrizeProductId, t.Probability, t.Stock,
-                view.Remaining is { } remaining ? remaining.GetValueOrDefault(t.Id) : t.Stock))
+                view.Remaining is { } remaining ? remaining.GetValueOrDefault(t.Id) : t.Stock, t.BonusPoints))
             .ToArray();
         var noPrize = (double)Math.Max(0m, 1m - table.Tiers.Sum(t => (decimal)t.Probability));
         return new LotteryDto(view.Id, view.Name, table.CostPoints, table.ParticipationPoints, view.StartsAt, view.EndsAt, status,
-            table.Version, tiers, noPrize, view.Draws, view.Wins);
+            table.Version, tiers, noPrize, view.Draws, view.Wins, view.DailyDrawLimit, view.SeedHash, view.Seed);
     }
 }
 
@@ -59,7 +65,9 @@ public sealed record DrawDto(
     double? RandomValue,
     int? TableVersion,
     DateTimeOffset? At,
-    bool Replayed)
+    bool Replayed,
+    long DrawNumber,
+    long BonusPoints)
 {
     public static DrawDto From(string lotteryId, DrawResult result)
     {
@@ -67,15 +75,15 @@ public sealed record DrawDto(
         var record = result.Record;
         return new DrawDto(result.DrawId, lotteryId, result.LotteryName, result.Won, result.TierRank, record?.WonTierId, result.TierName,
             record?.PrizeProductId, result.PrizeName, result.PrizeOrderId, result.PointsSpent, result.ParticipationPoints,
-            record?.RandomValue, record?.TableVersion, record?.At, result.Replayed);
+            record?.RandomValue, record?.TableVersion, record?.At, result.Replayed, record?.DrawNumber ?? 0, result.BonusPoints);
     }
 
-    /// <summary>A draw from the member's history: the same shape, without the audit fields the history does not keep.</summary>
+    /// <summary>A draw from the member's history: the same shape, with what verifying it takes.</summary>
     public static DrawDto From(DrawSummary d)
     {
         ArgumentNullException.ThrowIfNull(d);
         return new(d.DrawId, d.LotteryId, d.LotteryName, d.Won, d.TierRank, d.TierId, d.TierName, d.PrizeProductId, d.PrizeName,
-            d.PrizeOrderId, d.PointsSpent, d.ParticipationPoints, RandomValue: null, TableVersion: null, d.At, Replayed: false);
+            d.PrizeOrderId, d.PointsSpent, d.ParticipationPoints, d.RandomValue, d.TableVersion, d.At, Replayed: false, d.DrawNumber, d.BonusPoints);
     }
 }
 
@@ -87,9 +95,13 @@ public sealed record LotteryTierRequest(
     [property: Required, Text(100)] string? Name,
     [property: Slug] string? PrizeProductId,
     [property: Required, Range(0d, 1d, ErrorMessage = "Within [{1}, {2}].")] double? Probability,
-    [property: Required, Range(0, LotteryRequest.MaxStock, ErrorMessage = "{1} to {2}.")] int? Stock);
+    [property: Required, Range(0, LotteryRequest.MaxStock, ErrorMessage = "{1} to {2}.")] int? Stock,
+    [property: Range(0, LotteryRequest.MaxCost, ErrorMessage = "{1} to {2}.")] long? BonusPoints = null);
 
-/// <summary>Create or replace a lottery. Changing tiers, cost or stock makes a new table version; remaining stock carries over per tier id.</summary>
+/// <summary>
+/// Create or replace a lottery. Changing tiers, cost or stock makes a new table version; remaining stock carries over per
+/// tier id. <c>dailyDrawLimit</c> caps each member's draws per day (none when absent).
+/// </summary>
 public sealed record LotteryRequest(
     [property: Slug] string? Id,
     [property: Required, Text(100)] string? Name,
@@ -97,11 +109,13 @@ public sealed record LotteryRequest(
     [property: Range(0, LotteryRequest.MaxCost, ErrorMessage = "{1} to {2}.")] long? ParticipationPoints,
     DateTimeOffset? StartsAt,
     DateTimeOffset? EndsAt,
-    [property: Required, Length(1, LotteryRequest.MaxTiers, ErrorMessage = "{1} to {2} prize tiers.")] IReadOnlyList<LotteryTierRequest?>? Tiers) : IValidatableObject
+    [property: Required, Length(1, LotteryRequest.MaxTiers, ErrorMessage = "{1} to {2} prize tiers.")] IReadOnlyList<LotteryTierRequest?>? Tiers,
+    [property: Range(1, LotteryRequest.MaxDailyDraws, ErrorMessage = "{1} to {2}.")] int? DailyDrawLimit = null) : IValidatableObject
 {
     public const int MaxTiers = 10;
     public const long MaxCost = 1_000_000;
     public const int MaxStock = 1_000_000;
+    public const int MaxDailyDraws = 1_000;
 
     /// <summary>The prize table the request describes (version 1: the lottery grain numbers its versions).</summary>
     public PrizeTable ToTable() => new(1, Cost ?? 0, ParticipationPoints ?? 0, [.. (Tiers ?? []).Select((tier, i) => new PrizeTier(
@@ -110,7 +124,8 @@ public sealed record LotteryRequest(
         tier?.Name?.Trim() ?? "",
         string.IsNullOrWhiteSpace(tier?.PrizeProductId) ? null : tier.PrizeProductId.Trim(),
         tier?.Probability ?? 0,
-        tier?.Stock ?? 0))]);
+        tier?.Stock ?? 0,
+        tier?.BonusPoints ?? 0))]);
 
     /// <summary>What concerns the tiers together (probabilities, unique ids) is the prize table's own rule.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -130,5 +145,51 @@ public sealed record LotteryRequest(
         {
             yield return new ValidationResult(error, [nameof(Tiers)]);
         }
+    }
+}
+
+/// <summary>One draw of the audit trail: its number, member, random value and the tier it landed on and won.</summary>
+public sealed record LotteryDrawDto(
+    long DrawNumber,
+    string DrawId,
+    string MemberId,
+    DateTimeOffset At,
+    double RandomValue,
+    int TableVersion,
+    string? LandedTierId,
+    string? WonTierId,
+    string? PrizeProductId,
+    long Cost,
+    long ParticipationPoints,
+    long BonusPoints)
+{
+    public static LotteryDrawDto From(DrawRecord r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return new(r.DrawNumber, r.DrawId, r.MemberId, r.At, r.RandomValue, r.TableVersion, r.LandedTierId, r.WonTierId, r.PrizeProductId,
+            r.CostPoints, r.ParticipationPoints, r.BonusPoints);
+    }
+}
+
+public sealed record LotteryDrawPageDto(IReadOnlyList<LotteryDrawDto> Items, int Page, int PageSize, int Total);
+
+/// <summary>A prize table version as verifying a draw needs it: the tiers' ids, ranks and probabilities.</summary>
+public sealed record FairnessTableDto(int Version, IReadOnlyList<FairnessTierDto> Tiers);
+
+public sealed record FairnessTierDto(string Id, int Rank, string Name, double Probability);
+
+/// <summary>
+/// What anyone needs to check a lottery's draws: the commitment, the seed once the lottery has ended, how a draw's value is
+/// derived and how a value maps to a tier, and every table version drawn against.
+/// </summary>
+public sealed record LotteryFairnessDto(string LotteryId, string? SeedHash, string? Seed, bool Closed, string Algorithm, string TierRule, IReadOnlyList<FairnessTableDto> Tables)
+{
+    public const string TierRuleText = "tiers take consecutive intervals of [0, 1) by rank, each as wide as its probability (boundaries summed as decimals); a value past the last is no prize; a tier whose stock was gone wins nothing";
+
+    public static LotteryFairnessDto From(LotteryView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        return new(view.Id, view.SeedHash, view.Seed, view.Seed is not null, LotteryFairness.Algorithm, TierRuleText,
+            [.. view.Tables.Select(t => new FairnessTableDto(t.Version, [.. t.Tiers.OrderBy(x => x.Rank).Select(x => new FairnessTierDto(x.Id, x.Rank, x.Name, x.Probability))]))]);
     }
 }

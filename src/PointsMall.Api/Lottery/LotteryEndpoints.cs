@@ -33,6 +33,13 @@ public static class LotteryEndpoints
             .ProducesProblemCodes(ApiProblems.ValidationFailed, ApiProblems.NotFoundCode, ApiProblems.NotOnSale, ApiProblems.InsufficientPoints,
                 ApiProblems.LimitExceeded, ApiProblems.Conflict);
 
+        lotteries.MapGet("/{id}/fairness", FairnessAsync).WithName("GetLotteryFairness")
+            .WithSummary("How to check the lottery's draws: the seed's hash from the start, the seed once it has ended, the derivation and every table version.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode);
+        lotteries.MapGet("/{id}/draws", PublishedDrawsAsync).WithName("ListPublishedDraws")
+            .WithSummary("Every draw of an ended lottery (number, member, value, tier), newest first, for anyone to recompute with the seed.")
+            .ProducesProblemCodes(ApiProblems.ValidationFailed, ApiProblems.NotFoundCode, ApiProblems.Conflict);
+
         routes.MapGet("/me/draws", HistoryAsync).WithTags("Lottery").RequireAuthorization(ApiSetup.MemberPolicy)
             .WithName("GetMyDraws").WithSummary("The member's draws, newest first, a page at a time.")
             .ProducesProblemCodes(ApiProblems.ValidationFailed);
@@ -42,6 +49,12 @@ public static class LotteryEndpoints
         admin.MapPost("/", CreateAsync).RequirePermission(Permission.LotteriesWrite).WithName("CreateLottery")
             .WithSummary("Creates a lottery with its prize table (prize products must exist).")
             .ProducesProblemCodes(ApiProblems.Conflict);
+        admin.MapGet("/{id}/draws", AuditTrailAsync).WithName("AdminListDraws")
+            .WithSummary("The lottery's draw audit trail, newest first; filter by member and by outcome (won, lost or a tier id).")
+            .ProducesProblemCodes(ApiProblems.ValidationFailed, ApiProblems.NotFoundCode);
+        admin.MapPost("/{id}/close", CloseAsync).RequirePermission(Permission.LotteriesWrite).WithName("CloseLottery").Audited(LotterySnapshot)
+            .WithSummary("Ends the lottery now and publishes its seed; a closed lottery cannot be reopened.")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode);
         admin.MapPut("/{id}", UpdateAsync).RequirePermission(Permission.LotteriesWrite).WithName("UpdateLottery").Audited(LotterySnapshot)
             .WithSummary("Replaces a lottery's name, window and prize table (a new table version; remaining stock carries over per tier id).")
             .ProducesProblemCodes(ApiProblems.NotFoundCode, ApiProblems.Conflict);
@@ -102,6 +115,49 @@ public static class LotteryEndpoints
         return TypedResults.Ok(new DrawHistoryDto([.. history.Items.Select(DrawDto.From)], history.Page, history.PageSize, history.Total));
     }
 
+    private static async Task<Results<Ok<LotteryFairnessDto>, ProblemHttpResult>> FairnessAsync(string id, IGrainFactory grains)
+    {
+        var view = Identifiers.IsSlug(id) ? await grains.GetGrain<ILotteryGrain>(id).GetAsync() : null;
+        return view is null ? ApiProblems.NotFound("The lottery") : TypedResults.Ok(LotteryFairnessDto.From(view));
+    }
+
+    private static async Task<Results<Ok<LotteryDrawPageDto>, ProblemHttpResult>> PublishedDrawsAsync(
+        string id, IGrainFactory grains, [Slug] string? member, [Page(MaxHistoryPage)] int? page, [PageSize] int? pageSize)
+    {
+        var view = Identifiers.IsSlug(id) ? await grains.GetGrain<ILotteryGrain>(id).GetAsync() : null;
+        if (view is null)
+        {
+            return ApiProblems.NotFound("The lottery");
+        }
+
+        // Published with the seed: while the lottery runs, who won what stays with the operators and each member.
+        if (view.Seed is null)
+        {
+            return ApiProblems.Of(ApiProblems.Conflict, "lottery_open: the draws are published when the lottery ends.");
+        }
+
+        return TypedResults.Ok(await DrawPageAsync(grains, id, member, null, page, pageSize));
+    }
+
+    private static async Task<Results<Ok<LotteryDrawPageDto>, ProblemHttpResult>> AuditTrailAsync(
+        string id, IGrainFactory grains, [Slug] string? member, [Slug] string? outcome, [Page(MaxHistoryPage)] int? page, [PageSize] int? pageSize)
+    {
+        var view = Identifiers.IsSlug(id) ? await grains.GetGrain<ILotteryGrain>(id).GetAsync() : null;
+        return view is null ? ApiProblems.NotFound("The lottery") : TypedResults.Ok(await DrawPageAsync(grains, id, member, outcome, page, pageSize));
+    }
+
+    private static async Task<LotteryDrawPageDto> DrawPageAsync(IGrainFactory grains, string id, string? member, string? outcome, int? page, int? pageSize)
+    {
+        var found = await grains.GetGrain<ILotteryDrawsGrain>(id).ListAsync(new LotteryDrawQuery(member, outcome, page ?? 1, pageSize ?? 20));
+        return new LotteryDrawPageDto([.. found.Items.Select(LotteryDrawDto.From)], found.Page, found.PageSize, found.Total);
+    }
+
+    private static async Task<Results<Ok<LotteryDto>, ProblemHttpResult>> CloseAsync(string id, IGrainFactory grains, TimeProvider time)
+    {
+        var result = Identifiers.IsSlug(id) ? await grains.GetGrain<ILotteryGrain>(id).CloseAsync() : null;
+        return result?.Lottery is not { } view ? ApiProblems.NotFound("The lottery") : TypedResults.Ok(LotteryDto.From(view, time.GetUtcNow()));
+    }
+
     private static async Task<Results<Created<LotteryDto>, ProblemHttpResult>> CreateAsync(LotteryRequest request, IGrainFactory grains, TimeProvider time)
     {
         var id = string.IsNullOrWhiteSpace(request.Id) ? "l-" + Guid.NewGuid().ToString("n")[..16] : request.Id.Trim();
@@ -141,7 +197,7 @@ public static class LotteryEndpoints
             return (null, ApiProblems.Validation(missing));
         }
 
-        var result = await lottery.ConfigureAsync(new ConfigureLottery(request.Name!.Trim(), table, request.StartsAt, request.EndsAt));
+        var result = await lottery.ConfigureAsync(new ConfigureLottery(request.Name!.Trim(), table, request.StartsAt, request.EndsAt, request.DailyDrawLimit));
         return result.Refusal is { } refusal ? (null, ApiProblems.From(refusal)) : (result.Lottery, null);
     }
 }

@@ -28,7 +28,41 @@ public interface ILotteryGrain : IGrainWithStringKey
     /// drawing at a price it did not pay.
     /// </summary>
     Task<DrawResult> DrawPaidAsync(PaidDraw draw);
+
+    /// <summary>
+    /// Ends the lottery now (no more draws) and so publishes its seed; closing a closed lottery changes nothing.
+    /// <c>not_found</c> when it was never configured.
+    /// </summary>
+    Task<LotteryResult> CloseAsync();
 }
+
+/// <summary>
+/// A lottery's draw audit trail (key: lottery id): every draw the lottery made, newest first. Each entry is written by
+/// the lottery in the same commit as the draw, so the trail is never behind the stock it took.
+/// </summary>
+[Alias("lottery-draws")]
+public interface ILotteryDrawsGrain : IGrainWithStringKey
+{
+    public const string Index = "lottery-draws";
+
+    public const int MaxPageSize = 100;
+
+    Task<LotteryDrawPage> ListAsync(LotteryDrawQuery query);
+}
+
+/// <summary>
+/// A page of the audit trail: <see cref="Outcome"/> is <c>won</c>, <c>lost</c>, a tier id, or null for all;
+/// <see cref="MemberId"/> matches a member id exactly.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record LotteryDrawQuery(
+    [property: Id(0)] string? MemberId,
+    [property: Id(1)] string? Outcome,
+    [property: Id(2)] int Page,
+    [property: Id(3)] int PageSize);
+
+[GenerateSerializer, Immutable]
+public sealed record LotteryDrawPage([property: Id(0)] IReadOnlyList<DrawRecord> Items, [property: Id(1)] int Page, [property: Id(2)] int PageSize, [property: Id(3)] int Total);
 
 /// <summary>
 /// The lotteries that exist (key: <c>all</c>), for listing. A lottery registers itself here when it is first
@@ -51,11 +85,28 @@ public interface IMemberDrawsGrain : IGrainWithStringKey
     Task AddAsync(DrawSummary draw);
 
     Task<DrawHistoryPage> ListAsync(int page, int pageSize);
+
+    /// <summary>
+    /// Admits a draw under the lottery's per-member daily limit before anything is spent: idempotent by draw id, and
+    /// refused with <c>limit_exceeded</c> (<c>daily_draw_limit</c>) once the member's admitted draws of that lottery on
+    /// <see cref="DrawAdmission.Day"/> reach the limit.
+    /// </summary>
+    Task<Problem?> AdmitAsync(DrawAdmission admission);
+
+    /// <summary>Gives back the admission of a draw that ended without drawing (the member could not pay, or the lottery refused).</summary>
+    Task ReleaseAsync(string lotteryId, string drawId);
 }
+
+/// <summary>A draw asking for one of the member's daily draws of a lottery; the day is the programme's local date.</summary>
+[GenerateSerializer, Immutable]
+public sealed record DrawAdmission([property: Id(0)] string LotteryId, [property: Id(1)] string DrawId, [property: Id(2)] DateOnly Day, [property: Id(3)] int Limit);
 
 public static class LotteryKeys
 {
     public const string Directory = "all";
+
+    /// <summary>The outcome filter of the audit trail for draws that won nothing (the index tag of a win is its tier id).</summary>
+    public const string NoPrize = "none";
 }
 
 [GenerateSerializer, Immutable]
@@ -79,7 +130,18 @@ public sealed record DrawSummary(
     [property: Id(9)] string? PrizeName,
     [property: Id(10)] string? PrizeOrderId,
     [property: Id(11)] long PointsSpent,
-    [property: Id(12)] long ParticipationPoints);
+    [property: Id(12)] long ParticipationPoints)
+{
+    /// <summary>The draw's number in its lottery, with <see cref="RandomValue"/> and <see cref="TableVersion"/>: what verifying it takes.</summary>
+    [Id(13)] public long DrawNumber { get; init; }
+
+    [Id(14)] public double? RandomValue { get; init; }
+
+    [Id(15)] public int? TableVersion { get; init; }
+
+    /// <summary>Points credited for the tier won, besides any prize order.</summary>
+    [Id(16)] public long BonusPoints { get; init; }
+}
 
 [GenerateSerializer, Immutable]
 public sealed record DrawHistoryPage([property: Id(0)] IReadOnlyList<DrawSummary> Items, [property: Id(1)] int Page, [property: Id(2)] int PageSize, [property: Id(3)] int Total);
@@ -96,10 +158,20 @@ public interface IDrawGrain : IGrainWithStringKey
     Task<DrawResult?> GetAsync();
 }
 
+/// <summary>A lottery's set-up; <see cref="DailyDrawLimit"/> caps each member's draws per local day (null: no cap).</summary>
 [GenerateSerializer, Immutable]
-public sealed record ConfigureLottery([property: Id(0)] string Name, [property: Id(1)] PrizeTable Table, [property: Id(2)] DateTimeOffset? StartsAt, [property: Id(3)] DateTimeOffset? EndsAt);
+public sealed record ConfigureLottery(
+    [property: Id(0)] string Name,
+    [property: Id(1)] PrizeTable Table,
+    [property: Id(2)] DateTimeOffset? StartsAt,
+    [property: Id(3)] DateTimeOffset? EndsAt,
+    [property: Id(4)] int? DailyDrawLimit = null);
 
-/// <summary>The lottery; <see cref="Remaining"/> is what is left of each tier's stock (by tier id).</summary>
+/// <summary>
+/// The lottery; <see cref="Remaining"/> is what is left of each tier's stock (by tier id). <see cref="SeedHash"/> is the
+/// commitment published from the start; <see cref="Seed"/> is set once the lottery has closed. <see cref="Tables"/> holds
+/// every table version drawn against, oldest first, so any draw can be checked against its own.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record LotteryView(
     [property: Id(0)] string Id,
@@ -109,7 +181,16 @@ public sealed record LotteryView(
     [property: Id(4)] DateTimeOffset? EndsAt,
     [property: Id(5)] long Draws,
     [property: Id(6)] long Wins,
-    [property: Id(7)] IReadOnlyDictionary<string, int>? Remaining = null);
+    [property: Id(7)] IReadOnlyDictionary<string, int>? Remaining = null)
+{
+    [Id(8)] public int? DailyDrawLimit { get; init; }
+
+    [Id(9)] public string? SeedHash { get; init; }
+
+    [Id(10)] public string? Seed { get; init; }
+
+    [Id(11)] public IReadOnlyList<PrizeTable> Tables { get; init; } = [];
+}
 
 [GenerateSerializer, Immutable]
 public sealed record LotteryResult([property: Id(0)] LotteryView? Lottery, [property: Id(1)] Problem? Refusal)
@@ -137,6 +218,9 @@ public sealed record DrawResult([property: Id(0)] string DrawId, [property: Id(1
 
     /// <summary>Set by the draw saga on a win: the prize product's name (from the prize order).</summary>
     [Id(10)] public string? PrizeName { get; init; }
+
+    /// <summary>Set by the draw saga on a win: the tier's bonus points credited to the member.</summary>
+    [Id(11)] public long BonusPoints { get; init; }
 }
 
 /// <summary>

@@ -6,9 +6,10 @@ namespace PointsMall.Domain.Lottery;
 /// <summary>
 /// A prize tier (1st electronics, 2nd brand goods, 3rd coupons). <see cref="Probability"/>
 /// is the chance of landing on this tier per draw; <see cref="PrizeProductId"/> is the catalogue product a
-/// win turns into (a zero-cost order).
+/// win turns into (a zero-cost order); <see cref="BonusPoints"/> are credited to the winner besides (a tier with
+/// no product and only bonus points is a points prize).
 /// </summary>
-public sealed record PrizeTier(string Id, int Rank, string Name, string? PrizeProductId, double Probability, int Stock);
+public sealed record PrizeTier(string Id, int Rank, string Name, string? PrizeProductId, double Probability, int Stock, long BonusPoints = 0);
 
 /// <summary>
 /// The configured prize table. Any change to tiers, probabilities or stock allocation is a new
@@ -51,6 +52,11 @@ public sealed record PrizeTable(int Version, long CostPoints, long Participation
             errors.Add("tier stock must not be negative");
         }
 
+        if (Tiers.Any(t => t.BonusPoints < 0))
+        {
+            errors.Add("bonus points must not be negative");
+        }
+
         if (Tiers.Select(t => t.Id).Distinct().Count() != Tiers.Length || Tiers.Select(t => t.Rank).Distinct().Count() != Tiers.Length)
         {
             errors.Add("tier ids and ranks must be unique");
@@ -89,7 +95,11 @@ public sealed record PrizeTable(int Version, long CostPoints, long Participation
     }
 }
 
-/// <summary>The audit record of one draw: enough to recompute the outcome from the table version.</summary>
+/// <summary>
+/// The audit record of one draw: enough to recompute the outcome from the table version. <see cref="DrawNumber"/> is
+/// the draw's place in the lottery (1, 2, …); with the lottery's seed and the member it gives <see cref="RandomValue"/>
+/// (see <see cref="LotteryFairness"/>). Draws recorded before lotteries had seeds have number 0.
+/// </summary>
 public sealed record DrawRecord(
     string DrawId,
     string MemberId,
@@ -100,7 +110,9 @@ public sealed record DrawRecord(
     string? WonTierId,
     string? PrizeProductId,
     long CostPoints,
-    long ParticipationPoints);
+    long ParticipationPoints,
+    long DrawNumber = 0,
+    long BonusPoints = 0);
 
 public sealed record DrawOutcome(LotteryState State, DrawRecord? Record, Refusal? Refusal, bool Replayed)
 {
@@ -163,9 +175,12 @@ public sealed record LotteryState(
         return (this with { Table = table, Remaining = remaining }, null);
     }
 
+    /// <summary>The number the next draw gets (<see cref="DrawRecord.DrawNumber"/>), which its random value derives from.</summary>
+    public long NextDrawNumber => DrawCount + 1;
+
     /// <summary>
     /// Draws with <paramref name="randomValue"/> in [0, 1) supplied by the caller (so it is recorded and the
-    /// draw is reproducible). Landing on a tier whose stock is gone wins nothing: its probability mass is
+    /// draw is reproducible), as draw number <see cref="NextDrawNumber"/>. Landing on a tier whose stock is gone wins nothing: its probability mass is
     /// not handed to other tiers, so their odds never change as stock runs out.
     /// </summary>
     public DrawOutcome Draw(string drawId, string memberId, double randomValue, DateTimeOffset now)
@@ -183,7 +198,7 @@ public sealed record LotteryState(
         var landed = Table.TierAt(randomValue);
         var won = landed is not null && Remaining.GetValueOrDefault(landed.Id) > 0 ? landed : null;
         var record = new DrawRecord(drawId, memberId, now, randomValue, Table.Version, landed?.Id, won?.Id,
-            won?.PrizeProductId, Table.CostPoints, Table.ParticipationPoints);
+            won?.PrizeProductId, Table.CostPoints, Table.ParticipationPoints, NextDrawNumber, won?.BonusPoints ?? 0);
         var recent = RecentDraws.Add(record);
         if (recent.Count > RecentDrawCapacity)
         {

@@ -6,6 +6,7 @@ using PointsMall.Contracts.Common;
 using PointsMall.Contracts.Lottery;
 using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Orders;
+using PointsMall.Contracts.Rules;
 using PointsMall.Domain.Common;
 using PointsMall.Domain.Lottery;
 
@@ -75,6 +76,14 @@ public sealed record DrawState
     public string? PrizeName { get; init; }
 
     public DateTimeOffset? At { get; init; }
+
+    /// <summary>The lottery's per-member daily limit when the draw began, and the local day it counts on.</summary>
+    public int? DailyLimit { get; init; }
+
+    public DateOnly? Day { get; init; }
+
+    /// <summary>Bonus points credited for the tier won.</summary>
+    public long BonusPoints { get; init; }
 }
 
 /// <summary>
@@ -134,6 +143,10 @@ public sealed partial class DrawGrain([PipelinedState("state", GrainStorage.Name
             return Refused(RefusalCode.NotOnSale, now < lottery.StartsAt ? "lottery_not_started" : "lottery_ended");
         }
 
+        // A daily limit counts on the programme's local day, as sign-in streaks do.
+        DateOnly? day = lottery.DailyDrawLimit is null ? null
+            : ZonedTime.LocalDate(now, (await GrainFactory.GetGrain<IProgramGrain>(Programs.Default).GetAsync()).TimeZone);
+
         state.State = new DrawState
         {
             Step = DrawStep.Paying,
@@ -143,6 +156,8 @@ public sealed partial class DrawGrain([PipelinedState("state", GrainStorage.Name
             LotteryName = lottery.Name,
             Table = lottery.Table,
             At = now,
+            DailyLimit = lottery.DailyDrawLimit,
+            Day = day,
         };
         SetReminder(ResumeReminder, now + ResumeAfter, ResumeAfter);
         await state.CommitAsync();
@@ -181,12 +196,20 @@ public sealed partial class DrawGrain([PipelinedState("state", GrainStorage.Name
             switch (state.State.Step)
             {
                 case DrawStep.Paying:
+                    if (state.State is { DailyLimit: { } limit, Day: { } today }
+                        && await GrainFactory.GetGrain<IMemberDrawsGrain>(memberId).AdmitAsync(new DrawAdmission(lotteryId, DrawId, today, limit)) is { } overLimit)
+                    {
+                        Finish(state.State with { Step = DrawStep.Refused, Refusal = overLimit });
+                        return;
+                    }
+
                     if (state.State.Cost > 0)
                     {
                         var spent = await member.SpendAsync(new SpendPoints(SpendOperationId, state.State.Cost, $"lottery {lotteryId} draw {DrawId}"));
                         if (spent.Refusal is { } refusal)
                         {
-                            // The member refused (insufficient points): nothing was spent, nothing else happens.
+                            // The member refused (insufficient points): nothing was spent, and the day's draw is not used up.
+                            await ReleaseAdmissionAsync(lotteryId, memberId);
                             Finish(state.State with { Step = DrawStep.Refused, Refusal = refusal });
                             return;
                         }
@@ -214,6 +237,7 @@ public sealed partial class DrawGrain([PipelinedState("state", GrainStorage.Name
                         }
                     }
 
+                    await ReleaseAdmissionAsync(lotteryId, memberId);
                     Finish(state.State with { Step = DrawStep.Refused });
                     return;
 
@@ -229,8 +253,15 @@ public sealed partial class DrawGrain([PipelinedState("state", GrainStorage.Name
                         participation = earned.Succeeded ? earned.Amount : 0;
                     }
 
+                    var bonus = 0L;
+                    if (state.State.Record is { BonusPoints: > 0, WonTierId: { } tier } win)
+                    {
+                        var earned = await member.EarnAsync(new EarnPoints(SpendOperationId + ":bonus", win.BonusPoints, "lottery", $"lottery {lotteryId} prize {tier}"));
+                        bonus = earned.Succeeded ? earned.Amount : 0;
+                    }
+
                     // The history entry is idempotent by draw id, so a resumed saga may add it again.
-                    var completed = state.State with { Step = DrawStep.Completed, ParticipationPoints = participation };
+                    var completed = state.State with { Step = DrawStep.Completed, ParticipationPoints = participation, BonusPoints = bonus };
                     await GrainFactory.GetGrain<IMemberDrawsGrain>(memberId).AddAsync(Summary(completed));
 
                     // The last step needs no explicit write: the reply waits for this turn's commit anyway.
@@ -297,7 +328,21 @@ public sealed partial class DrawGrain([PipelinedState("state", GrainStorage.Name
             s.PrizeName,
             s.PrizeOrderId,
             s.Cost,
-            s.ParticipationPoints);
+            s.ParticipationPoints)
+        {
+            DrawNumber = record?.DrawNumber ?? 0,
+            RandomValue = record?.RandomValue,
+            TableVersion = record?.TableVersion,
+            BonusPoints = s.BonusPoints,
+        };
+    }
+
+    private async Task ReleaseAdmissionAsync(string lotteryId, string memberId)
+    {
+        if (state.State.DailyLimit is not null)
+        {
+            await GrainFactory.GetGrain<IMemberDrawsGrain>(memberId).ReleaseAsync(lotteryId, DrawId);
+        }
     }
 
     /// <summary>The prize order's id: derived from the draw, so a resumed saga reaches the same order.</summary>
@@ -331,6 +376,7 @@ public sealed partial class DrawGrain([PipelinedState("state", GrainStorage.Name
             TierRank = s.WonTier?.Rank,
             TierName = s.WonTier?.Name,
             PrizeName = s.PrizeName,
+            BonusPoints = s.BonusPoints,
         };
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
 using PointsMall.Contracts.Common;
@@ -21,6 +22,14 @@ public sealed record LotteryGrainState
     public DateTimeOffset? EndsAt { get; init; }
 
     public long Wins { get; init; }
+
+    public int? DailyDrawLimit { get; init; }
+
+    /// <summary>The secret the draws' random values derive from (see <see cref="LotteryFairness"/>); published once closed.</summary>
+    public string? Seed { get; init; }
+
+    /// <summary>Every table version drawn against, oldest first (the current one last).</summary>
+    public ImmutableList<PrizeTable> Tables { get; init; } = [];
 }
 
 public static class LotteryStreams
@@ -32,8 +41,10 @@ public static class LotteryStreams
 /// <summary>
 /// One lottery. Its turns are pure in-memory work (no grain calls, no explicit writes), so a lottery storm runs
 /// at the rate of in-memory turns while earlier draws are still being committed. State stays bounded: the
-/// domain keeps a window of recent draws for idempotency, and every draw record goes out on the
-/// (<c>lottery</c>, id) stream, committed with the draw, as the audit trail.
+/// domain keeps a window of recent draws for idempotency; every draw record goes into the audit index
+/// (<see cref="ILotteryDrawsGrain"/>) and out on the (<c>lottery</c>, id) stream, committed with the draw.
+/// Draws are provably fair: each value derives from a seed fixed, and committed to by its hash, when the lottery is
+/// created, and published when it closes.
 /// </summary>
 [Reentrant]
 [GrainType("lottery")]
@@ -76,7 +87,18 @@ public sealed class LotteryGrain([PipelinedState("state", GrainStorage.Name)] IP
             return (Refused(RefusalCode.ValidationFailed, "the lottery must end after it starts"), null);
         }
 
+        if (command.DailyDrawLimit is <= 0)
+        {
+            return (Refused(RefusalCode.ValidationFailed, "the daily draw limit must be positive"), null);
+        }
+
         var current = state.State.Lottery;
+        if (current is not null && IsClosed() && !(command.EndsAt == state.State.EndsAt && SameTable(current.Table, command.Table)))
+        {
+            // Its seed is public: every further draw would be known in advance. Only the name may still change.
+            return (Refused(RefusalCode.Conflict, "lottery_closed"), null);
+        }
+
         LotteryState next;
         if (current is null)
         {
@@ -107,10 +129,42 @@ public sealed class LotteryGrain([PipelinedState("state", GrainStorage.Name)] IP
             next = replaced;
         }
 
-        return (null, state.State with { Lottery = next, Name = command.Name.Trim(), StartsAt = command.StartsAt, EndsAt = command.EndsAt });
+        var tables = state.State.Tables;
+        if (tables.IsEmpty || tables[^1].Version != next.Table.Version)
+        {
+            tables = tables.Add(next.Table);
+        }
+
+        return (null, state.State with
+        {
+            Lottery = next,
+            Name = command.Name.Trim(),
+            StartsAt = command.StartsAt,
+            EndsAt = command.EndsAt,
+            DailyDrawLimit = command.DailyDrawLimit,
+            Seed = state.State.Seed ?? LotteryFairness.NewSeed(),
+            Tables = tables,
+        });
     }
 
     public Task<LotteryView?> GetAsync() => Task.FromResult(View());
+
+    public Task<LotteryResult> CloseAsync()
+    {
+        if (state.State.Lottery is null)
+        {
+            return Task.FromResult(Refused(RefusalCode.NotFound, "no_lottery"));
+        }
+
+        if (!IsClosed())
+        {
+            // A lottery that had not started closes too; its window becomes the empty one ending now.
+            var now = time.GetUtcNow();
+            state.State = state.State with { EndsAt = now, StartsAt = state.State.StartsAt is { } starts && starts > now ? now : state.State.StartsAt };
+        }
+
+        return Task.FromResult(new LotteryResult(View(), null));
+    }
 
     public Task<DrawResult> DrawAsync(string drawId, string memberId) => Task.FromResult(Draw(drawId, memberId, null));
 
@@ -159,15 +213,27 @@ public sealed class LotteryGrain([PipelinedState("state", GrainStorage.Name)] IP
             return RefusedDraw(drawId, RefusalCode.Conflict, "cost_changed");
         }
 
-        var outcome = lottery.Draw(drawId, memberId, random.NextDouble(), now);
+        // A lottery configured before draws had seeds takes one now, committed with this draw (its hash is public
+        // from this draw on); its earlier draws, numbered 0, cannot be verified.
+        var seed = state.State.Seed ?? LotteryFairness.NewSeed();
+        var value = random.ValueOf(seed, GrainKey, memberId, lottery.NextDrawNumber);
+        var outcome = lottery.Draw(drawId, memberId, value, now);
         if (outcome.Refusal is { } refusal)
         {
             return new DrawResult(drawId, null, null, 0, 0, false, Problem.From(refusal));
         }
 
         var record = outcome.Record!;
-        state.State = state.State with { Lottery = outcome.State, Wins = state.State.Wins + (outcome.Won ? 1 : 0) };
+        state.State = state.State with
+        {
+            Lottery = outcome.State,
+            Wins = state.State.Wins + (outcome.Won ? 1 : 0),
+            Seed = seed,
+            Tables = state.State.Tables.IsEmpty ? [lottery.Table] : state.State.Tables,
+        };
         Publish(new StreamId(LotteryStreams.Draws, GrainKey), record);
+        AddToIndex(ILotteryDrawsGrain.Index, drawId, record, record.DrawNumber, partition: GrainKey,
+            tag: record.WonTierId ?? LotteryKeys.NoPrize, text: LotteryDrawsGrain.Text(record));
         return new DrawResult(drawId, record, null, record.CostPoints, record.ParticipationPoints, false, null);
     }
 
@@ -177,9 +243,17 @@ public sealed class LotteryGrain([PipelinedState("state", GrainStorage.Name)] IP
            && !proposed.Tiers.IsDefault
            && current.Tiers.SequenceEqual(proposed.Tiers);
 
+    private bool IsClosed() => state.State.EndsAt is { } ends && time.GetUtcNow() >= ends;
+
     private LotteryView? View()
         => state.State.Lottery is { } lottery
             ? new LotteryView(GrainKey, state.State.Name, lottery.Table, state.State.StartsAt, state.State.EndsAt, lottery.DrawCount, state.State.Wins, lottery.Remaining)
+            {
+                DailyDrawLimit = state.State.DailyDrawLimit,
+                SeedHash = state.State.Seed is { } seed ? LotteryFairness.Commitment(seed) : null,
+                Seed = IsClosed() ? state.State.Seed : null,
+                Tables = state.State.Tables.IsEmpty ? [lottery.Table] : state.State.Tables,
+            }
             : null;
 
     private LotteryResult Refused(RefusalCode code, string detail)

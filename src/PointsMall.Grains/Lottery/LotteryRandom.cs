@@ -1,29 +1,20 @@
-using System.Security.Cryptography;
+using PointsMall.Domain.Lottery;
 
 namespace PointsMall.Grains.Lottery;
 
 /// <summary>
-/// Where a draw's random value comes from. Injected so tests (and audits replaying a storm) can supply a
-/// known sequence; the value is recorded in every <see cref="Domain.Lottery.DrawRecord"/>.
+/// Where a draw's random value comes from. The product's is <see cref="ProvablyFairRandom"/>; the seam lets tests
+/// script outcomes. Whatever it answers is recorded in the draw, so a substitute shows up at once on the verify page.
 /// </summary>
 public interface ILotteryRandom
 {
-    /// <summary>A value uniformly distributed in [0, 1).</summary>
-    double NextDouble();
+    /// <summary>The value in [0, 1) of draw <paramref name="drawNumber"/> of the lottery by the member.</summary>
+    double ValueOf(string seed, string lotteryId, string memberId, long drawNumber);
 }
 
-/// <summary>
-/// Cryptographic randomness: a lottery's outcome must not be predictable from earlier draws, which a
-/// seeded <see cref="Random"/> would allow.
-/// </summary>
-public sealed class CryptoLotteryRandom : ILotteryRandom
+/// <summary>Values anyone can recompute once the seed is published (<see cref="LotteryFairness"/>).</summary>
+public sealed class ProvablyFairRandom : ILotteryRandom
 {
-    public double NextDouble()
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        RandomNumberGenerator.Fill(bytes);
-
-        // The top 53 bits fill a double's mantissa exactly, so every value is k / 2^53 with k < 2^53: in [0, 1).
-        return (BitConverter.ToUInt64(bytes) >> 11) * (1.0 / (1UL << 53));
-    }
+    public double ValueOf(string seed, string lotteryId, string memberId, long drawNumber)
+        => LotteryFairness.Value(seed, lotteryId, memberId, drawNumber);
 }

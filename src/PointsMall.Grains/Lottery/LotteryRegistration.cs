@@ -9,7 +9,7 @@ public static class LotteryRegistration
         ArgumentNullException.ThrowIfNull(silo);
 
         // TryAdd: a host (or a test) that registered its own source of randomness keeps it.
-        silo.Services.TryAddSingleton<ILotteryRandom, CryptoLotteryRandom>();
+        silo.Services.TryAddSingleton<ILotteryRandom, ProvablyFairRandom>();
         return silo;
     }
 }

@@ -26,9 +26,12 @@ public sealed class SiloLossTests(PostgresServerFixture postgres, ITestOutputHel
         using var api = cluster.Api(RequestTimeout);
         var drop = await Drop.SeedAsync(api, members: 200, stock: 100_000, perMemberLimit: null);
 
-        // Placement is Orleans' own: the members' grains are spread over all three silos.
+        // Placement is Orleans' own (resource-optimised: it weighs each silo's load as last published, so a silo
+        // whose figures have not reached the others yet may get none): the members' grains are spread over silos.
         var members = await cluster.ActivationsAsync("member");
-        Assert.True(members.Values.All(n => n > 0), "member grains per silo: " + string.Join(", ", members.Select(m => $"{m.Key.Name}={m.Value}")));
+        var spread = string.Join(", ", members.Select(m => $"{m.Key.Name}={m.Value}"));
+        output.WriteLine("member grains per silo: " + spread);
+        Assert.True(members.Values.Count(n => n > 0) >= 2, "member grains per silo: " + spread);
 
         // Every redemption needs the product's grain: its silo goes five seconds into the run. No request is retried
         // during the run, so a saga the kill interrupted can only be finished by its reminder on a surviving silo.

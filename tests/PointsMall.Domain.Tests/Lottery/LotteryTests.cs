@@ -56,11 +56,13 @@ public sealed class LotteryTests
     }
 
     [Fact]
-    public void Draw_record_holds_the_random_value_table_version_prize_and_points()
+    public void Draw_record_holds_the_random_value_table_version_prize_points_and_draw_number()
     {
-        var record = LotteryState.Create("l1", Table()).Draw("d1", "m1", 0.05, Now).Record!;
+        var first = LotteryState.Create("l1", Table()).Draw("d1", "m1", 0.05, Now);
+        var second = first.State.Draw("d2", "m2", 0.95, Now).Record!;
 
-        Assert.Equal(new DrawRecord("d1", "m1", Now, 0.05, 1, "t2", "t2", "mug", 100, 5), record);
+        Assert.Equal(new DrawRecord("d1", "m1", Now, 0.05, 1, "t2", "t2", "mug", 100, 5, DrawNumber: 1), first.Record);
+        Assert.Equal((2L, null), (second.DrawNumber, second.WonTierId));
     }
 
     [Fact]

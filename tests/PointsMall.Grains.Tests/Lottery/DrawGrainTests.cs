@@ -5,7 +5,6 @@ using PointsMall.Contracts.Orders;
 using PointsMall.Grains.Lottery;
 using PointsMall.Grains.Tests.Support;
 using Xunit;
-using static PointsMall.Grains.Tests.Catalog.CatalogTestData;
 using static PointsMall.Grains.Tests.Lottery.LotteryTestData;
 
 namespace PointsMall.Grains.Tests.Lottery;
@@ -125,26 +124,5 @@ public sealed class DrawGrainTests
         Assert.Equal(455, (await restarted.Grain<IMemberGrain>("m-1").AuditAsync()).Balance);
     }
 
-    private static async Task<GrainsSilo> StartAsync(ScriptedRandom random)
-    {
-        var silo = await GrainsSilo.StartAsync(configure: random.Install);
-        foreach (var prize in new[] { "prize-tablet", "prize-mug", "prize-coupon" })
-        {
-            await CreateAsync(silo, Product(prize), 10);
-        }
-
-        var configured = await silo.Grain<ILotteryGrain>(LotteryId).ConfigureAsync(new ConfigureLottery("Spring", Table(cost: 50, participation: 5), null, null));
-        Assert.True(configured.Succeeded, configured.Refusal?.ToString());
-        return silo;
-    }
-
-    private static async Task<IMemberGrain> MemberAsync(GrainsSilo silo, string memberId, long points)
-    {
-        var member = silo.Grain<IMemberGrain>(memberId);
-        var registered = await member.RegisterAsync(new RegisterMember(null, $"{memberId}@example.com", "password-123", memberId));
-        Assert.True(registered.Succeeded, registered.Refusal?.ToString());
-        var granted = await member.AdjustAsync(new AdjustPoints("seed", points, "test seed"));
-        Assert.True(granted.Succeeded, granted.Refusal?.ToString());
-        return member;
-    }
+    private static Task<GrainsSilo> StartAsync(ScriptedRandom random) => StartDrawsAsync(random, LotteryId, Table(cost: 50, participation: 5));
 }

@@ -756,11 +756,12 @@ async function campaignsSection() {
 }
 
 function tierRow(t = {}) {
-  return h('div.form-grid.two.tier-row', { style: { gridTemplateColumns: '2fr 1fr 1fr 2fr auto', alignItems: 'end' } },
+  return h('div.form-grid.two.tier-row', { style: { gridTemplateColumns: '2fr 1fr 1fr 1fr 2fr auto', alignItems: 'end' } },
     h('input', { type: 'hidden', name: 'tierId', value: t.id ?? '' }),
     field('奖项 Prize name', h('input', { name: 'tierName', required: true, maxlength: 100, value: t.name ?? '' })),
     field('概率 Probability', h('input', { name: 'probability', type: 'number', min: 0, max: 1, step: '0.0001', required: true, value: t.probability ?? 0.1 })),
     field('数量 Stock', h('input', { name: 'tierStock', type: 'number', min: 0, required: true, value: t.stock ?? t.remaining ?? 10 })),
+    field('奖励积分 Bonus points', h('input', { name: 'bonusPoints', type: 'number', min: 0, value: t.bonusPoints ?? 0 })),
     field('奖品商品 Prize product id', h('input', { name: 'prizeProductId', maxlength: 100, value: t.prizeProductId ?? '' })),
     h('button.btn.small.danger', { type: 'button', onclick: (e) => e.target.closest('.tier-row').remove() }, '✕'));
 }
@@ -774,7 +775,8 @@ async function lotteryDialog(existing) {
       field('每次消耗积分 Cost per draw', h('input', { name: 'cost', type: 'number', min: 0, required: true, value: existing?.cost ?? 100 })),
       field('参与奖积分 Participation points', h('input', { name: 'participationPoints', type: 'number', min: 0, value: existing?.participationPoints ?? table.participationPoints ?? 0 })),
       field('开始 Starts', h('input', { name: 'startsAt', type: 'datetime-local', value: toLocalInput(existing?.startsAt) })),
-      field('结束 Ends', h('input', { name: 'endsAt', type: 'datetime-local', value: toLocalInput(existing?.endsAt) }))),
+      field('结束 Ends', h('input', { name: 'endsAt', type: 'datetime-local', value: toLocalInput(existing?.endsAt) })),
+      field('每人每日次数 Draws per member per day', h('input', { name: 'dailyDrawLimit', type: 'number', min: 1, max: 1000, value: existing?.dailyDrawLimit ?? '', placeholder: '不限 No limit' }))),
     h('h3', '奖项 Prize tiers'), tiers,
     h('button.btn.small', { type: 'button', onclick: () => tiers.append(tierRow()) }, '+ 奖项 Add tier')), { submitLabel: '保存 Save' });
   if (!data) return null;
@@ -783,19 +785,55 @@ async function lotteryDialog(existing) {
   const stocks = data.getAll('tierStock');
   const prizes = data.getAll('prizeProductId');
   const ids = data.getAll('tierId');
+  const bonuses = data.getAll('bonusPoints');
   return {
     name: data.get('name'),
     cost: Number(data.get('cost')),
     participationPoints: Number(data.get('participationPoints') || 0),
     startsAt: fromLocalInput(data.get('startsAt')) ?? undefined,
     endsAt: fromLocalInput(data.get('endsAt')) ?? undefined,
-    tiers: names.map((name, i) => ({ id: ids[i] || undefined, name, probability: Number(probs[i]), stock: Number(stocks[i]), prizeProductId: prizes[i] || undefined })),
+    dailyDrawLimit: data.get('dailyDrawLimit') ? Number(data.get('dailyDrawLimit')) : undefined,
+    tiers: names.map((name, i) => ({ id: ids[i] || undefined, name, probability: Number(probs[i]), stock: Number(stocks[i]),
+      bonusPoints: Number(bonuses[i] || 0), prizeProductId: prizes[i] || undefined })),
   };
 }
 
-async function lotteriesSection() {
+/** A lottery's draw audit trail, filtered by member and outcome (won, lost or a tier id) through the URL. */
+async function lotteryDraws(lottery, query) {
+  const filters = h('form.toolbar', { 'data-testid': 'draw-filters' },
+    h('input', { name: 'member', placeholder: '会员 Member id', value: query.get('member') ?? '', 'aria-label': '会员 Member' }),
+    h('select', { name: 'outcome', 'aria-label': '结果 Outcome' },
+      [['', '全部 All'], ['won', '中奖 Won'], ['lost', '未中 Lost'], ...(lottery.tiers ?? []).map((t) => [t.id, t.name])]
+        .map(([value, text]) => h('option', { value, selected: value === (query.get('outcome') ?? '') }, text))),
+    h('button.btn', { type: 'submit' }, '查询 Search'));
+  filters.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const params = new URLSearchParams([['draws', lottery.id], ...[...new FormData(filters)].filter(([, v]) => String(v).trim() !== '')]);
+    go(`/admin/lotteries?${params}`);
+  });
+  const tierName = Object.fromEntries((lottery.tiers ?? []).map((t) => [t.id, t.name]));
+  const body = h('div', spinner());
+  try {
+    const data = await api.get(`/admin/lotteries/${encodeURIComponent(lottery.id)}/draws`, { member: query.get('member'), outcome: query.get('outcome'), pageSize: 50 });
+    const items = itemsOf(data);
+    mount(body, items.length ? table(['# Draw', '时间 Time', '会员 Member', h('th.num', '随机数 Value'), '版本 Table', '落点 Landed', '中奖 Won', h('th.num', '奖励 Bonus')],
+      items.map((d) => h('tr', { 'data-testid': 'draw-row' },
+        h('td', h('code', d.drawNumber)), h('td', fmt.time(d.at)), h('td', h('code', d.memberId)), h('td.num', d.randomValue.toFixed(12)),
+        h('td', `v${d.tableVersion}`), h('td', d.landedTierId ? (tierName[d.landedTierId] ?? d.landedTierId) : '—'),
+        h('td', d.wonTierId ? h('span.badge.ok', tierName[d.wonTierId] ?? d.wonTierId) : h('span.muted', '—')), h('td.num', d.bonusPoints || '—'))),
+      { 'data-testid': 'draws-table' }) : empty('没有记录 No draws'));
+    body.prepend(h('p.muted', `共 ${data.total} 次 ${data.total} draws · 种子承诺 Seed commitment `, h('code', lottery.seedHash ?? '—'),
+      lottery.seed ? [' · 种子 Seed ', h('code', { 'data-testid': 'lottery-seed' }, lottery.seed)] : ''));
+  } catch (e) {
+    mount(body, problemBox(e));
+  }
+  return h('section.card', { 'data-testid': 'lottery-draws' }, h('h3', `抽奖记录 Draw audit · ${lottery.name}`), filters, body);
+}
+
+async function lotteriesSection(_p, query) {
   setTitle('抽奖', 'Lotteries');
   const list = h('div', spinner());
+  const trail = h('div');
   const load = async () => {
     try {
       const items = itemsOf(await api.get('/admin/lotteries'));
@@ -804,10 +842,19 @@ async function lotteriesSection() {
           h('td', h('strong', l.name), h('div.muted', h('small', l.id))), h('td.num', fmt.points(l.cost ?? pick(l, 'table.costPoints'))),
           h('td', (l.tiers ?? pick(l, 'table.tiers') ?? []).map((t) => h('div', `${t.name} · ${(Number(t.probability) * 100).toFixed(2)}% · ${t.remaining ?? t.stock ?? ''}`))),
           h('td.num', l.draws ?? '—'), h('td.num', l.wins ?? '—'),
-          h('td', h('button.btn.small', { type: 'button', 'data-permission': 'lotteries-write', onclick: async () => {
-            const body = await lotteryDialog(l);
-            if (body && await attempt('保存 Save', () => api.put(`/admin/lotteries/${encodeURIComponent(l.id)}`, body), '已保存 Saved')) load();
-          } }, '编辑 Edit'))))) : empty('暂无抽奖 No lotteries'));
+          h('td', h('div.toolbar',
+            h('a.btn.small', { href: `/admin/lotteries?draws=${encodeURIComponent(l.id)}`, 'data-link': true, 'data-testid': 'lottery-draws-link' }, '记录 Draws'),
+            l.status === 'ended' ? h('span.badge', '已结束 Ended') : [
+              h('button.btn.small', { type: 'button', 'data-permission': 'lotteries-write', onclick: async () => {
+                const body = await lotteryDialog(l);
+                if (body && await attempt('保存 Save', () => api.put(`/admin/lotteries/${encodeURIComponent(l.id)}`, body), '已保存 Saved')) load();
+              } }, '编辑 Edit'),
+              h('button.btn.small.danger', { type: 'button', 'data-permission': 'lotteries-write', 'data-testid': 'close-lottery', onclick: async () => {
+                if (!confirm(`结束抽奖并公开种子？End ${l.name} now and publish its seed? It cannot be reopened.`)) return;
+                if (await attempt('结束 End', () => api.post(`/admin/lotteries/${encodeURIComponent(l.id)}/close`), '已结束，种子已公开 Ended; seed published')) load();
+              } }, '结束 End')]))))) : empty('暂无抽奖 No lotteries'));
+      const shown = items.find((l) => l.id === query.get('draws'));
+      mount(trail, shown ? await lotteryDraws(shown, query) : '');
     } catch (e) {
       mount(list, problemBox(e));
     }
@@ -815,7 +862,7 @@ async function lotteriesSection() {
   mount(view, h('div.toolbar', h('button.btn.primary', { type: 'button', 'data-permission': 'lotteries-write', onclick: async () => {
     const body = await lotteryDialog(null);
     if (body && await attempt('创建 Create', () => api.post('/admin/lotteries', body), '抽奖已创建 Lottery created')) load();
-  } }, '+ 新建抽奖 New lottery')), list);
+  } }, '+ 新建抽奖 New lottery')), list, trail);
   await load();
 }
 

@@ -734,7 +734,135 @@ async function lotteryPage({ id }) {
     h('div.wheel-wrap', h('div.wheel-pointer'), wheel, button, result),
     h('section.card', h('h3', '奖品 Prizes'), h('div.table-wrap', h('table',
       h('thead', h('tr', h('th', '奖项 Prize'), h('th.num', '概率 Chance'), h('th.num', '剩余 Left'))),
-      h('tbody', tiers.map((t) => h('tr', h('td', t.name ?? t.prizeName ?? t.tier), h('td.num', t.probability !== undefined ? `${(Number(t.probability) * 100).toFixed(2)}%` : '—'), h('td.num', t.remaining ?? '—'))))))));
+      h('tbody', tiers.map((t) => h('tr', h('td', t.name ?? t.prizeName ?? t.tier, t.bonusPoints ? h('div.muted', `+${fmt.points(t.bonusPoints)} 积分 points`) : null),
+        h('td.num', t.probability !== undefined ? `${(Number(t.probability) * 100).toFixed(2)}%` : '—'), h('td.num', t.remaining ?? '—'))))))),
+    h('section.card.stack', { 'data-testid': 'fairness' }, h('h3', '公平可验证 Provably fair'),
+      lottery.dailyDrawLimit ? h('div', `每人每天最多 ${lottery.dailyDrawLimit} 次 At most ${lottery.dailyDrawLimit} draws per member per day`) : null,
+      h('div.muted', '每次抽奖的结果由开奖前就已承诺的种子决定；活动结束后公开种子，任何人都能重算。Every draw follows from a seed committed to before the first draw; the seed is published when the lottery ends, so anyone can recompute every draw.'),
+      h('div', '种子承诺 Seed commitment (SHA-256): ', h('code.wrap', lottery.seedHash ?? '—')),
+      lottery.seed ? h('div', '种子 Seed: ', h('code.wrap', { 'data-testid': 'seed' }, lottery.seed)) : null,
+      h('a.btn.small', { href: `/lottery/${encodeURIComponent(id)}/verify`, 'data-link': true, 'data-testid': 'verify-link' }, '验证抽奖 Verify draws')),
+    api.signedIn ? await myDrawsCard(id) : null);
+}
+
+/** A draw's row in the member's history, with its number and a link to check it. */
+function drawRow(d) {
+  const verify = `/lottery/${encodeURIComponent(d.lotteryId)}/verify?number=${d.drawNumber}&value=${d.randomValue ?? ''}&version=${d.tableVersion ?? ''}`;
+  return h('tr', { 'data-testid': 'my-draw' },
+    h('td', fmt.time(d.at)), h('td', d.lotteryName ?? d.lotteryId),
+    h('td', d.won ? h('span.badge.ok', d.prizeName ?? d.tierName ?? `#${d.tier}`) : h('span.muted', '未中奖 No prize'),
+      d.bonusPoints ? h('div.muted', `+${fmt.points(d.bonusPoints)} 积分 points`) : null,
+      d.orderId ? h('div', h('a', { href: `/orders/${d.orderId}`, 'data-link': true }, '奖品订单 Prize order →')) : null),
+    h('td.num', fmt.points(d.pointsSpent)),
+    h('td', d.drawNumber ? h('a', { href: verify, 'data-link': true }, `#${d.drawNumber} 验证 Verify`) : '—'));
+}
+
+function drawsTable(items) {
+  return h('div.table-wrap', h('table', h('thead', h('tr', h('th', '时间 Time'), h('th', '活动 Lottery'), h('th', '结果 Outcome'), h('th.num', '消耗 Spent'), h('th', '编号 Draw'))),
+    h('tbody', items.map(drawRow))));
+}
+
+async function myDrawsCard(lotteryId) {
+  try {
+    const items = itemsOf(await api.request('GET', '/me/draws', { query: { pageSize: 100 } })).filter((d) => d.lotteryId === lotteryId).slice(0, 10);
+    return h('section.card', h('h3', '我的抽奖 My draws'), items.length ? drawsTable(items) : empty('还没有抽过 No draws yet'),
+      h('a', { href: '/me/draws', 'data-link': true }, '全部记录 All my draws →'));
+  } catch (e) {
+    return problemBox(e);
+  }
+}
+
+async function myDrawsPage(_params, query) {
+  if (!requireLogin()) return;
+  const page = Math.max(1, Number(query.get('page')) || 1);
+  mount(app, spinner());
+  const data = await api.request('GET', '/me/draws', { query: { page, pageSize: 20 } });
+  const items = itemsOf(data);
+  mount(app, h('h1', '抽奖记录', h('span.en', 'My draws')),
+    items.length ? h('section.card', { 'data-testid': 'draw-history' }, drawsTable(items)) : empty('还没有抽过 No draws yet'),
+    h('div.row', page > 1 ? h('a.btn', { href: `/me/draws?page=${page - 1}`, 'data-link': true }, '← 上一页 Newer') : null,
+      page * 20 < data.total ? h('a.btn', { href: `/me/draws?page=${page + 1}`, 'data-link': true }, '下一页 Older →') : null));
+}
+
+/**
+ * The verify page recomputes draws in the browser, apart from the server: the value of a draw is
+ * HMAC-SHA256(seed, "{lottery}\n{member}\n{number}"), its first 8 bytes big-endian, shifted right by 11, over 2^53;
+ * tiers take consecutive intervals of [0, 1) by rank (the table version the draw used).
+ */
+async function drawValue(seedHex, lotteryId, memberId, number) {
+  const bytes = new Uint8Array(seedHex.match(/../g).map((b) => parseInt(b, 16)));
+  const key = await crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const mac = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${lotteryId}\n${memberId}\n${number}`));
+  return Number(new DataView(mac).getBigUint64(0) >> 11n) / 2 ** 53;
+}
+
+async function sha256Hex(hex) {
+  const digest = await crypto.subtle.digest('SHA-256', new Uint8Array(hex.match(/../g).map((b) => parseInt(b, 16))));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The tier a value lands on in one table version; boundaries are summed in millionths of a millionth, as decimals would. */
+function tierAt(table, value) {
+  let upper = 0n;
+  const scaled = BigInt(Math.floor(value * 1e15));
+  for (const tier of [...table.tiers].sort((a, b) => a.rank - b.rank)) {
+    upper += BigInt(Math.round(tier.probability * 1e15));
+    if (scaled < upper) return tier;
+  }
+  return null;
+}
+
+async function verifyPage({ id }, query) {
+  mount(app, spinner());
+  const fairness = await api.request('GET', `/lotteries/${encodeURIComponent(id)}/fairness`, { auth: api.signedIn });
+  const result = h('div', { 'aria-live': 'polite' });
+  const form = h('form.card.stack', { 'data-testid': 'verify-form' },
+    h('h3', '验证一次抽奖 Verify one draw'),
+    field('会员编号 Member id', h('input', { name: 'member', required: true, value: query.get('member') ?? me?.id ?? '' })),
+    field('抽奖编号 Draw number', h('input', { name: 'number', type: 'number', min: 1, required: true, value: query.get('number') ?? '' })),
+    field('记录的随机数 Recorded value (optional)', h('input', { name: 'value', value: query.get('value') ?? '' })),
+    h('button.btn.primary', { type: 'submit', disabled: !fairness.seed }, '重算 Recompute'), result);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const data = new FormData(form);
+    const value = await drawValue(fairness.seed, id, String(data.get('member')).trim(), Number(data.get('number')));
+    const recorded = String(data.get('value')).trim();
+    // The table version the draw was made against, when the link names it; else the current one.
+    const table = fairness.tables.find((t) => String(t.version) === query.get('version')) ?? fairness.tables[fairness.tables.length - 1];
+    const tier = tierAt(table, value);
+    mount(result, h('div.alert.info', { 'data-testid': 'verify-result' },
+      h('div', '随机数 Value: ', h('code', { 'data-testid': 'verify-value' }, String(value))),
+      h('div', `落在 Lands on (table v${table.version}): ${tier ? tier.name : '谢谢参与 No prize'}`),
+      recorded ? h('div', { 'data-testid': 'verify-match', 'data-match': String(Number(recorded) === value) },
+        Number(recorded) === value ? '✓ 与记录一致 Matches the record' : '✗ 与记录不符 Does not match the record') : null));
+  });
+  const commitment = h('div');
+  if (fairness.seed) {
+    const hash = await sha256Hex(fairness.seed);
+    mount(commitment, h('div', { 'data-testid': 'commitment-check', 'data-match': String(hash === fairness.seedHash) },
+      hash === fairness.seedHash ? '✓ 种子与开奖前公布的承诺一致 The seed matches the commitment published before the first draw'
+        : '✗ 种子与承诺不符 The seed does not match the commitment'));
+  }
+  const published = h('div');
+  if (fairness.seed) {
+    const draws = itemsOf(await api.request('GET', `/lotteries/${encodeURIComponent(id)}/draws`, { auth: api.signedIn, query: { pageSize: 100 } }));
+    const rows = await Promise.all(draws.map(async (d) => {
+      const value = await drawValue(fairness.seed, id, d.memberId, d.drawNumber);
+      const table = fairness.tables.find((t) => t.version === d.tableVersion);
+      const ok = value === d.randomValue && table && (tierAt(table, value)?.id ?? null) === (d.landedTierId ?? null);
+      return h('tr', { 'data-testid': 'published-draw', 'data-verified': String(Boolean(ok)) },
+        h('td', `#${d.drawNumber}`), h('td', h('code', d.memberId)), h('td.num', d.randomValue.toFixed(12)), h('td', d.wonTierId ?? '—'), h('td', ok ? '✓' : '✗'));
+    }));
+    mount(published, h('section.card', h('h3', '全部抽奖（最近 100 次）All draws (latest 100)'),
+      h('div.table-wrap', h('table', h('thead', h('tr', h('th', '#'), h('th', '会员 Member'), h('th.num', '随机数 Value'), h('th', '中奖 Won'), h('th', '核验 Check'))), h('tbody', rows)))));
+  }
+  mount(app, h('h1', '验证抽奖', h('span.en', 'Verify draws')),
+    h('section.card.stack', { 'data-testid': 'fairness' },
+      h('div', '种子承诺 Commitment: ', h('code.wrap', fairness.seedHash ?? '—')),
+      fairness.seed ? h('div', '种子 Seed: ', h('code.wrap', fairness.seed)) : h('div.alert.info', '活动结束后公开种子，届时可验证。The seed is published when the lottery ends; draws can be checked then.'),
+      commitment, h('div.muted', h('small', `${fairness.algorithm}; ${fairness.tierRule}`)),
+      h('a', { href: `/lottery/${encodeURIComponent(id)}`, 'data-link': true }, '← 返回抽奖 Back to the lottery')),
+    form, published);
 }
 
 function authPage(mode) {
@@ -863,6 +991,7 @@ async function mePage() {
       h('input', { readonly: true, value: m ? `${location.origin}/register?ref=${encodeURIComponent(m.id)}` : '', 'data-testid': 'invite-link', 'aria-label': '邀请链接 Invitation link', onfocus: (e) => e.target.select() })),
     h('div.section-title', h('h2', '更多', h('span.en', 'More'))),
     h('div.row', h('a.btn', { href: '/points', 'data-link': true }, '积分明细 Points'), h('a.btn', { href: '/orders', 'data-link': true }, '我的订单 Orders'),
+      h('a.btn', { href: '/me/draws', 'data-link': true, 'data-testid': 'my-draws-link' }, '抽奖记录 My draws'),
       h('button.btn', { type: 'button', 'data-testid': 'change-password', onclick: changePasswordDialog }, '修改密码 Change password'),
       h('button.btn.danger', { type: 'button', 'data-testid': 'logout', onclick: () => { api.logout(); refreshMe(); go('/'); } }, '退出登录 Sign out')));
   await loadAddresses();
@@ -879,6 +1008,8 @@ const routes = [
   [/^\/checkin$/, checkinPage, 'checkin'],
   [/^\/lottery$/, lotteriesPage, 'lottery'],
   [/^\/lottery\/(?<id>[^/]+)$/, lotteryPage, 'lottery'],
+  [/^\/lottery\/(?<id>[^/]+)\/verify$/, verifyPage, 'lottery'],
+  [/^\/me\/draws$/, myDrawsPage, 'lottery'],
   [/^\/login$/, authPage('login'), ''],
   [/^\/register$/, authPage('register'), ''],
   [/^\/reset$/, codePage('reset'), ''],
