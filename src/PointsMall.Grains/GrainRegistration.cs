@@ -5,6 +5,7 @@ using PointsMall.Grains.Analytics;
 using PointsMall.Grains.Catalog;
 using PointsMall.Grains.Lottery;
 using PointsMall.Grains.Members;
+using PointsMall.Grains.Messages;
 using PointsMall.Grains.Orders;
 using PointsMall.GroupCommit;
 using PointsMall.Storage;
@@ -33,5 +34,5 @@ public static class GrainRegistration
 
     /// <summary>The grains' services and the outbox subscriptions that keep their projections current.</summary>
     public static ISiloBuilder AddPointsMallGrains(this ISiloBuilder silo)
-        => silo.AddMemberGrains().AddCatalogGrains().AddOrderGrains().AddLotteryGrains().AddAnalyticsGrains();
+        => silo.AddMemberGrains().AddCatalogGrains().AddOrderGrains().AddLotteryGrains().AddMessageGrains().AddAnalyticsGrains();
 }

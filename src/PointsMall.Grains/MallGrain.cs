@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PointsMall.Contracts.Messages;
 using PointsMall.GroupCommit;
 using PointsMall.GroupCommit.Outbox;
 using PointsMall.Storage;
@@ -19,6 +20,13 @@ public abstract class MallGrain : Grain
     protected void Publish<TEvent>(StreamId stream, TEvent @event)
         where TEvent : class
         => GrainContext.StagedWrites().Publish(stream.ToString(), StreamEventTypes.NameOf(typeof(TEvent)), @event);
+
+    /// <summary>Tells a member something (inbox and push), committed with this turn: the notice id makes it once-only.</summary>
+    protected void Notify(MemberNotice notice)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        Publish(new StreamId(MemberNotice.Stream, notice.MemberId), notice);
+    }
 
     /// <summary>
     /// Puts this grain's entry (keyed by its key) in <paramref name="index"/>, a queryable read model written in the same

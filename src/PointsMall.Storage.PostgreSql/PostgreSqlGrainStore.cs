@@ -10,7 +10,8 @@ namespace PointsMall.Storage.PostgreSql;
 /// <remarks>
 /// A batch is one transaction and two round trips: one <see cref="NpgsqlBatch"/> carries every statement
 /// (each of them a set operation over <c>unnest</c>ed arrays, whatever the batch size), then COMMIT or ROLLBACK.
-/// Durability is PostgreSQL's <c>synchronous_commit=on</c>, which the transaction asserts for itself.
+/// Durability is PostgreSQL's <c>synchronous_commit=on</c>, which the transaction asserts for itself, along with an
+/// <c>idle_in_transaction_session_timeout</c> so a stalled writer cannot keep its rows locked.
 /// Times are stored as UTC ticks (bigint), so <see cref="DateTimeOffset"/> values round-trip exactly.
 /// <para><b>Outbox order (design note).</b> An event's sequence is taken when its row is inserted, not when its
 /// transaction commits, and several transactions may be open at once (several silos): A takes 10, B takes 11, B
@@ -31,6 +32,9 @@ namespace PointsMall.Storage.PostgreSql;
 /// </remarks>
 public sealed partial class PostgreSqlGrainStore : IGrainStore
 {
+    /// <summary>How long the server waits for the COMMIT of a batch whose statements have run before it ends the session.</summary>
+    public const string AbandonedTransactionTimeout = "10s";
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _schema;
     private readonly Sql _sql;
@@ -95,6 +99,11 @@ public sealed partial class PostgreSqlGrainStore : IGrainStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var commands = new NpgsqlBatch(connection, transaction);
         commands.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = on"));
+
+        // A client stalled between the batch and its COMMIT (a paused process, a silo the cluster declared dead) would
+        // hold the rows it wrote locked, and hold the outbox back, until its connection died; the server ends such a
+        // transaction instead, so the survivors' writes go on. A commit that slow was never acknowledged: it just fails.
+        commands.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL idle_in_transaction_session_timeout = '{AbandonedTransactionTimeout}'"));
         AddStateWrites(commands, batch.States);
         AddEvents(commands, batch.Events);
         AddReminders(commands, batch.Reminders);

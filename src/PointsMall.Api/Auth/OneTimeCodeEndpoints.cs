@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PointsMall.Api.Infrastructure;
-using PointsMall.Api.Messages;
+using PointsMall.Grains.Messages;
 using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Sessions;
 using PointsMall.Domain.Members;
@@ -60,11 +60,17 @@ public static class OneTimeCodeEndpoints
 
         if (await MemberOfAsync(grains, login) is not null && await grains.GetGrain<IVerificationCodeGrain>(key(login)).IssueAsync(Codes) is { } code)
         {
-            var text = $"【积分商城】{purpose} 验证码 {code}，{Codes.Lifetime.TotalMinutes:0} 分钟内有效。Your PointsMall code is {code}.";
-            await sender.SendAsync(new OutgoingMessage(login.StartsWith('+') ? "sms" : "email", login, text, time.GetUtcNow()), cancellationToken);
+            await SendCodeAsync(sender, login, code, purpose, time, cancellationToken);
         }
 
         return TypedResults.Accepted((string?)null);
+    }
+
+    /// <summary>Sends a code by SMS to a phone login, by e-mail to an e-mail one.</summary>
+    internal static Task SendCodeAsync(IMessageSender sender, string login, string code, string purpose, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var text = $"【积分商城】{purpose} 验证码 {code}，{Codes.Lifetime.TotalMinutes:0} 分钟内有效。Your PointsMall code is {code}.";
+        return sender.SendAsync(new OutgoingMessage(login.StartsWith('+') ? "sms" : "email", login, text, time.GetUtcNow()), cancellationToken);
     }
 
     /// <summary>The member a sign-in code proves, spending the code; null when the code is wrong, spent or expired.</summary>
@@ -108,11 +114,12 @@ public static class OneTimeCodeEndpoints
         return TypedResults.NoContent();
     }
 
-    private static string? Normalise(string? login)
+    /// <summary>A phone (as +86…) or an e-mail address, normalised; null when it is neither.</summary>
+    internal static string? Normalise(string? login)
         => login is null ? null : ContactValidation.NormalisePhone(login) ?? ContactValidation.NormaliseEmail(login);
 
     /// <summary>The registered member that holds the login (a claim whose registration never finished holds none).</summary>
-    private static async Task<IMemberGrain?> MemberOfAsync(IGrainFactory grains, string login)
+    internal static async Task<IMemberGrain?> MemberOfAsync(IGrainFactory grains, string login)
     {
         if (await grains.GetGrain<ILoginGrain>(login).GetOwnerAsync() is not { } memberId)
         {
@@ -123,6 +130,6 @@ public static class OneTimeCodeEndpoints
         return await member.GetAsync() is null ? null : member;
     }
 
-    private static ProblemHttpResult NotALogin()
+    internal static ProblemHttpResult NotALogin()
         => ApiProblems.Validation(new Dictionary<string, string[]> { ["login"] = ["A mainland mobile number or an e-mail address."] });
 }

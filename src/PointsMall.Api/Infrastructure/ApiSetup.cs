@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.DataProtection;
 using PointsMall.Api.Auth;
-using PointsMall.Api.Messages;
+using PointsMall.Grains.Messages;
 using PointsMall.Api.Operators;
 using PointsMall.Domain.Operators;
 using PointsMall.Hosting;

@@ -83,7 +83,8 @@ public sealed record PublicRulesDto(
     ExpiryRuleDto Expiry,
     IReadOnlyList<TaskRuleDto> Tasks,
     IReadOnlyList<CampaignDto> ActiveCampaigns,
-    decimal CampaignMultiplier);
+    decimal CampaignMultiplier,
+    long BirthdayPoints);
 
 /// <summary>
 /// The rules as operators edit them (GET/PUT /admin/rules). On PUT every section is optional (a missing one keeps
@@ -100,7 +101,8 @@ public sealed record AdminRulesDto(
     [property: Range(1, 3650, ErrorMessage = "{1} to {2} days.")] int? TierWindowDays,
     ExpiryRuleDto? Expiry,
     [property: MaxLength(20, ErrorMessage = "At most {1} task rules.")] IReadOnlyList<TaskRuleDto>? Tasks,
-    IReadOnlyList<CampaignDto>? Campaigns) : IValidatableObject
+    IReadOnlyList<CampaignDto>? Campaigns,
+    [property: Range(0, EarnRules.MaxBirthdayPoints, ErrorMessage = "{1} to {2}.")] long? BirthdayPoints = null) : IValidatableObject
 {
     public const int MaxLadderDays = 31;
     public const string MaxMultiplier = "10";
@@ -138,7 +140,13 @@ public sealed record AdminRulesDto(
         {
             Version = Version ?? current.Version,
             TimeZoneId = TimeZone ?? current.TimeZoneId,
-            Earn = earn with { Purchase = purchase, SignIn = signIn, Tasks = Tasks is null ? TasksOf(earn) : [.. Tasks.Select(t => t.ToRule())] },
+            Earn = earn with
+            {
+                Purchase = purchase,
+                SignIn = signIn,
+                Tasks = Tasks is null ? TasksOf(earn) : [.. Tasks.Select(t => t.ToRule())],
+                BirthdayPoints = BirthdayPoints ?? earn.BirthdayPoints,
+            },
             Tiers = tiers,
             Expiry = Expiry?.ToPolicy() ?? current.Expiry,
         };
@@ -161,7 +169,8 @@ public sealed record AdminRulesDto(
             rules.Tiers.WindowDays,
             new ExpiryRuleDto(rules.Expiry.Kind, rules.Expiry.Periods),
             [.. TasksOf(earn).Select(t => new TaskRuleDto(t.Kind, t.Points, t.PointsPerCorrectAnswer, t.DailyCap))],
-            [.. CampaignsOf(earn).Select(c => CampaignDto.From(c, now))]);
+            [.. CampaignsOf(earn).Select(c => CampaignDto.From(c, now))],
+            earn.BirthdayPoints);
     }
 
     internal static ImmutableArray<TierLevel> LevelsOf(TierPolicy tiers) => tiers.Levels.IsDefault ? [] : tiers.Levels;

@@ -58,7 +58,8 @@ public static class RulesEndpoints
             admin.Expiry!,
             admin.Tasks!,
             [.. admin.Campaigns!.Where(c => c.Active)],
-            rules.Earn.CampaignMultiplierAt(now)));
+            rules.Earn.CampaignMultiplierAt(now),
+            rules.Earn.BirthdayPoints));
     }
 
     private static async Task<Ok<AdminRulesDto>> AdminGetAsync(IGrainFactory grains, TimeProvider time)

@@ -55,6 +55,12 @@ public interface IMemberGrain : IGrainWithStringKey
 
     Task<MemberResult> UpdateProfileAsync(UpdateProfile command);
 
+    /// <summary>
+    /// Changes the member's phone or e-mail (whichever the login is) to one the caller proved it holds; the old one is
+    /// given up. <c>conflict</c> (<c>phone_taken</c> / <c>email_taken</c>) when another member holds it.
+    /// </summary>
+    Task<MemberResult> ChangeLoginAsync(string login);
+
     Task<MemberResult> SaveAddressAsync(SaveAddress command);
 
     Task<MemberResult> RemoveAddressAsync(string addressId);

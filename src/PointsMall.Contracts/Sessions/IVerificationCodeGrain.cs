@@ -28,4 +28,7 @@ public static class VerificationKeys
 
     /// <summary>A sign-in without the password by the member whose normalised phone or e-mail this is.</summary>
     public static string SignIn(string login) => "sign-in:" + login;
+
+    /// <summary>A member's move to a new phone or e-mail: the code goes to the new one, and only that member may use it.</summary>
+    public static string ChangeLogin(string memberId, string login) => $"change-login:{memberId}:{login}";
 }

@@ -33,4 +33,8 @@ public static class ZonedTime
     /// <summary>Start of a local calendar day as an instant.</summary>
     public static DateTimeOffset StartOfDay(DateOnly date, TimeZoneInfo zone) =>
         ToInstant(date.ToDateTime(TimeOnly.MinValue), zone);
+
+    /// <summary>A birthday's date in <paramref name="year"/>: 29 February is kept on 28 February in other years.</summary>
+    public static DateOnly Anniversary(DateOnly date, int year) =>
+        new(year, date.Month, Math.Min(date.Day, DateTime.DaysInMonth(year, date.Month)));
 }

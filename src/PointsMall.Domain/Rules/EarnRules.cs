@@ -26,6 +26,11 @@ public sealed record EarnRules(
 {
     public static EarnRules Default { get; } = new(PurchaseEarnRule.Default, [], SignInLadder.Default, TaskRule.Defaults);
 
+    public const long MaxBirthdayPoints = 1_000_000;
+
+    /// <summary>Points given on a member's birthday (local day, once a year); 0 gives none.</summary>
+    public long BirthdayPoints { get; init; } = 100;
+
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
@@ -37,6 +42,11 @@ public sealed record EarnRules(
         if (Campaigns.Any(c => c.Multiplier <= 0 || c.EndsAt <= c.StartsAt))
         {
             errors.Add("campaigns need a positive multiplier and end after they start");
+        }
+
+        if (BirthdayPoints is < 0 or > MaxBirthdayPoints)
+        {
+            errors.Add($"birthday points must be within 0 to {MaxBirthdayPoints}");
         }
 
         errors.AddRange(SignIn.Validate());

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using PointsMall.Contracts.Common;
 using PointsMall.Contracts.Lottery;
 using PointsMall.Contracts.Members;
+using PointsMall.Contracts.Messages;
 using PointsMall.Contracts.Orders;
 using PointsMall.Contracts.Rules;
 using PointsMall.Domain.Common;
@@ -221,9 +222,17 @@ public sealed partial class DrawGrain([PipelinedState("state", GrainStorage.Name
                 case DrawStep.Paid:
                     // The paid cost goes along: a lottery whose cost changed since refuses, and the cost is refunded.
                     var drawn = await GrainFactory.GetGrain<ILotteryGrain>(lotteryId).DrawPaidAsync(new PaidDraw(DrawId, memberId, state.State.Cost));
+                    var wonTier = drawn.Refusal is null ? await WonTierAsync(lotteryId, drawn.Record) : null;
+                    if (drawn.Won)
+                    {
+                        // Told with the step that records the win, so a resumed saga tells it once.
+                        Notify(new MemberNotice($"prize:{DrawId}", memberId, NoticeKinds.PrizeWon, "恭喜中奖 You won a prize",
+                            $"{state.State.LotteryName ?? lotteryId}: {wonTier?.Name ?? drawn.Record!.WonTierId}", "/me/draws", drawn.Record!.At));
+                    }
+
                     await RecordAsync(drawn.Refusal is { } lotteryRefusal
                         ? state.State with { Step = DrawStep.Refunding, Refusal = lotteryRefusal }
-                        : state.State with { Step = DrawStep.Drawn, Record = drawn.Record, WonTier = await WonTierAsync(lotteryId, drawn.Record) });
+                        : state.State with { Step = DrawStep.Drawn, Record = drawn.Record, WonTier = wonTier });
                     break;
 
                 case DrawStep.Refunding:

@@ -154,10 +154,66 @@ public sealed partial class MemberGrain
             : changed;
     }
 
-    public Task<MemberResult> UpdateProfileAsync(UpdateProfile command)
+    public async Task<MemberResult> UpdateProfileAsync(UpdateProfile command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return ChangeProfileAsync(p => p.UpdateDetails(command.DisplayName, command.Gender, command.Birthday, time.GetUtcNow()), listed: true);
+        var updated = await ChangeProfileAsync(p => p.UpdateDetails(command.DisplayName, command.Gender, command.Birthday, time.GetUtcNow()), listed: true);
+        if (updated.Succeeded && command.Birthday is not null)
+        {
+            // The birthday gift's reminder follows the birthday, committed with it.
+            var now = time.GetUtcNow();
+            KeepBirthdayReminder(await RulesAsync(now), now);
+        }
+
+        return updated;
+    }
+
+    /// <summary>
+    /// Moves the member's phone or e-mail (whichever <paramref name="login"/> is) to a new one the caller has proved it
+    /// holds: the new login is claimed first (<c>conflict</c>, <c>phone_taken</c> / <c>email_taken</c>, when another
+    /// member holds it), the profile changes and is made durable, and only then is the old login given up, so a crash
+    /// in between leaves the member able to sign in with one or the other, never neither.
+    /// </summary>
+    public async Task<MemberResult> ChangeLoginAsync(string login)
+    {
+        if (state.State.Profile is not { } profile)
+        {
+            return new MemberResult(null, MemberRefusals.NotFound);
+        }
+
+        var phone = ContactValidation.NormalisePhone(login ?? "");
+        var email = phone is null ? ContactValidation.NormaliseEmail(login ?? "") : null;
+        if (phone is null && email is null)
+        {
+            return MemberRefusals.Member(RefusalCode.ValidationFailed, "login: not a mainland China mobile number or an e-mail address");
+        }
+
+        var (kind, next, old) = phone is not null ? ("phone", phone, profile.Phone) : ("email", email!, profile.Email);
+        if (next == old)
+        {
+            return await ChangeProfileAsync(p => new ProfileOutcome(p, null, []));
+        }
+
+        if (!await ClaimLoginAsync(next))
+        {
+            return MemberRefusals.Member(RefusalCode.Conflict, $"{kind}_taken");
+        }
+
+        var changed = await ChangeProfileAsync(p => phone is not null ? p.ChangePhone(next, time.GetUtcNow()) : p.ChangeEmail(next, time.GetUtcNow()));
+        if (!changed.Succeeded)
+        {
+            await GrainFactory.GetGrain<ILoginGrain>(next).ReleaseAsync(GrainKey);
+            return changed;
+        }
+
+        PublishListing(time.GetUtcNow());
+        await state.CommitAsync();
+        if (old is not null)
+        {
+            await GrainFactory.GetGrain<ILoginGrain>(old).ReleaseAsync(GrainKey);
+        }
+
+        return changed;
     }
 
     public Task<MemberResult> SaveAddressAsync(SaveAddress command)

@@ -2,7 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PointsMall.Contracts.Analytics;
 using PointsMall.Contracts.Members;
+using PointsMall.Contracts.Messages;
 using PointsMall.Contracts.Rules;
+using PointsMall.Domain.Common;
 using PointsMall.Domain.Members;
 using PointsMall.Domain.Rules;
 using PointsMall.GroupCommit;
@@ -125,14 +127,20 @@ public sealed partial class MemberGrain(
 
     public Task<PointsAudit> AuditAsync() => Task.FromResult(MemberViews.Audit(Account, time.GetUtcNow()));
 
-    public Task ReceiveReminder(string reminderName, TickStatus status)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (string.Equals(reminderName, ExpiryReminder, StringComparison.Ordinal) && Account is { } account)
+        switch (reminderName)
         {
-            Apply(PointsOperations.Expire(state.State, GrainKey, account, time.GetUtcNow()));
+            case ExpiryReminder when Account is { } account:
+                Apply(PointsOperations.Expire(state.State, GrainKey, account, time.GetUtcNow()));
+                break;
+            case ExpiryNoticeReminder:
+                ExpiryNoticeDue();
+                break;
+            case BirthdayReminder:
+                await BirthdayDueAsync();
+                break;
         }
-
-        return Task.CompletedTask;
     }
 
     private async Task<ProgramRules> RulesAsync(DateTimeOffset now) =>
@@ -172,7 +180,16 @@ public sealed partial class MemberGrain(
         }
 
         var rules = await RulesAsync(now);
-        return Apply(step(account, rules, now));
+        var tierBefore = rules.Tiers.Evaluate(account, now);
+        var result = Apply(step(account, rules, now));
+        if (state.State.Account is { } after && !ReferenceEquals(after, account) && rules.Tiers.Evaluate(after, now) is var tier && tier > tierBefore)
+        {
+            // Told in the commit of the points that reached it; once per tier and local day.
+            Notify(new MemberNotice($"tier:{tier}:{ZonedTime.LocalDate(now, rules.TimeZone):yyyy-MM-dd}", GrainKey, NoticeKinds.TierReached,
+                $"升级为{TierNames.Chinese(tier)}会员 You are now {tier}", $"{TierNames.Chinese(tier)} {tier}", "/me", now));
+        }
+
+        return result;
     }
 
     private TResult Apply<TResult>(MemberStep<TResult> step)
@@ -203,6 +220,8 @@ public sealed partial class MemberGrain(
         {
             RemoveReminder(ExpiryReminder);
         }
+
+        KeepExpiryNotice(time.GetUtcNow());
     }
 
     /// <summary>

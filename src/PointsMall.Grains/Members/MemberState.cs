@@ -32,6 +32,15 @@ public sealed record MemberState
 
     /// <summary>When the "expiry" reminder is set for (the earliest open lot's expiry), so a turn only rewrites it when it moves.</summary>
     public DateTimeOffset? ExpiryReminderAt { get; init; }
+
+    /// <summary>When the "expiry-notice" reminder is set for (a week before <see cref="ExpiryReminderAt"/>).</summary>
+    public DateTimeOffset? ExpiryNoticeAt { get; init; }
+
+    /// <summary>The expiry the member was last told of, so each is told once.</summary>
+    public DateTimeOffset? ExpiryNoticeFor { get; init; }
+
+    /// <summary>When the "birthday" reminder is set for (the start of the member's next birthday).</summary>
+    public DateTimeOffset? BirthdayReminderAt { get; init; }
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using PointsMall.GroupCommit;
 using Microsoft.Extensions.DependencyInjection;
 using PointsMall.Contracts.Members;
+using PointsMall.Contracts.Messages;
 
 namespace PointsMall.Grains.Members;
 
@@ -41,10 +42,24 @@ public static class MembersRegistration
                     return Task.CompletedTask;
                 }
 
-                // A refusal (no such inviter, today's cap reached) is an answer, not a failure: nothing to retry.
                 var referral = e.Deserialize<MemberReferred>();
-                return services.GetRequiredService<IGrainFactory>().GetGrain<IMemberGrain>(referral.ReferredBy)
-                    .CompleteTaskAsync(new CompleteTask($"task:{InvitationTask}:{referral.MemberId}", InvitationTask, null));
+                return CreditInvitationAsync(services.GetRequiredService<IGrainFactory>(), referral);
             });
+    }
+
+    /// <summary>
+    /// Pays the inviter and tells it so. A refusal (no such inviter, today's cap reached) is an answer, not a failure:
+    /// nothing to retry, nothing to tell. A redelivery replays the payment and the notice, both once-only by their ids.
+    /// </summary>
+    private static async Task CreditInvitationAsync(IGrainFactory grains, MemberReferred referral)
+    {
+        var paid = await grains.GetGrain<IMemberGrain>(referral.ReferredBy)
+            .CompleteTaskAsync(new CompleteTask($"task:{InvitationTask}:{referral.MemberId}", InvitationTask, null));
+        if (paid.Succeeded && paid.Amount > 0)
+        {
+            await grains.GetGrain<IInboxGrain>(referral.ReferredBy).DeliverAsync(new MemberNotice(
+                $"invited:{referral.MemberId}", referral.ReferredBy, NoticeKinds.InvitationCredited, "邀请奖励到账 Invitation bonus credited",
+                $"好友已注册，获得 {paid.Amount} 积分 A friend you invited registered: +{paid.Amount} points", "/points", referral.At));
+        }
     }
 }

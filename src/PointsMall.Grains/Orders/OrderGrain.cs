@@ -292,6 +292,11 @@ public sealed partial class OrderGrain(
                 Publish(new StreamId(AnalyticsStreams.Namespace, order.Id), OrderViews.Activity(order, state.State, status));
             }
 
+            if (status != state.State.PublishedStatus && OrderNotices.For(order, state.State.ProductName, status) is { } notice)
+            {
+                Notify(notice);
+            }
+
             state.State = state.State with { PublishedStatus = status };
             UpdateIndex(OrderKeys.Index, OrderViews.Summary(order, state.State, status), order.CreatedAt.UtcTicks,
                 partition: order.MemberId, tag: status, text: $"{order.Id} {state.State.ProductName}");

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using PointsMall.Api.Auth;
 using PointsMall.Api.Tests.Support;
+using PointsMall.Grains.Messages;
 using Xunit;
 
 namespace PointsMall.Api.Tests.Auth;
@@ -69,6 +70,14 @@ public static class AuthKit
     }
 
     public const string MemberPassword = "member-password-1";
+
+    /// <summary>The six digits of the last code the sandbox provider sent to <paramref name="to"/> (+86… or an e-mail).</summary>
+    public static string LastCodeTo(this WebApplicationFactory<Program> api, string to)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        var sent = api.Services.GetRequiredService<SandboxMessageSender>().Sent.Last(m => m.To == to);
+        return System.Text.RegularExpressions.Regex.Match(sent.Text, "[0-9]{6}").Value;
+    }
 
     public static async Task<HttpResponseMessage> RefreshAsync(this WebApplicationFactory<Program> api, string? refreshToken)
     {

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
-using PointsMall.Api.Messages;
+using PointsMall.Grains.Messages;
 using PointsMall.Api.Tests.Support;
 using Xunit;
 

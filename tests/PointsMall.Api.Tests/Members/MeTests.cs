@@ -254,6 +254,8 @@ public sealed class MeTests(ApiFactory api) : IClassFixture<ApiFactory>
         await Orders.ShopKit.EventuallyAsync(async () => await BalanceAsync(inviter) == 50, "the inviter's invitation points");
         var ledger = await JsonAsync(await inviter.GetAsync("/api/v1/me/points"));
         Assert.Single(ledger.GetProperty("items").EnumerateArray(), e => e.GetProperty("reason").GetString() == "InviteMember");
+        var inbox = await JsonAsync(await inviter.GetAsync("/api/v1/me/inbox"));
+        Assert.Single(inbox.GetProperty("items").EnumerateArray(), m => m.GetProperty("kind").GetString() == "invitation_credited");
     }
 
     [Theory]

@@ -26,6 +26,7 @@ public sealed class RulesApiTests(ApiFactory factory) : IClassFixture<ApiFactory
             rules.GetProperty("tiers").EnumerateArray().Select(t => (t.GetProperty("tier").GetString(), t.GetProperty("minPoints").GetInt64(), t.GetProperty("multiplier").GetDecimal())));
         Assert.Empty(rules.GetProperty("activeCampaigns").EnumerateArray());
         Assert.Equal(1m, rules.GetProperty("campaignMultiplier").GetDecimal());
+        Assert.Equal(100, rules.GetProperty("birthdayPoints").GetInt64());
     }
 
     [Fact]
@@ -49,6 +50,8 @@ public sealed class RulesApiTests(ApiFactory factory) : IClassFixture<ApiFactory
             new { timeZone = "Mars/Olympus" },
             new { expiry = new { kind = "RollingDays", periods = 0 } },
             new { expiry = new { kind = "Sometimes", periods = 1 } },
+            new { birthdayPoints = -1 },
+            new { birthdayPoints = 2_000_000 },
         ];
 
         foreach (var body in invalid)

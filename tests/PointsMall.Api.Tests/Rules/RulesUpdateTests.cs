@@ -24,6 +24,7 @@ public sealed class RulesUpdateTests(ApiFactory factory) : IClassFixture<ApiFact
             version,
             purchase = new { fenPerStep = 100, pointsPerStep = 1 },
             signIn = new { ladder = new long[] { 10, 20, 30 }, streakBonus = 100, bonusEveryDays = 3 },
+            birthdayPoints = 388,
         });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -39,6 +40,7 @@ public sealed class RulesUpdateTests(ApiFactory factory) : IClassFixture<ApiFact
         Assert.Equal(1m, summary.GetProperty("pointsPerYuan").GetDecimal());
         Assert.Equal([10L, 20, 30], summary.GetProperty("signIn").GetProperty("ladder").EnumerateArray().Select(d => d.GetInt64()));
         Assert.Equal(100, summary.GetProperty("signIn").GetProperty("streakBonus").GetInt64());
+        Assert.Equal(388, summary.GetProperty("birthdayPoints").GetInt64());
 
         // Sections left out keep their values; tiers can be re-levelled.
         var tiers = await admin.PutAsJsonAsync("/api/v1/admin/rules", new
@@ -48,7 +50,7 @@ public sealed class RulesUpdateTests(ApiFactory factory) : IClassFixture<ApiFact
         Assert.Equal(HttpStatusCode.OK, tiers.StatusCode);
         var relevelled = await JsonAsync(tiers);
         Assert.Equal(["Regular", "Gold"], relevelled.GetProperty("tiers").EnumerateArray().Select(t => t.GetProperty("tier").GetString()));
-        Assert.Equal(100, relevelled.GetProperty("purchase").GetProperty("fenPerStep").GetInt64());
+        Assert.Equal((100L, 388L), (relevelled.GetProperty("purchase").GetProperty("fenPerStep").GetInt64(), relevelled.GetProperty("birthdayPoints").GetInt64()));
     }
 
     private async Task<long> EarnAsync(string memberId, long fen)

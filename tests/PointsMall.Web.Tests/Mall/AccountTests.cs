@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using PointsMall.Api.Messages;
+using PointsMall.Grains.Messages;
 using PointsMall.Web.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
@@ -87,6 +87,31 @@ public sealed partial class AccountTests(WebAppFixture app) : IClassFixture<WebA
         await confirm.GetByLabel("验证码 Code").FillAsync(SixDigits().Match(sms.Text).Value);
         await confirm.GetByRole(AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
         await Expect(member.GetByTestId("hero-balance")).ToHaveTextAsync("0");
+        Assert.Empty(app.CspViolations);
+    }
+
+    [Fact]
+    public async Task A_shopper_moves_to_a_new_phone_with_the_code_sent_there_and_signs_in_with_it()
+    {
+        var phone = $"134{Random.Shared.Next(10_000_000, 99_999_999)}";
+        var newPhone = $"147{Random.Shared.Next(10_000_000, 99_999_999)}";
+        var member = await app.NewPageAsync(width: 414, height: 896);
+        await MallPages.RegisterAsync(member, phone, "换号会员", "moving-member-password-1");
+
+        await member.GotoAsync("/me");
+        await member.GetByTestId("change-login").ClickAsync();
+        var dialog = member.Locator("dialog.modal");
+        await dialog.GetByLabel("新手机号或邮箱 New phone or e-mail").FillAsync(newPhone);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "发送验证码 Send code" }).ClickAsync();
+        await Expect(dialog.GetByLabel("验证码 Code")).ToBeVisibleAsync();
+        var sms = app.Services.GetRequiredService<SandboxMessageSender>().Sent.Last(m => m.To == "+86" + newPhone);
+        await dialog.GetByLabel("验证码 Code").FillAsync(SixDigits().Match(sms.Text).Value);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "确认更换 Change" }).ClickAsync();
+        await Expect(member.Locator(".toast").Last).ToContainTextAsync("sign in with the new one");
+
+        await member.GetByTestId("logout").ClickAsync();
+        await member.GotoAsync("/login");
+        await MallPages.SignInAsync(member, newPhone, "moving-member-password-1");
         Assert.Empty(app.CspViolations);
     }
 

@@ -3,7 +3,7 @@
 // What the operator's role may not do is hidden: every element with data-permission names the permission it needs
 // (the server refuses the call all the same; hiding only spares the operator a dead button).
 import { ApiError, PROBLEM_TEXT, createClient, itemsOf, newIdempotencyKey, tokenStore } from './api.js';
-import { CATEGORY_TEXT, STATUS_TEXT, dialog, empty, field, fmt, h, mount, pick, spinner, statusBadge, toast } from './ui.js';
+import { CATEGORY_TEXT, EXPIRY_TEXT, STATUS_TEXT, TASK_TEXT, dialog, empty, field, fmt, h, mount, pick, spinner, statusBadge, toast } from './ui.js';
 
 const store = tokenStore('pointsmall.admin', sessionStorage);
 const api = createClient(store, () => go('/admin/login', { replace: true }));
@@ -622,10 +622,6 @@ async function bulk(reload) {
 }
 
 /** Rules are data: the console edits the JSON the API returns (with its version for the optimistic check). */
-const EXPIRY_TEXT = { Never: '永不过期 Never', RollingDays: '获得后 N 天 N days after earning', RollingMonths: '获得后 N 个月 N months after earning',
-  EndOfMonth: 'N 个月后的月底 Month end, N months on', EndOfQuarter: 'N 个季度后的季末 Quarter end, N quarters on', EndOfYear: 'N 年后的年底 Year end, N years on' };
-const TASK_TEXT = { SimpleSurvey: '简单问卷 Simple survey', DetailedSurvey: '详细问卷 Detailed survey', Share: '分享 Share', InviteMember: '邀请会员 Invite',
-  Quiz: '答题 Quiz', LotteryParticipation: '参与抽奖 Lottery' };
 
 /**
  * What a purchase earns under the rules being edited, as the server computes it (POST /admin/rules/preview):
@@ -676,7 +672,8 @@ async function rulesSection() {
     h('section.card', h('h3', '每日签到 Daily sign-in'), h('div.form-grid.two',
       field('阶梯（第 1、2…天）Ladder (day 1, 2, …)', input('ladder', (rules.signIn.ladder ?? []).join(', '), { required: true, pattern: '\\s*\\d+(\\s*,\\s*\\d+)*\\s*' }), '逗号分隔 Comma-separated'),
       field('连续奖励 Streak bonus', numberInput('streakBonus', rules.signIn.streakBonus, { min: 0 })),
-      field('每连续 N 天 Every N days', numberInput('bonusEveryDays', rules.signIn.bonusEveryDays, { min: 0, max: 366 }), '0 = 无 none'))),
+      field('每连续 N 天 Every N days', numberInput('bonusEveryDays', rules.signIn.bonusEveryDays, { min: 0, max: 366 }), '0 = 无 none'),
+      field('生日礼积分 Birthday gift', numberInput('birthdayPoints', rules.birthdayPoints ?? 0, { min: 0, max: 1000000 }), '会员生日当天赠送 On the member\'s birthday; 0 = 无 none'))),
     h('section.card', h('h3', '会员等级 Tiers'), table(['等级 Tier', '门槛积分 From points', '积分倍数 Multiplier'], tierRows),
       h('div.form-grid.two',
         field('依据 Judged on', h('select', { name: 'tierBasis', 'data-testid': 'rules-tierBasis' },
@@ -694,6 +691,7 @@ async function rulesSection() {
     signIn: { ladder: String(value('ladder')).split(',').map((x) => Number(x.trim())).filter((x) => !Number.isNaN(x)),
       streakBonus: Number(value('streakBonus')), bonusEveryDays: Number(value('bonusEveryDays')) },
     tiers: (rules.tiers ?? []).map((t, i) => ({ tier: t.tier, minPoints: Number(value(`tier-${i}-min`)), multiplier: Number(value(`tier-${i}-multiplier`)) })),
+    birthdayPoints: Number(value('birthdayPoints')),
     tierBasis: value('tierBasis'),
     tierWindowDays: Number(value('tierWindowDays')),
     expiry: { kind: value('expiryKind'), periods: Number(value('expiryPeriods')) },
@@ -866,6 +864,39 @@ async function lotteriesSection(_p, query) {
   await load();
 }
 
+async function announcementsSection() {
+  setTitle('公告', 'Announcements');
+  const list = h('div', spinner());
+  const load = async () => {
+    try {
+      const items = itemsOf(await api.get('/admin/announcements'));
+      mount(list, items.length ? table(['标题 Title', '内容 Body', '会员等级 Tiers', '发布 Published', '到期 Expires', ''],
+        items.map((a) => h('tr', { 'data-testid': 'announcement-row' },
+          h('td', h('strong', a.title), a.active ? null : h('div', h('span.badge', '已过期 Expired'))), h('td', a.body),
+          h('td', a.tiers?.length ? a.tiers.join(', ') : '全部 All'), h('td', fmt.time(a.at)), h('td', a.expiresAt ? fmt.time(a.expiresAt) : '—'),
+          h('td', h('button.btn.small.danger', { type: 'button', 'data-permission': 'campaigns-write', onclick: async () => {
+            if (confirm('撤回公告？Withdraw this announcement from every inbox?')
+              && await attempt('撤回 Withdraw', () => api.del(`/admin/announcements/${encodeURIComponent(a.id)}`), '已撤回 Withdrawn')) load();
+          } }, '撤回 Withdraw'))))) : empty('暂无公告 No announcements'));
+    } catch (e) {
+      mount(list, problemBox(e));
+    }
+  };
+  mount(view, h('div.toolbar', h('button.btn.primary', { type: 'button', 'data-permission': 'campaigns-write', 'data-testid': 'new-announcement', onclick: async () => {
+    const data = await dialog('发布公告 New announcement', h('div.stack',
+      field('标题 Title', h('input', { name: 'title', required: true, maxlength: 100 })),
+      field('内容 Body', h('textarea', { name: 'body', required: true, maxlength: 2000, rows: 4 })),
+      h('fieldset', h('legend', '只发给 Only to (none: everyone)'), TIERS.map((t) => h('label.checkbox', h('input', { type: 'checkbox', name: 'tiers', value: t }), ` ${t}`))),
+      field('到期 Expires (optional)', h('input', { name: 'expiresAt', type: 'datetime-local' }))), { submitLabel: '发布 Publish' });
+    if (!data) return;
+    const tiers = data.getAll('tiers');
+    if (await attempt('发布 Publish', () => api.post('/admin/announcements', {
+      title: data.get('title'), body: data.get('body'), tiers: tiers.length ? tiers : undefined, expiresAt: fromLocalInput(data.get('expiresAt')) ?? undefined,
+    }), '已发布 Published')) load();
+  } }, '+ 发布公告 New announcement')), list);
+  await load();
+}
+
 const roleOptions = (selected) => Object.entries(ROLE_TEXT).map(([value, text]) => h('option', { value, selected: value === selected }, text));
 
 async function operatorsSection() {
@@ -1004,6 +1035,7 @@ const sections = {
   rules: rulesSection,
   campaigns: campaignsSection,
   lotteries: lotteriesSection,
+  announcements: announcementsSection,
   packing: packingSection,
   operators: operatorsSection,
   audit: auditSection,

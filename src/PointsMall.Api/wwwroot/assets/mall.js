@@ -1,6 +1,6 @@
 // 积分商城 Points Mall: the shopper single-page app (history routing, ES modules, no build step).
 import { ApiError, createClient, itemsOf, newIdempotencyKey, tokenStore } from './api.js';
-import { CATEGORY_TEXT, STATUS_TEXT, dialog, empty, field, fmt, h, mount, pick, spinner, statusBadge, toast } from './ui.js';
+import { CATEGORY_TEXT, EXPIRY_TEXT, STATUS_TEXT, TASK_TEXT, dialog, empty, field, fmt, h, mount, pick, spinner, statusBadge, toast } from './ui.js';
 
 const store = tokenStore('pointsmall.member', localStorage);
 const api = createClient(store, () => {
@@ -419,6 +419,49 @@ async function changePasswordDialog() {
   go('/login');
 }
 
+async function editProfileDialog(m) {
+  const data = await dialog('编辑资料 Edit profile', h('div.form-grid',
+    field('昵称 Display name', h('input', { name: 'displayName', required: true, maxlength: 50, value: m?.displayName ?? '' })),
+    field('性别 Gender', h('select', { name: 'gender' }, [['', '不填 Not given'], ['female', '女 Female'], ['male', '男 Male'], ['other', '其他 Other']]
+      .map(([value, text]) => h('option', { value, selected: (m?.gender ?? '') === value }, text)))),
+    field('生日 Birthday', h('input', { name: 'birthday', type: 'date', value: m?.birthday ?? '' }), '生日当天赠送积分 A gift of points on your birthday')), { submitLabel: '保存 Save' });
+  if (!data) return false;
+  try {
+    await api.request('PUT', '/me/profile', { body: { displayName: data.get('displayName'), gender: data.get('gender') || undefined, birthday: data.get('birthday') || undefined } });
+    toast('已保存 Saved', 'ok');
+    return true;
+  } catch (e) {
+    toast(e instanceof ApiError ? e.friendly : String(e), 'error');
+    return false;
+  }
+}
+
+/** Moves the member to a new phone or e-mail: a code goes there first, and the change takes it. */
+async function changeLoginDialog() {
+  const first = await dialog('更换手机或邮箱 Change phone or e-mail', h('div.form-grid',
+    field('新手机号或邮箱 New phone or e-mail', h('input', { name: 'login', required: true, maxlength: 100, autocomplete: 'username' }))), { submitLabel: '发送验证码 Send code' });
+  if (!first) return false;
+  const login = String(first.get('login')).trim();
+  try {
+    await api.post('/me/login/code', { login });
+  } catch (e) {
+    toast(e instanceof ApiError ? e.friendly : String(e), 'error');
+    return false;
+  }
+  const second = await dialog('输入验证码 Enter the code', h('div.form-grid',
+    h('p.muted', `验证码已发送至 A code was sent to ${login}`),
+    field('验证码 Code', h('input', { name: 'code', required: true, inputmode: 'numeric', pattern: '[0-9]{6}', maxlength: 6, autocomplete: 'one-time-code' }))), { submitLabel: '确认更换 Change' });
+  if (!second) return false;
+  try {
+    await api.post('/me/login', { login, code: String(second.get('code')).trim() });
+    toast('已更换，下次请用新的账号登录 Changed: sign in with the new one from now on', 'ok');
+    return true;
+  } catch (e) {
+    toast(e instanceof ApiError ? e.friendly : String(e), 'error');
+    return false;
+  }
+}
+
 /** Asks which of the member's addresses an order goes to (adding one on the way); the chosen id, or null. */
 async function chooseAddressDialog(currentId) {
   let list = itemsOf(await api.get('/me/addresses'));
@@ -772,6 +815,54 @@ async function myDrawsCard(lotteryId) {
   }
 }
 
+const NOTICE_TEXT = { order_shipped: '发货 Shipped', order_cancelled: '取消 Cancelled', prize_won: '中奖 Prize', tier_reached: '升级 Tier',
+  points_expiring: '到期 Expiring', birthday_gift: '生日 Birthday', invitation_credited: '邀请 Invitation', announcement: '公告 Notice' };
+
+async function inboxPage(_params, query) {
+  if (!requireLogin()) return;
+  const unreadOnly = query.get('unread') === 'true';
+  mount(app, spinner());
+  const data = await api.request('GET', '/me/inbox', { query: { pageSize: 50, unread: unreadOnly || undefined } });
+  const items = itemsOf(data);
+  const markAll = h('button.btn.small', { type: 'button', 'data-testid': 'mark-all-read', disabled: data.unread === 0, onclick: async () => {
+    try {
+      await api.post('/me/inbox/read', {});
+      go(location.pathname + location.search, { replace: true });
+    } catch (e) {
+      toast(e.friendly ?? String(e), 'error');
+    }
+  } }, '全部已读 Mark all read');
+  mount(app, h('h1', '消息', h('span.en', 'Inbox')),
+    h('div.row', h('span.muted', { 'data-testid': 'unread-count' }, `${data.unread} 条未读 unread`),
+      h('a.btn.small', { href: unreadOnly ? '/inbox' : '/inbox?unread=true', 'data-link': true }, unreadOnly ? '全部 All' : '只看未读 Unread only'), markAll),
+    items.length ? h('div.list', { 'data-testid': 'inbox' }, items.map((m) => h(`div.card${m.read ? '' : '.unread'}`, { 'data-testid': 'inbox-item', 'data-kind': m.kind, 'data-read': String(m.read) },
+      h('div.spread', h('strong', h(`span.badge${m.kind === 'announcement' ? '.hot' : '.gold'}`, NOTICE_TEXT[m.kind] ?? m.kind), ' ', m.title), h('small.muted', fmt.time(m.at))),
+      h('div', m.body),
+      m.link ? h('a', { href: m.link, 'data-link': true }, '查看 View →') : null))) : empty('暂无消息 No messages'));
+}
+
+const TIER_CN = { Regular: '普通', Silver: '银卡', Gold: '金卡', Diamond: '钻石' };
+
+/** The programme's rules as a shopper reads them: how points are earned, tiers, expiry and the birthday gift. */
+async function rulesPage() {
+  mount(app, spinner());
+  const r = await api.request('GET', '/rules', { auth: api.signedIn });
+  const row = (label, value) => h('tr', h('td', label), h('td.num', value));
+  mount(app, h('h1', '积分规则', h('span.en', 'How points work')),
+    h('section.card', { 'data-testid': 'rules-earn' }, h('h3', '如何赚积分 Earning'), h('div.table-wrap', h('table', h('tbody',
+      row('消费 Purchases', `每消费 ¥${(r.purchase.fenPerStep / 100).toFixed(2)} 得 ${r.purchase.pointsPerStep} 积分 · ¥${(r.purchase.fenPerStep / 100).toFixed(2)} earns ${r.purchase.pointsPerStep}`),
+      row('每日签到 Daily sign-in', `${(r.signIn.ladder ?? []).join(' → ')}${r.signIn.bonusEveryDays ? ` · 每连续 ${r.signIn.bonusEveryDays} 天 +${r.signIn.streakBonus}` : ''}`),
+      (r.tasks ?? []).map((t) => row(TASK_TEXT[t.kind] ?? t.kind, `${t.points ? `${t.points} 积分` : ''}${t.pointsPerCorrectAnswer ? ` 每答对一题 ${t.pointsPerCorrectAnswer}` : ''}${t.dailyCap ? ` · 每日最多 ${t.dailyCap} daily cap` : ''}`)),
+      r.birthdayPoints ? row('生日礼 Birthday gift', `${fmt.points(r.birthdayPoints)} 积分 points`) : null,
+      r.campaignMultiplier > 1 ? row('当前活动 Campaign now', `×${r.campaignMultiplier}`) : null)))),
+    h('section.card', { 'data-testid': 'rules-tiers' }, h('h3', '会员等级 Tiers'), h('div.table-wrap', h('table',
+      h('thead', h('tr', h('th', '等级 Tier'), h('th.num', '门槛 From'), h('th.num', '积分倍数 Earns'))),
+      h('tbody', (r.tiers ?? []).map((t) => h('tr', h('td', `${TIER_CN[t.tier] ?? ''} ${t.tier}`), h('td.num', fmt.points(t.minPoints)), h('td.num', `×${t.multiplier}`))))))),
+    h('section.card', { 'data-testid': 'rules-expiry' }, h('h3', '有效期 Expiry'),
+      h('p', (EXPIRY_TEXT[r.expiry.kind] ?? r.expiry.kind).replace(/\bN\b/g, String(r.expiry.periods))),
+      h('p.muted', '积分到期前 7 天会在消息中提醒。You are told in your inbox a week before points expire.')));
+}
+
 async function myDrawsPage(_params, query) {
   if (!requireLogin()) return;
   const page = Math.max(1, Number(query.get('page')) || 1);
@@ -970,6 +1061,11 @@ function codePage(mode) {
 async function mePage() {
   if (!requireLogin()) return;
   const m = await refreshMe();
+  const inboxBadge = h('span.badge', { 'data-testid': 'inbox-unread', hidden: true });
+  api.request('GET', '/me/inbox', { query: { pageSize: 1 } }).then((box) => {
+    inboxBadge.textContent = String(box.unread);
+    inboxBadge.hidden = box.unread === 0;
+  }, () => {});
   const addresses = h('div.list', spinner());
   const loadAddresses = async () => {
     try {
@@ -992,6 +1088,10 @@ async function mePage() {
     h('div.section-title', h('h2', '更多', h('span.en', 'More'))),
     h('div.row', h('a.btn', { href: '/points', 'data-link': true }, '积分明细 Points'), h('a.btn', { href: '/orders', 'data-link': true }, '我的订单 Orders'),
       h('a.btn', { href: '/me/draws', 'data-link': true, 'data-testid': 'my-draws-link' }, '抽奖记录 My draws'),
+      h('a.btn', { href: '/inbox', 'data-link': true, 'data-testid': 'inbox-link' }, '消息 Inbox', inboxBadge),
+      h('a.btn', { href: '/rules', 'data-link': true, 'data-testid': 'rules-link' }, '积分规则 Rules'),
+      h('button.btn', { type: 'button', 'data-testid': 'edit-profile', onclick: async () => { if (await editProfileDialog(m)) mePage(); } }, '编辑资料 Edit profile'),
+      h('button.btn', { type: 'button', 'data-testid': 'change-login', onclick: async () => { if (await changeLoginDialog()) mePage(); } }, '更换手机/邮箱 Change phone or e-mail'),
       h('button.btn', { type: 'button', 'data-testid': 'change-password', onclick: changePasswordDialog }, '修改密码 Change password'),
       h('button.btn.danger', { type: 'button', 'data-testid': 'logout', onclick: () => { api.logout(); refreshMe(); go('/'); } }, '退出登录 Sign out')));
   await loadAddresses();
@@ -1010,6 +1110,8 @@ const routes = [
   [/^\/lottery\/(?<id>[^/]+)$/, lotteryPage, 'lottery'],
   [/^\/lottery\/(?<id>[^/]+)\/verify$/, verifyPage, 'lottery'],
   [/^\/me\/draws$/, myDrawsPage, 'lottery'],
+  [/^\/inbox$/, inboxPage, ''],
+  [/^\/rules$/, rulesPage, ''],
   [/^\/login$/, authPage('login'), ''],
   [/^\/register$/, authPage('register'), ''],
   [/^\/reset$/, codePage('reset'), ''],

@@ -132,3 +132,9 @@ export function pick(obj, ...names) {
   }
   return undefined;
 }
+
+/** How the programme's expiry and task kinds read, for the mall's rules page and the console's editor. */
+export const EXPIRY_TEXT = { Never: '永不过期 Never', RollingDays: '获得后 N 天 N days after earning', RollingMonths: '获得后 N 个月 N months after earning',
+  EndOfMonth: 'N 个月后的月底 Month end, N months on', EndOfQuarter: 'N 个季度后的季末 Quarter end, N quarters on', EndOfYear: 'N 年后的年底 Year end, N years on' };
+export const TASK_TEXT = { SimpleSurvey: '简单问卷 Simple survey', DetailedSurvey: '详细问卷 Detailed survey', Share: '分享 Share', InviteMember: '邀请会员 Invite',
+  Quiz: '答题 Quiz', LotteryParticipation: '参与抽奖 Lottery' };

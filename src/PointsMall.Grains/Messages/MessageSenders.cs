@@ -1,6 +1,8 @@
-using System.Collections.Concurrent;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
-namespace PointsMall.Api.Messages;
+namespace PointsMall.Grains.Messages;
 
 /// <summary>A text to a member's phone (<c>sms</c>) or mailbox (<c>email</c>).</summary>
 public sealed record OutgoingMessage(string Channel, string To, string Text, DateTimeOffset At);
@@ -16,28 +18,22 @@ public interface IMessageSender
 
 /// <summary>
 /// The sandbox provider: logs each message (codes included: it is for development and tests) and keeps the last
-/// <see cref="Kept"/> in memory; it sends nothing anywhere.
+/// <see cref="SandboxLog{T}.Kept"/> in memory; it sends nothing anywhere.
 /// </summary>
 public sealed partial class SandboxMessageSender(ILogger<SandboxMessageSender> logger) : IMessageSender
 {
-    public const string Name = "sandbox";
+    public const string Name = Providers.Sandbox;
 
-    public const int Kept = 100;
-
-    private readonly ConcurrentQueue<OutgoingMessage> _sent = new();
+    private readonly SandboxLog<OutgoingMessage> _sent = new();
 
     /// <summary>What was sent, oldest first.</summary>
-    public IReadOnlyList<OutgoingMessage> Sent => [.. _sent];
+    public IReadOnlyList<OutgoingMessage> Sent => _sent.Items;
 
     public Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         LogSent(logger, message.Channel, message.To, message.Text);
-        _sent.Enqueue(message);
-        while (_sent.Count > Kept && _sent.TryDequeue(out _))
-        {
-        }
-
+        _sent.Add(message);
         return Task.CompletedTask;
     }
 
@@ -50,11 +46,7 @@ public static class MessagingSetup
     /// <summary>The message provider named by <c>Messaging:Provider</c> (only <c>sandbox</c>, the default, is built in).</summary>
     public static IServiceCollection AddMessaging(this IServiceCollection services, IConfiguration configuration)
     {
-        var provider = configuration["Messaging:Provider"] ?? SandboxMessageSender.Name;
-        if (!string.Equals(provider, SandboxMessageSender.Name, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException($"Messaging:Provider '{provider}' is not known: the built-in provider is '{SandboxMessageSender.Name}'.");
-        }
+        Providers.RequireSandbox(configuration, "Messaging:Provider");
 
         services.AddSingleton<SandboxMessageSender>();
         services.AddSingleton<IMessageSender>(sp => sp.GetRequiredService<SandboxMessageSender>());
