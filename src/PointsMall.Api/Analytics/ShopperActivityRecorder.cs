@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using PointsMall.Contracts.Analytics;
+using PointsMall.Contracts.Catalog;
 using PointsMall.Domain.Common;
 
 namespace PointsMall.Api.Analytics;
@@ -83,6 +84,16 @@ public sealed partial class ShopperActivityRecorder(IGrainFactory grains, TimePr
         foreach (var day in tallies.GroupBy(t => t.Day))
         {
             await grains.GetGrain<IAnalyticsDayGrain>(day.Key).RecordDropsAsync([.. day.Select(t => t.Tally)]);
+        }
+
+        // The same counts feed the popularity board behind the home page's hot products.
+        var views = batch.Where(a => a is { Kind: ShopperActivityKind.ProductView, Subject: not null })
+            .GroupBy(a => a.Subject!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var redemptions = tallies.Where(t => t.Tally.Granted > 0).GroupBy(t => t.Tally.ProductId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (int)Math.Min(int.MaxValue, g.Sum(t => t.Tally.Granted)), StringComparer.Ordinal);
+        if (views.Count > 0 || redemptions.Count > 0)
+        {
+            await grains.GetGrain<IPopularityGrain>(IPopularityGrain.Key).RecordAsync(new PopularitySample(views, redemptions, time.GetUtcNow()));
         }
     }
 

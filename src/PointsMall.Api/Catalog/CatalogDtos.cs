@@ -115,6 +115,9 @@ public sealed record PageDto<T>(IReadOnlyList<T> Items, int Page, int PageSize, 
 
 public sealed record FlashDto(IReadOnlyList<ProductDto> Current, IReadOnlyList<ProductDto> Upcoming, DateTimeOffset ServerTime);
 
+/// <summary>The products popular now, best first.</summary>
+public sealed record PopularDto(IReadOnlyList<ProductDto> Items);
+
 public sealed record CreatedIdDto(string Id);
 
 public sealed record LowStockAlertDto(string ProductId, string? Name, long Available, long Threshold, DateTimeOffset At);

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -23,6 +24,9 @@ public static class CatalogEndpoints
         shop.MapGet("/", SearchAsync).WithName("SearchProducts").WithSummary("Searches the catalogue: products on the shelf, by category and text, a page at a time.")
             .ProducesProblemCodes(ApiProblems.ValidationFailed);
         shop.MapGet("/flash", FlashAsync).WithName("GetFlashSales").WithSummary("The current and upcoming flash-sale drops, with live stock.");
+        shop.MapGet("/popular", PopularAsync).WithName("GetPopularProducts")
+            .WithSummary("What shoppers look at and redeem now (views and redemptions, halving every day), on the shelf, best first.")
+            .ProducesProblemCodes(ApiProblems.ValidationFailed);
         shop.MapGet("/{id}", GetAsync).WithName("GetProduct").WithSummary("One product as shoppers see it, with live stock.")
             .ProducesProblemCodes(ApiProblems.NotFoundCode);
 
@@ -82,6 +86,18 @@ public static class CatalogEndpoints
         var current = products.Where(v => v.Product.Flash!.StartsAt <= now).OrderBy(v => v.Product.Flash!.StartsAt).Select(v => ToDto(v, now)).ToList();
         var upcoming = products.Where(v => v.Product.Flash!.StartsAt > now).OrderBy(v => v.Product.Flash!.StartsAt).Select(v => ToDto(v, now)).ToList();
         return TypedResults.Ok(new FlashDto(current, upcoming, now));
+    }
+
+    private static async Task<Ok<PopularDto>> PopularAsync(IGrainFactory grains, TimeProvider time, [Range(1, 20, ErrorMessage = "{1} to {2}.")] int? limit)
+    {
+        var count = limit ?? 8;
+
+        // Asks for more than shown: a popular product may since have left the shelf.
+        var top = await grains.GetGrain<IPopularityGrain>(IPopularityGrain.Key).TopAsync(count * 2);
+        var views = await Task.WhenAll(top.Select(t => grains.GetGrain<IProductGrain>(t.ProductId).GetAsync()));
+        var now = time.GetUtcNow();
+        return TypedResults.Ok(new PopularDto([.. views.OfType<ProductView>().Where(v => v.OnShelf && (v.Product.OnShelfUntil is null || now < v.Product.OnShelfUntil))
+            .Take(count).Select(v => ToDto(v, now))]));
     }
 
     private static async Task<Results<Ok<ProductDto>, ProblemHttpResult>> GetAsync(

@@ -69,6 +69,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
         ["GET /api/v1/products/"] = Access.Anyone,
         ["GET /api/v1/products/{id}"] = Access.Anyone,
         ["GET /api/v1/products/flash"] = Access.Anyone,
+        ["GET /api/v1/products/popular"] = Access.Anyone,
         ["GET /api/v1/rules"] = Access.Anyone,
         ["GET /api/v1/sections"] = Access.Anyone,
         ["GET /api/v1/images/{name}"] = Access.Anyone,

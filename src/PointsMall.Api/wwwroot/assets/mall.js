@@ -148,9 +148,11 @@ async function homePage(_params, query) {
   const gridHost = h('div.grid', { 'data-testid': 'product-grid' }, spinner());
   const featuredHost = h('div.grid', { 'data-testid': 'featured-grid' });
   const featuredSection = h('section.hidden', h('div.section-title', h('h2', '精选推荐', h('span.en', 'Featured'))), featuredHost);
+  const popularHost = h('div.grid', { 'data-testid': 'popular-grid' });
+  const popularSection = h('section.hidden', h('div.section-title', h('h2', '热门兑换', h('span.en', 'Popular now')), h('small.muted', '按近期浏览与兑换 By recent views and redemptions')), popularHost);
 
   mount(app, hero, h('div.section-title', h('h2', '分类', h('span.en', 'Categories')), sorter), sectionChips, chips, flashSection,
-    featuredSection, h('div.section-title', h('h2', '全部商品', h('span.en', 'All products'))), gridHost);
+    popularSection, featuredSection, h('div.section-title', h('h2', '全部商品', h('span.en', 'All products'))), gridHost);
 
   startFlashBoard(flashHost, flashSection);
   if (!category && !section) {
@@ -160,6 +162,12 @@ async function homePage(_params, query) {
       mount(featuredHost, items.map(productCard));
       featuredSection.classList.remove('hidden');
     }).catch(() => { /* the featured strip is optional */ });
+    api.request('GET', '/products/popular', { auth: false, query: { limit: 4 } }).then((popular) => {
+      const items = itemsOf(popular);
+      if (!items.length) return;
+      mount(popularHost, items.map(productCard));
+      popularSection.classList.remove('hidden');
+    }).catch(() => { /* so is the popular one */ });
   }
   try {
     const page = await api.get('/products', { category, section, sort: sort || 'recommended', pageSize: 48 });
