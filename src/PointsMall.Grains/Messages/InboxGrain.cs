@@ -55,7 +55,7 @@ public sealed class InboxGrain([PipelinedState("state", GrainStorage.Name)] IPip
         ArgumentNullException.ThrowIfNull(query);
         var page = Math.Max(1, query.Page);
         var pageSize = Math.Clamp(query.PageSize, 1, IInboxGrain.MaxPageSize);
-        var all = await ItemsAsync(query.Tier);
+        var all = Items(await AnnouncementsAsync(query.Tier));
         var shown = query.UnreadOnly ? [.. all.Where(i => !i.Read)] : all;
         return new InboxPage([.. shown.Skip((page - 1) * pageSize).Take(pageSize)], page, pageSize, shown.Count, all.Count(i => !i.Read));
     }
@@ -63,7 +63,7 @@ public sealed class InboxGrain([PipelinedState("state", GrainStorage.Name)] IPip
     public async Task<int> MarkReadAsync(MarkRead command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var announcements = await AnnouncementsAsync(command.Tier);
+        var announcements = (await AnnouncementsAsync(command.Tier)).ToList();
         bool Named(string id) => command.Ids is null || command.Ids.Contains(id, StringComparer.Ordinal);
         var notices = state.State.Notices.ConvertAll(n => !n.Read && Named(n.Notice.Id) ? n with { Read = true } : n);
 
@@ -74,18 +74,19 @@ public sealed class InboxGrain([PipelinedState("state", GrainStorage.Name)] IPip
             state.State = state.State with { Notices = notices, ReadAnnouncements = read };
         }
 
-        return (await ItemsAsync(command.Tier)).Count(i => !i.Read);
+        return Items(announcements).Count(i => !i.Read);
     }
 
     /// <summary>Notices and the tier's current announcements, newest first.</summary>
-    private async Task<List<InboxItem>> ItemsAsync(string? tier)
+    private List<InboxItem> Items(IEnumerable<Announcement> announcements)
     {
         var notices = state.State.Notices.Select(n => new InboxItem(n.Notice.Id, n.Notice.Kind, n.Notice.Title, n.Notice.Body, n.Notice.Link, n.Notice.At, n.Read));
-        var announced = (await AnnouncementsAsync(tier)).Select(a => new InboxItem(a.Id, NoticeKinds.Announcement, a.Title, a.Body, null, a.At,
+        var announced = announcements.Select(a => new InboxItem(a.Id, NoticeKinds.Announcement, a.Title, a.Body, null, a.At,
             state.State.ReadAnnouncements.Contains(a.Id)));
         return [.. notices.Concat(announced).OrderByDescending(i => i.At)];
     }
 
+    /// <summary>The announcements published now for the tier: fetched once per call and shared by what the call computes.</summary>
     private async Task<IEnumerable<Announcement>> AnnouncementsAsync(string? tier)
     {
         var now = time.GetUtcNow();
