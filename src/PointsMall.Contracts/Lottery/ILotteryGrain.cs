@@ -17,6 +17,12 @@ public interface ILotteryGrain : IGrainWithStringKey
     Task<LotteryView?> GetAsync();
 
     /// <summary>
+    /// What a draw needs to know before it pays (name, current table, window, daily limit), or null when never
+    /// configured: lighter than <see cref="GetAsync"/>, which carries every table version and the seed's hash.
+    /// </summary>
+    Task<LotteryTerms?> GetTermsAsync();
+
+    /// <summary>
     /// Draws for a paid draw (idempotent by draw id): takes a random value, picks a tier whose stock is not gone,
     /// decrements it and records the draw with the random value and the prize-table version.
     /// </summary>
@@ -191,6 +197,14 @@ public sealed record LotteryView(
 
     [Id(11)] public IReadOnlyList<PrizeTable> Tables { get; init; } = [];
 }
+
+[GenerateSerializer, Immutable]
+public sealed record LotteryTerms(
+    [property: Id(0)] string Name,
+    [property: Id(1)] PrizeTable Table,
+    [property: Id(2)] DateTimeOffset? StartsAt,
+    [property: Id(3)] DateTimeOffset? EndsAt,
+    [property: Id(4)] int? DailyDrawLimit);
 
 [GenerateSerializer, Immutable]
 public sealed record LotteryResult([property: Id(0)] LotteryView? Lottery, [property: Id(1)] Problem? Refusal)

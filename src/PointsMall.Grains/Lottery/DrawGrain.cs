@@ -132,7 +132,7 @@ public sealed partial class DrawGrain([PipelinedState("state", GrainStorage.Name
         }
 
         // Refuse what is certain to fail before any points move: no lottery, or outside its window.
-        var lottery = await GrainFactory.GetGrain<ILotteryGrain>(lotteryId).GetAsync();
+        var lottery = await GrainFactory.GetGrain<ILotteryGrain>(lotteryId).GetTermsAsync();
         if (lottery is null)
         {
             return Refused(RefusalCode.NotFound, "no_lottery");
@@ -314,8 +314,7 @@ public sealed partial class DrawGrain([PipelinedState("state", GrainStorage.Name
         var table = state.State.Table;
         if (table is null || table.Version != record.TableVersion)
         {
-            var lottery = await GrainFactory.GetGrain<ILotteryGrain>(lotteryId).GetAsync();
-            table = lottery?.Table;
+            table = (await GrainFactory.GetGrain<ILotteryGrain>(lotteryId).GetTermsAsync())?.Table;
         }
 
         return table is not null && table.Version == record.TableVersion ? table.Tiers.FirstOrDefault(t => t.Id == tierId) : null;

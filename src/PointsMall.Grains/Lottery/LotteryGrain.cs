@@ -50,6 +50,8 @@ public static class LotteryStreams
 [GrainType("lottery")]
 public sealed class LotteryGrain([PipelinedState("state", GrainStorage.Name)] IPipelinedState<LotteryGrainState> state, [FromKeyedServices(GrainClock.Key)] TimeProvider time, ILotteryRandom random) : MallGrain, ILotteryGrain
 {
+    private (string Seed, string Hash)? commitment;
+
     public async Task<LotteryResult> ConfigureAsync(ConfigureLottery command)
     {
         if (Plan(command).Refused is { } refused)
@@ -148,6 +150,11 @@ public sealed class LotteryGrain([PipelinedState("state", GrainStorage.Name)] IP
     }
 
     public Task<LotteryView?> GetAsync() => Task.FromResult(View());
+
+    public Task<LotteryTerms?> GetTermsAsync()
+        => Task.FromResult(state.State.Lottery is { } lottery
+            ? new LotteryTerms(state.State.Name, lottery.Table, state.State.StartsAt, state.State.EndsAt, state.State.DailyDrawLimit)
+            : null);
 
     public Task<LotteryResult> CloseAsync()
     {
@@ -250,11 +257,27 @@ public sealed class LotteryGrain([PipelinedState("state", GrainStorage.Name)] IP
             ? new LotteryView(GrainKey, state.State.Name, lottery.Table, state.State.StartsAt, state.State.EndsAt, lottery.DrawCount, state.State.Wins, lottery.Remaining)
             {
                 DailyDrawLimit = state.State.DailyDrawLimit,
-                SeedHash = state.State.Seed is { } seed ? LotteryFairness.Commitment(seed) : null,
+                SeedHash = Commitment(),
                 Seed = IsClosed() ? state.State.Seed : null,
                 Tables = state.State.Tables.IsEmpty ? [lottery.Table] : state.State.Tables,
             }
             : null;
+
+    /// <summary>The seed's hash, computed once per seed: a seed never changes once taken, and views are read often.</summary>
+    private string? Commitment()
+    {
+        if (state.State.Seed is not { } seed)
+        {
+            return null;
+        }
+
+        if (commitment?.Seed != seed)
+        {
+            commitment = (seed, LotteryFairness.Commitment(seed));
+        }
+
+        return commitment.Value.Hash;
+    }
 
     private LotteryResult Refused(RefusalCode code, string detail)
         => new(View(), new Problem(RefusalCodes.Name(code), detail));
