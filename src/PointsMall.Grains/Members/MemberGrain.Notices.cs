@@ -57,15 +57,25 @@ public sealed partial class MemberGrain
             return;
         }
 
-        TellExpiring(expiry, now);
+        // The notice names the local day, so it needs the programme's zone. A turn that never read the rules (a spend
+        // on a fresh activation) does not wait for them: the reminder, due now, tells from its own turn, which can.
+        if (_rules.Last is { } rules)
+        {
+            TellExpiring(expiry, now, rules.TimeZone);
+        }
+        else if (state.State.ExpiryNoticeAt != now)
+        {
+            SetReminder(ExpiryNoticeReminder, now);
+            state.State = state.State with { ExpiryNoticeAt = now };
+        }
     }
 
-    private void TellExpiring(DateTimeOffset expiry, DateTimeOffset now)
+    private void TellExpiring(DateTimeOffset expiry, DateTimeOffset now, TimeZoneInfo zone)
     {
         var points = state.State.Account?.Lots.Where(l => l.Remaining > 0 && l.ExpiresAt > now && l.ExpiresAt <= now + ExpiryNoticeAhead).Sum(l => l.Remaining) ?? 0;
         if (points > 0)
         {
-            var day = ZonedTime.LocalDate(expiry, _rules.Fresh(now)?.TimeZone ?? ZonedTime.China);
+            var day = ZonedTime.LocalDate(expiry, zone);
             Notify(new MemberNotice($"expiring:{expiry.UtcTicks}", GrainKey, NoticeKinds.PointsExpiring, "积分即将过期 Points expiring soon",
                 $"{points} 积分将于 {day:yyyy-MM-dd} 起过期 {points} points expire from {day:yyyy-MM-dd}", "/points", now));
         }
@@ -78,12 +88,12 @@ public sealed partial class MemberGrain
         state.State = state.State with { ExpiryNoticeFor = expiry, ExpiryNoticeAt = null };
     }
 
-    private void ExpiryNoticeDue()
+    private async Task ExpiryNoticeDueAsync()
     {
         var now = time.GetUtcNow();
         if (state.State.ExpiryReminderAt is { } expiry && expiry - ExpiryNoticeAhead <= now && expiry != state.State.ExpiryNoticeFor)
         {
-            TellExpiring(expiry, now);
+            TellExpiring(expiry, now, (await RulesAsync(now)).TimeZone);
         }
         else
         {

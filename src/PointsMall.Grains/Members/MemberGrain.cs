@@ -135,7 +135,7 @@ public sealed partial class MemberGrain(
                 Apply(PointsOperations.Expire(state.State, GrainKey, account, time.GetUtcNow()));
                 break;
             case ExpiryNoticeReminder:
-                ExpiryNoticeDue();
+                await ExpiryNoticeDueAsync();
                 break;
             case BirthdayReminder:
                 await BirthdayDueAsync();

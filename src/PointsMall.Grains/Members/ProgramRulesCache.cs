@@ -15,6 +15,9 @@ internal sealed class ProgramRulesCache
     public ProgramRules? Fresh(DateTimeOffset now) =>
         _rules is null || now - _fetchedAt >= MemberGrain.RulesCacheDuration || now < _fetchedAt ? null : _rules;
 
+    /// <summary>The rules last fetched by this activation, however old (for what tolerates staleness, like a time zone).</summary>
+    public ProgramRules? Last => _rules;
+
     public ProgramRules Keep(ProgramRules rules, DateTimeOffset now)
     {
         _rules = rules;
