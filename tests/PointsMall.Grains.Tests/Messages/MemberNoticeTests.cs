@@ -31,8 +31,14 @@ public sealed class MemberNoticeTests
         Assert.True((await member.EarnAsync(new EarnPoints("earn-2", 5, "task", "another task"))).Succeeded);
         silo.Time.Advance(TimeSpan.FromDays(1));
         Assert.True((await member.EarnAsync(new EarnPoints("earn-3", 5, "task", "a third task"))).Succeeded);
-        var delivered = await silo.Grain<IInboxGrain>("m-1").ListAsync(new InboxQuery(null, 1, 10));
-        Assert.Equal(1, delivered.Total);
+
+        // A later notice on the same stream marks the point by which any second expiry notice would have arrived.
+        var today = ZonedTime.LocalDate(silo.Time.GetUtcNow(), ZonedTime.China);
+        Assert.True((await member.UpdateProfileAsync(new UpdateProfile(null, null, new DateOnly(1992, today.Month, today.Day)))).Succeeded);
+        await silo.FireReminderAsync(member, MemberGrain.BirthdayReminder);
+        var delivered = await Eventually.ReadAsync(() => inbox.ListAsync(new InboxQuery(null, 1, 10)),
+            p => p.Items.Any(i => i.Kind == NoticeKinds.BirthdayGift), "the birthday notice that follows the expiry notice");
+        Assert.Single(delivered.Items, i => i.Kind == NoticeKinds.PointsExpiring);
     }
 
     [Fact]
