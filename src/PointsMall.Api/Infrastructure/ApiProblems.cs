@@ -28,6 +28,7 @@ public static class ApiProblems
     public const string NotOnSale = "not_on_sale";
     public const string TierRequired = "tier_required";
     public const string AddressRequired = "address_required";
+    public const string CouponNotUsable = "coupon_not_usable";
     public const string WrongPassword = "wrong_password";
     public const string InvalidCode = "invalid_code";
     public const string RateLimited = "rate_limited";
@@ -66,6 +67,8 @@ public static class ApiProblems
         new(TierRequired, StatusCodes.Status422UnprocessableEntity, "Tier required", "The product is for members of a higher tier."),
         new(AddressRequired, StatusCodes.Status422UnprocessableEntity, "Shipping address required",
             "Physical goods ship to an address: the member's address book has none (or not the one named). Add one under `/me/addresses` and retry."),
+        new(CouponNotUsable, StatusCodes.Status422UnprocessableEntity, "Coupon not usable",
+            "The wallet coupon named cannot pay for this order: `detail` says why (`coupon_used`, `coupon_expired`, `coupon_min_points` below its minimum order, `coupon_category` not for this kind of goods). Nothing was charged."),
         new(WrongPassword, StatusCodes.Status422UnprocessableEntity, "Wrong password", "The current password given to change a password is wrong."),
         new(InvalidCode, StatusCodes.Status422UnprocessableEntity, "Invalid code",
             "The one-time code is wrong, expired, already used or voided by too many wrong tries; ask for a new one."),

@@ -12,7 +12,8 @@ public sealed record RedemptionRequest(
     [property: Required, Token] string? ProductId,
     [property: Range(RedemptionLimits.MinQuantity, RedemptionLimits.MaxQuantity, ErrorMessage = "{1} to {2}.")] int? Quantity,
     [property: PaymentMode] string? Payment,
-    [property: Token] string? AddressId);
+    [property: Token] string? AddressId,
+    [property: Token] string? CouponId = null);
 
 /// <summary>An order as its member (or an operator) sees it. <c>orderId</c> repeats <c>id</c> for redemption clients.</summary>
 public sealed record OrderDto(
@@ -42,13 +43,22 @@ public sealed record OrderDto(
     ShippingAddressView? ShippingAddress,
     IReadOnlyList<OrderStepView> History)
 {
+    /// <summary>The wallet coupon the order used, if any; <see cref="Points"/> is after its <see cref="CouponDiscount"/>.</summary>
+    public string? CouponId { get; init; }
+
+    public long CouponDiscount { get; init; }
+
     /// <summary>The order as its member sees it; <paramref name="payment"/> is the mode asked for, else the one the amounts show.</summary>
     public static OrderDto From(OrderView o, string? payment = null)
     {
         ArgumentNullException.ThrowIfNull(o);
         return new(o.Id, o.Id, o.MemberId, o.ProductId, o.ProductName, o.Quantity, o.Points, CatalogEndpoints.Yuan(o.CashFen), o.CashFen,
             payment ?? (o.CashFen > 0 ? PaymentModes.PointsCash : PaymentModes.Points), o.Status, o.Step, o.PlacedAt, o.UpdatedAt, o.PaymentDeadline,
-            o.PaymentReference, o.PayUrl, o.Carrier, o.TrackingNumber, o.Code, o.CancelReason, o.IsPrize, o.Ships, o.ShippingAddress, o.History);
+            o.PaymentReference, o.PayUrl, o.Carrier, o.TrackingNumber, o.Code, o.CancelReason, o.IsPrize, o.Ships, o.ShippingAddress, o.History)
+        {
+            CouponId = o.CouponId,
+            CouponDiscount = o.CouponDiscount,
+        };
     }
 }
 

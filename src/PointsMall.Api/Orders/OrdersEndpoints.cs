@@ -32,7 +32,7 @@ public static class OrdersEndpoints
             .WithName("Redeem")
             .WithSummary("Redeems a product for points (or points + cash): an order; a retry with the same Idempotency-Key gives the first outcome.")
             .ProducesProblemCodes(ApiProblems.NotFoundCode, ApiProblems.SoldOut, ApiProblems.InsufficientPoints, ApiProblems.LimitExceeded,
-                ApiProblems.NotOnSale, ApiProblems.TierRequired, ApiProblems.AddressRequired, ApiProblems.Conflict);
+                ApiProblems.NotOnSale, ApiProblems.TierRequired, ApiProblems.AddressRequired, ApiProblems.CouponNotUsable, ApiProblems.Conflict);
 
         var member = routes.MapGroup("").WithTags("Orders").RequireAuthorization(ApiSetup.MemberPolicy);
         member.MapGet("/me/orders", MyOrdersAsync).WithName("GetMyOrders").WithSummary("The member's orders, newest first, optionally of one status.")
@@ -105,7 +105,10 @@ public static class OrdersEndpoints
 
         var key = IdempotencyKeys.KeyOrNew(idempotencyKey);
         var orderId = OrderIds.For(memberId, key);
-        var command = new PlaceOrder(memberId, request.ProductId!, request.Quantity ?? 1, request.Payment ?? PaymentModes.Points, request.AddressId);
+        var command = new PlaceOrder(memberId, request.ProductId!, request.Quantity ?? 1, request.Payment ?? PaymentModes.Points, request.AddressId)
+        {
+            CouponId = request.CouponId,
+        };
 
         // Most requests of a drop arrive after it has sold out: those are answered by the product alone.
         if (await soldOut.AdmitAsync(grains, command.ProductId, orderId, command.Quantity) is { } notAdmitted)

@@ -1,5 +1,6 @@
 using PointsMall.Contracts.Common;
 using PointsMall.Contracts.Sessions;
+using PointsMall.Domain.Catalog;
 using PointsMall.Domain.Members;
 
 namespace PointsMall.Contracts.Members;
@@ -150,7 +151,17 @@ public sealed record AdjustPoints([property: Id(0)] string OperationId, [propert
 /// units of that product (the spend may then be of 0 points: a cash-only product still counts toward its limit).
 /// </summary>
 [GenerateSerializer, Immutable]
-public sealed record SpendPoints([property: Id(0)] string OperationId, [property: Id(1)] long Amount, [property: Id(2)] string Reason, [property: Id(3)] Purchase? Purchase = null, [property: Id(4)] int? PurchaseLimit = null);
+public sealed record SpendPoints([property: Id(0)] string OperationId, [property: Id(1)] long Amount, [property: Id(2)] string Reason, [property: Id(3)] Purchase? Purchase = null, [property: Id(4)] int? PurchaseLimit = null)
+{
+    /// <summary>
+    /// A coupon from the member's wallet that takes its face value off <see cref="Amount"/> (the order's points before
+    /// the discount): used in the same write as the points, given back by the spend's full refund.
+    /// </summary>
+    [Id(5)] public string? CouponId { get; init; }
+
+    /// <summary>The category of what is bought, which the coupon's terms may restrict.</summary>
+    [Id(6)] public ProductCategory Category { get; init; }
+}
 
 /// <summary>
 /// Refunds <paramref name="Amount"/> (all of it when null) of spend <paramref name="SpendOperationId"/>; a full refund
@@ -165,6 +176,9 @@ public sealed record CompleteTask([property: Id(0)] string OperationId, [propert
 [GenerateSerializer, Immutable]
 public sealed record PointsResult([property: Id(0)] long Amount, [property: Id(1)] long Balance, [property: Id(2)] bool Replayed, [property: Id(3)] Problem? Refusal)
 {
+    /// <summary>The points a coupon took off a spend (<see cref="Amount"/> is what was spent after it).</summary>
+    [Id(4)] public long CouponDiscount { get; init; }
+
     public bool Succeeded => Refusal is null;
 }
 

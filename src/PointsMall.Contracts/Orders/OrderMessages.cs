@@ -4,7 +4,11 @@ namespace PointsMall.Contracts.Orders;
 
 /// <summary>Payment mode: <c>points</c> or <c>points_cash</c>.</summary>
 [GenerateSerializer, Immutable]
-public sealed record PlaceOrder([property: Id(0)] string MemberId, [property: Id(1)] string ProductId, [property: Id(2)] int Quantity, [property: Id(3)] string Payment, [property: Id(4)] string? AddressId);
+public sealed record PlaceOrder([property: Id(0)] string MemberId, [property: Id(1)] string ProductId, [property: Id(2)] int Quantity, [property: Id(3)] string Payment, [property: Id(4)] string? AddressId)
+{
+    /// <summary>A coupon from the member's wallet to take off the order's points.</summary>
+    [Id(5)] public string? CouponId { get; init; }
+}
 
 [GenerateSerializer, Immutable]
 public sealed record PlacePrizeOrder([property: Id(0)] string MemberId, [property: Id(1)] string ProductId, [property: Id(2)] string LotteryId, [property: Id(3)] string DrawId);
@@ -59,6 +63,12 @@ public sealed record OrderView(
 
     /// <summary>Physical goods: the order ships to <see cref="ShippingAddress"/> (which a prize may still lack).</summary>
     [Id(21)] public bool Ships { get; init; }
+
+    /// <summary>The wallet coupon the order uses, if any.</summary>
+    [Id(22)] public string? CouponId { get; init; }
+
+    /// <summary>The points the coupon took off (<see cref="Points"/> is after it).</summary>
+    [Id(23)] public long CouponDiscount { get; init; }
 }
 
 /// <summary>A snapshot of a shipping address, so later edits of the address book never change where an order goes.</summary>

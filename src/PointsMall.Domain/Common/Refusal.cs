@@ -18,6 +18,7 @@ public enum RefusalCode
     [JsonStringEnumMemberName("not_found")] NotFound,
     [JsonStringEnumMemberName("conflict")] Conflict,
     [JsonStringEnumMemberName("address_required")] AddressRequired,
+    [JsonStringEnumMemberName("coupon_not_usable")] CouponNotUsable,
 }
 
 /// <summary>A business refusal: a stable code plus a short machine-readable detail (e.g. <c>already_signed_in</c>).</summary>
@@ -43,6 +44,7 @@ public static class RefusalCodes
         RefusalCode.NotFound => "not_found",
         RefusalCode.Conflict => "conflict",
         RefusalCode.AddressRequired => "address_required",
+        RefusalCode.CouponNotUsable => "coupon_not_usable",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
     };
 }

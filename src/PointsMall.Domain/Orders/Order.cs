@@ -35,7 +35,9 @@ public sealed record Order(
     Compensation? Compensation,
     Refusal? CancelReason,
     ImmutableList<OrderStepRecord> History,
-    bool Prize = false)
+    bool Prize = false,
+    string? CouponId = null,
+    long CouponDiscount = 0)
 {
     public static Order Create(
         string orderId, string memberId, Product product, int quantity, DateTimeOffset now, OrderPolicy? policy = null)
@@ -124,14 +126,25 @@ public sealed record Order(
             : Illegal(nameof(StockRefused));
     }
 
-    public OrderTransition PointsSpent(DateTimeOffset now)
+    /// <summary>
+    /// The member paid the points; <paramref name="couponDiscount"/> is what the order's coupon took off them, so
+    /// <see cref="PointsTotal"/> becomes what was spent.
+    /// </summary>
+    public OrderTransition PointsSpent(DateTimeOffset now, long couponDiscount = 0)
     {
         if (HasPassed(SagaStep.PointsSpent))
         {
             return Replay();
         }
 
-        return Step == SagaStep.StockReserved ? AfterPointsSpent(now, null) : Illegal(nameof(PointsSpent));
+        if (couponDiscount < 0 || couponDiscount > PointsTotal || (couponDiscount > 0 && CouponId is null))
+        {
+            return Refuse(RefusalCode.ValidationFailed, "coupon_discount_out_of_range");
+        }
+
+        return Step == SagaStep.StockReserved
+            ? (this with { PointsTotal = PointsTotal - couponDiscount, CouponDiscount = couponDiscount }).AfterPointsSpent(now, couponDiscount > 0 ? $"coupon −{couponDiscount}" : null)
+            : Illegal(nameof(PointsSpent));
     }
 
     /// <summary>The member could not pay (insufficient points): release the reserved stock.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using PointsMall.Domain.Coupons;
 using PointsMall.Domain.Members;
 using PointsMall.Domain.Rules;
 
@@ -29,6 +30,9 @@ public sealed record MemberState
 
     /// <summary>What the member's orders bought, for per-member limits; an order's purchase goes with its refund.</summary>
     public Purchases Purchases { get; init; } = Purchases.None;
+
+    /// <summary>The coupon wallet: a coupon is used with the points of its order, in the same write.</summary>
+    public CouponWallet Coupons { get; init; } = CouponWallet.Empty;
 
     /// <summary>When the "expiry" reminder is set for (the earliest open lot's expiry), so a turn only rewrites it when it moves.</summary>
     public DateTimeOffset? ExpiryReminderAt { get; init; }

@@ -88,8 +88,10 @@ internal static class PointsOperations
             return new(current, MemberRefusals.PointsInvalid(invalid, account, now));
         }
 
-        // The limit first: a refused purchase spends nothing. Then the points; a refused spend records no purchase.
+        // The limit first: a refused purchase spends nothing. Then the coupon, then the points; whatever is refused,
+        // neither the purchase nor the coupon is recorded.
         var purchases = current.Purchases;
+        var replayedPurchase = false;
         if (command.Purchase is { } purchase)
         {
             var recorded = purchases.Record(command.OperationId, purchase, command.PurchaseLimit);
@@ -99,17 +101,42 @@ internal static class PointsOperations
             }
 
             purchases = recorded.Purchases;
-            if (command.Amount == 0)
+            replayedPurchase = recorded.Replayed;
+        }
+
+        var coupons = current.Coupons;
+        var discount = 0L;
+        if (command.CouponId is { } couponId)
+        {
+            var use = coupons.Use(command.OperationId, couponId, command.Amount, command.Category, now);
+            if (!use.Succeeded)
             {
-                return new(current with { Purchases = purchases }, new PointsResult(0, account.Balance(now), recorded.Replayed, null));
+                return new(current, new PointsResult(0, account.Balance(now), false, Problem.From(use.Refusal!)));
             }
+
+            (coupons, discount) = (use.Wallet, use.Discount);
+        }
+
+        var recordedWith = current with { Purchases = purchases, Coupons = coupons };
+        var amount = command.Amount - discount;
+        if (amount == 0)
+        {
+            // Nothing to take from the lots (a cash-only purchase, or a coupon worth the whole order): no ledger line.
+            return new(recordedWith, new PointsResult(0, account.Balance(now), replayedPurchase, null) { CouponDiscount = discount });
         }
 
         var step = PointsCommit.Commit(
-            current, memberId, command.OperationId, account.Spend(command.OperationId, command.Amount, command.Reason?.Trim() ?? "", now), now);
-        return step.Result.Succeeded && !ReferenceEquals(purchases, current.Purchases)
-            ? step with { Change = step.Change with { State = step.Change.State with { Purchases = purchases } } }
-            : step;
+            current, memberId, command.OperationId, account.Spend(command.OperationId, amount, command.Reason?.Trim() ?? "", now), now);
+        if (!step.Result.Succeeded)
+        {
+            return step;
+        }
+
+        return step with
+        {
+            Change = step.Change with { State = step.Change.State with { Purchases = purchases, Coupons = coupons } },
+            Result = step.Result with { CouponDiscount = discount },
+        };
     }
 
     public static MemberStep<PointsResult> Refund(
@@ -131,14 +158,16 @@ internal static class PointsOperations
             now);
 
         // A full refund (or one of a spend of no points, which the ledger does not hold) gives the allowance back.
+        // The coupon the spend used comes back with it too.
         var spendOfNothing = step.Result.Refusal?.Code == RefusalCodes.Name(RefusalCode.NotFound);
         if (command.Amount is null && (step.Result.Succeeded || spendOfNothing))
         {
             var state = step.Change.State;
             var returned = state.Purchases.Return(command.SpendOperationId);
-            if (!ReferenceEquals(returned, state.Purchases))
+            var coupons = state.Coupons.Return(command.SpendOperationId);
+            if (!ReferenceEquals(returned, state.Purchases) || !ReferenceEquals(coupons, state.Coupons))
             {
-                return step with { Change = step.Change with { State = state with { Purchases = returned } } };
+                return step with { Change = step.Change with { State = state with { Purchases = returned, Coupons = coupons } } };
             }
         }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using PointsMall.Contracts.Analytics;
 using PointsMall.Contracts.Catalog;
 using PointsMall.Contracts.Common;
+using PointsMall.Contracts.Coupons;
 using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Orders;
 using PointsMall.Domain.Catalog;
@@ -84,7 +85,19 @@ public sealed partial class OrderGrain(
             return OrderViews.Refused(refused);
         }
 
-        var order = Order.Create(GrainKey, command.MemberId, product.Product, command.Quantity, Now, Policy);
+        // A coupon that cannot pay for this order is refused now, before any stock is reserved; the spend checks it
+        // again, in the member's turn that uses it.
+        if (command.CouponId is { } couponId)
+        {
+            var quote = await GrainFactory.GetGrain<ICouponWalletGrain>(command.MemberId)
+                .QuoteCouponAsync(new QuoteCoupon(couponId, product.Product.Price.Times(command.Quantity).Points, product.Product.Category));
+            if (quote.Refusal is { } notUsable)
+            {
+                return new OrderResult(null, notUsable);
+            }
+        }
+
+        var order = Order.Create(GrainKey, command.MemberId, product.Product, command.Quantity, Now, Policy) with { CouponId = command.CouponId };
         state.State = OrderCommands.Placing(state.State, command, member, product.Product);
         await RecordAsync(order);
         await RunSagaAsync();

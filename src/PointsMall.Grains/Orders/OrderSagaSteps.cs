@@ -113,14 +113,18 @@ internal sealed class OrderSagaSteps(
             case SagaAction.SpendPoints:
                 // The member checks the per-member limit with the spend (its own turn serialises its orders).
                 var spent = await member.SpendAsync(new SpendPoints(
-                    order.Id, order.PointsTotal, SpendReason(order, state.ProductName), new Purchase(order.ProductId, order.Quantity), state.PurchaseLimit));
+                    order.Id, order.PointsTotal, SpendReason(order, state.ProductName), new Purchase(order.ProductId, order.Quantity), state.PurchaseLimit)
+                {
+                    CouponId = order.CouponId,
+                    Category = order.Category,
+                });
                 if (spent.Refusal is { } notSpent)
                 {
                     var refusal = ToRefusal(notSpent);
                     return (order.PointsRefused(refusal, Now), state with { PlaceRefusal = refusal });
                 }
 
-                return (order.PointsSpent(Now), state);
+                return (order.PointsSpent(Now, spent.CouponDiscount), state);
 
             case SagaAction.CommitStock:
                 if (!state.IsPrize && !state.StockFinal)

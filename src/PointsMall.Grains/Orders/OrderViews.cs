@@ -40,6 +40,8 @@ internal static class OrderViews
             IsPrize = state.IsPrize,
             Ships = o.IsPhysical,
             UpdatedAt = o.History[^1].At,
+            CouponId = o.CouponId,
+            CouponDiscount = o.CouponDiscount,
         };
     }
 
