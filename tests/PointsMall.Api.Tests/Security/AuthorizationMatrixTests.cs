@@ -52,6 +52,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
         ["GET /me"] = Access.Anyone,
         ["GET /me/draws"] = Access.Anyone,
         ["GET /inbox"] = Access.Anyone,
+        ["GET /coupons"] = Access.Anyone,
         ["GET /rules"] = Access.Anyone,
         ["GET /reset"] = Access.Anyone,
         ["GET /login-code"] = Access.Anyone,

@@ -37,14 +37,7 @@ public sealed partial class RedemptionStoryTests(WebAppFixture app, ITestOutputH
         await Expect(member.GetByTestId("hero-balance")).ToHaveTextAsync("0");
 
         // The member earns: the operator grants 1,000 points, then the member signs in for today.
-        await admin.GotoAsync($"/admin/members?q={phone}");
-        var memberRow = admin.GetByTestId("member-row").Filter(new() { HasText = phone });
-        await Expect(memberRow).ToBeVisibleAsync();
-        await memberRow.GetByTestId("adjust").ClickAsync();
-        await admin.GetByTestId("adjust-amount").FillAsync("1000");
-        await admin.GetByTestId("adjust-reason").FillAsync("E2E welcome bonus");
-        await admin.Locator("dialog.modal").GetByRole(AriaRole.Button, new() { Name = "提交 Submit" }).ClickAsync();
-        await Expect(memberRow.GetByTestId("member-balance")).ToHaveTextAsync("1,000");
+        await AdminConsole.GrantPointsAsync(admin, phone, 1000, "1,000");
 
         await member.GotoAsync("/checkin");
         await member.GetByTestId("sign-in").ClickAsync();
@@ -55,15 +48,7 @@ public sealed partial class RedemptionStoryTests(WebAppFixture app, ITestOutputH
         Assert.True(afterSignIn > 1000, $"Signing in should add points to the 1,000 granted; the balance is {afterSignIn}.");
 
         // A shipping address, then the redemption from the product page.
-        await member.GotoAsync("/me");
-        await member.GetByTestId("add-address").ClickAsync();
-        var addressForm = member.Locator("dialog.modal");
-        await addressForm.GetByLabel("收件人 Recipient").FillAsync("张三");
-        await addressForm.GetByLabel("手机 Phone").FillAsync(phone);
-        await addressForm.GetByLabel("地区 Region").FillAsync("上海市 浦东新区");
-        await addressForm.GetByLabel("详细地址 Street address").FillAsync("世纪大道 100 号");
-        await addressForm.GetByRole(AriaRole.Button, new() { Name = "保存 Save" }).ClickAsync();
-        await Expect(member.GetByText("世纪大道 100 号")).ToBeVisibleAsync();
+        await MallPages.AddAddressAsync(member, phone);
 
         await member.GotoAsync("/");
         var card = member.GetByTestId("product-card").Filter(new() { HasText = productName });

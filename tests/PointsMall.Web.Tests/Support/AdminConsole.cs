@@ -42,4 +42,18 @@ public static class AdminConsole
         await Expect(row).ToBeVisibleAsync();
         return row;
     }
+
+    /// <summary>Grants a member points from the members page (found by its phone or e-mail) and waits for the new balance.</summary>
+    public static async Task GrantPointsAsync(IPage page, string login, int amount, string expectedBalance)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.GotoAsync($"/admin/members?q={Uri.EscapeDataString(login)}");
+        var memberRow = page.GetByTestId("member-row").Filter(new() { HasText = login });
+        await Expect(memberRow).ToBeVisibleAsync();
+        await memberRow.GetByTestId("adjust").ClickAsync();
+        await page.GetByTestId("adjust-amount").FillAsync(amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByTestId("adjust-reason").FillAsync("E2E welcome bonus");
+        await page.Locator("dialog.modal").GetByRole(AriaRole.Button, new() { Name = "提交 Submit" }).ClickAsync();
+        await Expect(memberRow.GetByTestId("member-balance")).ToHaveTextAsync(expectedBalance);
+    }
 }

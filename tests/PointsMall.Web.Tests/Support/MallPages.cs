@@ -29,4 +29,19 @@ public static class MallPages
         await form.GetByRole(AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
         await Expect(page.GetByTestId("hero-balance")).ToBeVisibleAsync();
     }
+
+    /// <summary>Adds a shipping address on <c>/me</c> and returns once the address book shows it.</summary>
+    public static async Task AddAddressAsync(IPage page, string phone, string street = "世纪大道 100 号")
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.GotoAsync("/me");
+        await page.GetByTestId("add-address").ClickAsync();
+        var addressForm = page.Locator("dialog.modal");
+        await addressForm.GetByLabel("收件人 Recipient").FillAsync("张三");
+        await addressForm.GetByLabel("手机 Phone").FillAsync(phone);
+        await addressForm.GetByLabel("地区 Region").FillAsync("上海市 浦东新区");
+        await addressForm.GetByLabel("详细地址 Street address").FillAsync(street);
+        await addressForm.GetByRole(AriaRole.Button, new() { Name = "保存 Save" }).ClickAsync();
+        await Expect(page.GetByText(street)).ToBeVisibleAsync();
+    }
 }

@@ -897,6 +897,59 @@ async function announcementsSection() {
   await load();
 }
 
+/** A coupon's form: new (with its id) or changing one (terms, quantity, limit, claim window). */
+async function couponDialog(c) {
+  const data = await dialog(c ? `修改优惠券 Edit ${c.name}` : '新建优惠券 New coupon', h('div.form-grid',
+    c ? null : field('编号 Id', h('input', { name: 'id', required: true, maxlength: 64, pattern: '[A-Za-z0-9_\\-]+', placeholder: 'spring-50' })),
+    field('名称 Name', h('input', { name: 'name', required: true, maxlength: 100, value: c?.name ?? '' })),
+    field('面值 Face value (points)', h('input', { name: 'facePoints', type: 'number', min: 1, required: true, value: c?.facePoints ?? 50 })),
+    field('最低订单积分 Minimum order (points)', h('input', { name: 'minPoints', type: 'number', min: 0, value: c?.minPoints ?? 0 })),
+    field('适用品类 Category', h('select', { name: 'category' }, h('option', { value: '' }, '全部 Any'),
+      Object.entries(CATEGORY_TEXT).map(([value, text]) => h('option', { value, selected: c?.category === value }, text)))),
+    field('领取后有效天数 Valid days after claim', h('input', { name: 'validDays', type: 'number', min: 1, max: 3650, required: true, value: c?.validDays ?? 30 })),
+    field('发放总量 Quantity', h('input', { name: 'quantity', type: 'number', min: 1, required: true, value: c?.quantity ?? 1000 })),
+    field('每人限领 Per member', h('input', { name: 'perMemberLimit', type: 'number', min: 1, max: 100, value: c?.perMemberLimit ?? 1 })),
+    field('开始领取 Claimable from (optional)', h('input', { name: 'claimFrom', type: 'datetime-local', value: toLocalInput(c?.claimFrom) })),
+    field('停止领取 Claimable until (optional)', h('input', { name: 'claimUntil', type: 'datetime-local', value: toLocalInput(c?.claimUntil) }))), { submitLabel: '保存 Save' });
+  if (!data) return null;
+  const number = (name) => (data.get(name) === '' ? undefined : Number(data.get(name)));
+  return {
+    id: c?.id ?? data.get('id'),
+    body: {
+      name: data.get('name'), facePoints: number('facePoints'), minPoints: number('minPoints'), category: data.get('category') || undefined,
+      validDays: number('validDays'), quantity: number('quantity'), perMemberLimit: number('perMemberLimit'),
+      claimFrom: fromLocalInput(data.get('claimFrom')) ?? undefined, claimUntil: fromLocalInput(data.get('claimUntil')) ?? undefined,
+    },
+  };
+}
+
+async function couponsSection() {
+  setTitle('优惠券', 'Coupons');
+  const list = h('div', spinner());
+  const save = async (c) => {
+    const edit = await couponDialog(c);
+    if (edit && await attempt('保存 Save', () => api.put(`/admin/coupons/${encodeURIComponent(edit.id)}`, edit.body), '已保存 Saved')) load();
+  };
+  const load = async () => {
+    try {
+      const items = itemsOf(await api.get('/admin/coupons', { pageSize: 100 }));
+      mount(list, items.length ? table(['名称 Name', '面值 Face', '门槛 Minimum', '品类 Category', '有效 Valid', '已领/总量 Issued', '每人 Each', '领取时间 Claimable', ''],
+        items.map((c) => h('tr', { 'data-testid': 'coupon-row', 'data-coupon-id': c.id },
+          h('td', h('strong', c.name), h('div.muted', c.id)), h('td.num', fmt.points(c.facePoints)), h('td.num', fmt.points(c.minPoints)),
+          h('td', c.category ? (CATEGORY_TEXT[c.category] ?? c.category) : '全部 Any'), h('td.num', `${c.validDays} 天 days`),
+          h('td.num', `${fmt.points(c.issued)} / ${fmt.points(c.quantity)}`), h('td.num', c.perMemberLimit),
+          h('td', `${c.claimFrom ? fmt.time(c.claimFrom) : '—'} → ${c.claimUntil ? fmt.time(c.claimUntil) : '—'}`),
+          h('td', h('button.btn.small', { type: 'button', 'data-permission': 'campaigns-write', onclick: () => save(c) }, '修改 Edit'))))) : empty('暂无优惠券 No coupons'));
+      applyPermissions(list);
+    } catch (e) {
+      mount(list, problemBox(e));
+    }
+  };
+  mount(view, h('div.toolbar', h('button.btn.primary', { type: 'button', 'data-permission': 'campaigns-write', 'data-testid': 'new-coupon', onclick: () => save(null) },
+    '+ 新建优惠券 New coupon')), list);
+  await load();
+}
+
 const roleOptions = (selected) => Object.entries(ROLE_TEXT).map(([value, text]) => h('option', { value, selected: value === selected }, text));
 
 async function operatorsSection() {
@@ -1036,6 +1089,7 @@ const sections = {
   campaigns: campaignsSection,
   lotteries: lotteriesSection,
   announcements: announcementsSection,
+  coupons: couponsSection,
   packing: packingSection,
   operators: operatorsSection,
   audit: auditSection,

@@ -9,6 +9,7 @@ export const PROBLEM_TEXT = {
   limit_exceeded: '超出限购 Purchase limit reached',
   not_on_sale: '未开售 Not on sale yet',
   tier_required: '等级不足 Higher membership tier required',
+  coupon_not_usable: '该优惠券不可用于此订单 This coupon cannot be used for this order',
   rate_limited: '请求过于频繁，请稍后再试 Too many requests, try again shortly',
   locked: '密码错误次数过多，请稍后再试 Too many wrong passwords: try again later',
   wrong_password: '当前密码不正确 The current password is wrong',

@@ -276,12 +276,44 @@ async function productPage({ id }) {
   const stockHost = h('div.muted.live-stock', { 'data-testid': 'product-stock' });
   const result = h('div', { 'aria-live': 'polite' });
   const qtyInput = h('input', { type: 'number', min: 1, max: 99, value: 1, 'aria-label': '数量 Quantity', 'data-testid': 'quantity',
-    oninput: (e) => { qty = Math.max(1, Math.min(99, Number(e.target.value) || 1)); mount(totalHost, priceText(p, qty)); } });
-  const step = (d) => { qty = Math.max(1, Math.min(99, qty + d)); qtyInput.value = qty; mount(totalHost, priceText(p, qty)); };
+    oninput: (e) => { qty = Math.max(1, Math.min(99, Number(e.target.value) || 1)); offerCoupons(); } });
+  const step = (d) => { qty = Math.max(1, Math.min(99, qty + d)); qtyInput.value = qty; offerCoupons(); };
   const addressSelect = h('select', { 'aria-label': '收货地址 Address', 'data-testid': 'address' });
   const addressField = field('收货地址 Shipping address', addressSelect);
   addressField.classList.add('hidden');
   const redeemButton = h('button.btn.primary.block', { type: 'button', 'data-testid': 'redeem' }, '立即兑换 Redeem');
+  /** The member's usable coupons; the select offers those this order meets (category, minimum points). */
+  let coupons = [];
+  const couponSelect = h('select', { 'aria-label': '优惠券 Coupon', 'data-testid': 'coupon', onchange: () => showTotal() });
+  const couponField = field('优惠券 Coupon', couponSelect);
+  couponField.classList.add('hidden');
+  const orderPoints = () => P.points(p) * qty;
+  const applies = (c) => (!c.category || c.category === P.category(p)) && orderPoints() > 0 && orderPoints() >= c.minPoints;
+  function showTotal() {
+    const chosen = coupons.find((c) => c.id === couponSelect.value);
+    const discount = chosen ? Math.min(chosen.facePoints, orderPoints()) : 0;
+    mount(totalHost, discount
+      ? h('span.price', { 'data-testid': 'total-after-coupon' }, fmt.points(orderPoints() - discount), h('small', ' 积分 pts'),
+        P.cashFen(p) ? h('small', ` + ${fmt.yuan(P.cashFen(p) * qty)}`) : null, h('small.muted', ` (券 coupon −${fmt.points(discount)})`))
+      : priceText(p, qty));
+  }
+  function offerCoupons() {
+    const usable = coupons.filter(applies);
+    const kept = couponSelect.value;
+    mount(couponSelect, h('option', { value: '' }, usable.length ? '不使用 No coupon' : '无可用券 None usable'),
+      usable.map((c) => h('option', { value: c.id, selected: c.id === kept }, `${c.name} −${fmt.points(c.facePoints)}`)));
+    couponField.classList.toggle('hidden', coupons.length === 0);
+    showTotal();
+  }
+  async function loadCoupons() {
+    if (!api.signedIn || P.points(p) <= 0) return;
+    try {
+      coupons = itemsOf(await api.get('/me/coupons')).filter((c) => c.status === 'usable');
+      offerCoupons();
+    } catch {
+      // Coupons are optional: the redemption works without them.
+    }
+  }
 
   const showStock = (product) => {
     const available = P.available(product);
@@ -324,12 +356,14 @@ async function productPage({ id }) {
     try {
       const body = { productId: P.id(p), quantity: qty, payment };
       if (!addressField.classList.contains('hidden') && addressSelect.value && addressSelect.value !== '__new') body.addressId = addressSelect.value;
+      if (couponSelect.value) body.couponId = couponSelect.value;
       const order = await api.post('/redemptions', body, { 'Idempotency-Key': key });
       pendingKey = null;
       const orderId = pick(order, 'orderId', 'id');
       mount(result, h('div.alert.ok', { 'data-testid': 'redeem-ok', 'data-order-id': orderId }, '兑换成功！Redeemed! ', h('a', { href: `/orders/${orderId}`, 'data-link': true }, '查看订单 View order →')));
       toast('兑换成功 Redeemed', 'ok');
       refreshMe();
+      await loadCoupons();
       try { showStock(await api.get(`/products/${encodeURIComponent(id)}`)); } catch { /* the counter catches up on the next poll */ }
     } catch (e) {
       const transient = e instanceof ApiError && [0, 502, 503, 504].includes(e.status);
@@ -375,12 +409,14 @@ async function productPage({ id }) {
         hasCash ? h('div.seg', { role: 'radiogroup', 'aria-label': '支付方式 Payment' },
           h('label', h('input', { type: 'radio', name: 'payment', value: 'points_cash', checked: true, onchange: () => { payment = 'points_cash'; } }), '积分+现金 Points + cash')) : null,
         addressField,
+        couponField,
         h('div.spread', h('span.muted', '合计 Total'), totalHost),
         redeemButton,
         result,
         pick(p, 'description') ? h('div', h('h3', '商品详情 Details'), h('p.muted', p.description)) : null)));
 
   loadAddresses();
+  loadCoupons();
   every(1000, tick);
   // Live stock on the product page too (cheap: one read of the product's own grain).
   every(2000, async () => {
@@ -849,6 +885,57 @@ async function inboxPage(_params, query) {
       m.link ? h('a', { href: m.link, 'data-link': true }, '查看 View →') : null))) : empty('暂无消息 No messages'));
 }
 
+const COUPON_STATUS = { usable: '可用 Usable', used: '已使用 Used', expired: '已过期 Expired' };
+
+/** What a coupon takes off and where it applies, as one line. */
+function couponTerms(c) {
+  const where = c.category ? ` · 限${CATEGORY_TEXT[c.category] ?? c.category}` : '';
+  return `${c.minPoints ? `满 ${fmt.points(c.minPoints)} 积分可用 from ${fmt.points(c.minPoints)} pts` : '无门槛 No minimum'}${where}`;
+}
+
+/** The coupon centre: coupons to claim, and the member's wallet (usable first, then used and expired). */
+async function couponsPage() {
+  mount(app, spinner());
+  const [offered, wallet] = await Promise.all([
+    api.request('GET', '/coupons', { query: { pageSize: 50 }, auth: api.signedIn }),
+    api.signedIn ? api.get('/me/coupons') : Promise.resolve({ items: [] }),
+  ]);
+  const held = new Map();
+  for (const c of itemsOf(wallet)) held.set(c.couponId, (held.get(c.couponId) ?? 0) + 1);
+  const open = (c) => (!c.claimFrom || Date.parse(c.claimFrom) <= Date.now()) && (!c.claimUntil || Date.now() < Date.parse(c.claimUntil));
+  const claim = (c) => async (e) => {
+    if (!requireLogin()) return;
+    e.target.disabled = true;
+    try {
+      await api.post(`/me/coupons/${encodeURIComponent(c.id)}/claim`);
+      toast('已领取 Claimed', 'ok');
+      go('/coupons', { replace: true });
+    } catch (err) {
+      e.target.disabled = false;
+      toast(err.friendly ?? String(err), 'error');
+    }
+  };
+  const couponCard = (c, action, status) => h('div.card.coupon.spread', { 'data-testid': status ? 'wallet-coupon' : 'coupon-offer', 'data-coupon-id': c.id, 'data-status': status ?? '' },
+    h('div', h('div.points', `−${fmt.points(c.facePoints)}`), h('strong', c.name), h('div.muted', couponTerms(c)),
+      status ? h('small.muted', `${COUPON_STATUS[status] ?? status} · 有效期至 valid until ${fmt.time(c.expiresAt)}`)
+        : h('small.muted', `领取后 ${c.validDays} 天内有效 Valid ${c.validDays} days · 剩余 ${fmt.points(c.remaining)} left`)),
+    action);
+  const offers = itemsOf(offered);
+  const items = itemsOf(wallet);
+  mount(app, h('h1', '领券中心', h('span.en', 'Coupons')),
+    offers.length ? h('div.list', offers.map((c) => {
+      const full = (held.get(c.id) ?? 0) >= c.perMemberLimit;
+      const label = c.remaining <= 0 ? '已抢光 All gone' : full ? '已领取 Claimed' : !open(c) ? '未开放 Not open' : '领取 Claim';
+      return couponCard(c, h('button.btn.primary.small', { type: 'button', 'data-testid': 'claim-coupon', disabled: label !== '领取 Claim', onclick: claim(c) }, label));
+    })) : empty('暂无可领取的券 No coupons to claim'),
+    h('div.section-title', h('h2', '我的券包', h('span.en', 'My wallet'))),
+    !api.signedIn ? h('p', h('a', { href: '/login?next=/coupons', 'data-link': true }, '登录后查看 Sign in to see your coupons'))
+      : items.length ? h('div.list', { 'data-testid': 'wallet' }, items.map((c) => couponCard(c,
+        c.status === 'usable' ? h('a.btn.small', { href: '/', 'data-link': true }, '去使用 Use') : c.usedBy ? h('a.btn.small', { href: `/orders/${encodeURIComponent(c.usedBy)}`, 'data-link': true }, '订单 Order') : null,
+        c.status)))
+        : empty('券包是空的 Your wallet is empty'));
+}
+
 const TIER_CN = { Regular: '普通', Silver: '银卡', Gold: '金卡', Diamond: '钻石' };
 
 /** The programme's rules as a shopper reads them: how points are earned, tiers, expiry and the birthday gift. */
@@ -1097,6 +1184,7 @@ async function mePage() {
     h('div.row', h('a.btn', { href: '/points', 'data-link': true }, '积分明细 Points'), h('a.btn', { href: '/orders', 'data-link': true }, '我的订单 Orders'),
       h('a.btn', { href: '/me/draws', 'data-link': true, 'data-testid': 'my-draws-link' }, '抽奖记录 My draws'),
       h('a.btn', { href: '/inbox', 'data-link': true, 'data-testid': 'inbox-link' }, '消息 Inbox', inboxBadge),
+      h('a.btn', { href: '/coupons', 'data-link': true, 'data-testid': 'coupons-link' }, '券包 Coupons'),
       h('a.btn', { href: '/rules', 'data-link': true, 'data-testid': 'rules-link' }, '积分规则 Rules'),
       h('button.btn', { type: 'button', 'data-testid': 'edit-profile', onclick: async () => { if (await editProfileDialog(m)) mePage(); } }, '编辑资料 Edit profile'),
       h('button.btn', { type: 'button', 'data-testid': 'change-login', onclick: async () => { if (await changeLoginDialog()) mePage(); } }, '更换手机/邮箱 Change phone or e-mail'),
@@ -1119,6 +1207,7 @@ const routes = [
   [/^\/lottery\/(?<id>[^/]+)\/verify$/, verifyPage, 'lottery'],
   [/^\/me\/draws$/, myDrawsPage, 'lottery'],
   [/^\/inbox$/, inboxPage, ''],
+  [/^\/coupons$/, couponsPage, ''],
   [/^\/rules$/, rulesPage, ''],
   [/^\/login$/, authPage('login'), ''],
   [/^\/register$/, authPage('register'), ''],
