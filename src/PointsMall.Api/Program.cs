@@ -12,6 +12,7 @@ using PointsMall.Api.Messages;
 using PointsMall.Api.Operators;
 using PointsMall.Api.Orders;
 using PointsMall.Api.Rules;
+using PointsMall.Api.Tasks;
 using PointsMall.Api.Web;
 using PointsMall.Hosting;
 
@@ -37,8 +38,10 @@ api.MapMembers();
 api.MapCatalog();
 api.MapSections();
 api.MapImages();
+api.MapCodePools();
 api.MapRedemptions();
 api.MapCoupons();
+api.MapTasks();
 api.MapShipping();
 api.MapLotteries();
 api.MapMessages();

@@ -22,8 +22,11 @@ public abstract record ProductFieldsDto
             (p.Price.Points, CatalogEndpoints.Yuan(p.Price.CashFen), p.Price.CashFen, p.EffectivePerMemberLimit, p.RequiredTier?.ToString());
         (OnShelf, OnSale, StartsAt, EndsAt, IsFlashSale) =
             (view.OnShelf, view.OnShelf && p.IsOnSaleAt(now), p.Flash?.StartsAt ?? p.OnShelfFrom, p.OnShelfUntil, p.Flash is not null);
-        (Featured, Priority, SectionId) = (p.Featured, p.Priority, p.Section);
+        (Featured, Priority, SectionId, CodePool) = (p.Featured, p.Priority, p.Section, p.CodePool);
     }
+
+    /// <summary>Each order gets one of the codes the operator uploaded (see <c>POST /admin/products/{id}/codes</c>).</summary>
+    public bool CodePool { get; init; }
 
     public bool Featured { get; init; }
 
@@ -193,6 +196,12 @@ public record ProductRequest : IValidatableObject
     /// <summary>The catalogue section (<c>GET /sections</c>) it is shelved in; none when absent.</summary>
     [Token]
     public string? SectionId { get; init; }
+
+    /// <summary>
+    /// Virtual goods or services whose codes come from a pool the operator uploads (<c>POST /admin/products/{id}/codes</c>):
+    /// created with no stock, and only uploads add any. Fixed once created.
+    /// </summary>
+    public bool? CodePool { get; init; }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

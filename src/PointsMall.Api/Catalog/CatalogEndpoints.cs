@@ -40,14 +40,14 @@ public static class CatalogEndpoints
             .WithSummary("Creates a product with its initial stock.")
             .ProducesProblemCodes(ApiProblems.Conflict);
         admin.MapPut("/products/{id}", UpdateAsync).RequirePermission(Permission.CatalogWrite).WithName("UpdateProduct").Audited(ProductSnapshot)
-            .WithSummary("Replaces a product's details (its stock and, without onShelf, its shelf flag stay).")
-            .ProducesProblemCodes(ApiProblems.NotFoundCode);
+            .WithSummary("Replaces a product's details (its stock and, without onShelf, its shelf flag stay; whether it takes codes from a pool is fixed).")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode, ApiProblems.Conflict);
         admin.MapPost("/products/{id}/shelf", ShelfAsync).RequirePermission(Permission.CatalogWrite).WithName("SetProductShelf").Audited(ProductSnapshot)
             .WithSummary("Puts a product on the shelf or takes it off.")
             .ProducesProblemCodes(ApiProblems.NotFoundCode);
         admin.MapPost("/products/{id}/restock", RestockAsync).RequirePermission(Permission.StockWrite).WithName("RestockProduct").Audited(ProductSnapshot)
-            .WithSummary("Adds stock to a product; a retry with the same Idempotency-Key adds it once.")
-            .ProducesProblemCodes(ApiProblems.NotFoundCode);
+            .WithSummary("Adds stock to a product; a retry with the same Idempotency-Key adds it once. A code-pool product's stock grows by uploading codes instead (409 `stock_from_codes`).")
+            .ProducesProblemCodes(ApiProblems.NotFoundCode, ApiProblems.Conflict);
         admin.MapPost("/products/{id}/stock", SetStockAsync).RequirePermission(Permission.StockWrite).WithName("SetProductStock").Audited(ProductSnapshot)
             .WithSummary("Sets a product's total stock after a count or a write-off, with a reason; never below what orders hold or have taken.")
             .ProducesProblemCodes(ApiProblems.NotFoundCode, ApiProblems.Conflict);
@@ -160,7 +160,7 @@ public static class CatalogEndpoints
         }
 
         // The shelf flag has its own route; a PUT without onShelf keeps it as it is.
-        var product = ToProduct(request, id) with { Listed = request.OnShelf ?? existing.Product.Listed };
+        var product = ToProduct(request, id) with { Listed = request.OnShelf ?? existing.Product.Listed, CodePool = request.CodePool ?? existing.Product.CodePool };
         var result = await IndexedAsync(grains, await grains.GetGrain<IProductGrain>(id).UpdateAsync(new UpdateProduct(product, request.LowStockThreshold)));
         return result.Succeeded ? TypedResults.Ok(ToAdminDto(result.Product!, time.GetUtcNow())) : ApiProblems.From(result.Refusal!);
     }
@@ -303,6 +303,7 @@ public static class CatalogEndpoints
             Featured = request.Featured ?? false,
             Priority = request.Priority ?? 0,
             Section = request.SectionId,
+            CodePool = request.CodePool ?? false,
         };
     }
 

@@ -1,7 +1,10 @@
 using System.Collections.Immutable;
 using PointsMall.Contracts.Catalog;
 using PointsMall.Domain.Catalog;
+using PointsMall.Contracts.Coupons;
+using PointsMall.Domain.Coupons;
 using PointsMall.Domain.Lottery;
+using PointsMall.Domain.Tasks;
 using PointsMall.Domain.Rules;
 
 namespace PointsMall.Api.Demo;
@@ -88,6 +91,21 @@ public static class DemoCatalogue
     ]);
 
     public const string LotteryName = "幸运大转盘 Lucky wheel";
+
+    public const string CouponId = "demo-welcome-coupon";
+
+    /// <summary>A coupon any shopper may claim: 100 points off an order of 1,000 or more, for 30 days.</summary>
+    public static ConfigureCoupon WelcomeCoupon() => new(new CouponTerms("新人券 满1000减100 Welcome: 100 off 1,000", 100, 1_000, null, 30), 10_000, 1, null, null);
+
+    public const string QuizId = "demo-points-quiz";
+
+    /// <summary>A three-question quiz about the programme: 10 points per right answer, a bonus for the best three.</summary>
+    public static Survey PointsQuiz() => new(SurveyKind.Quiz, "积分知识问答 Points quiz",
+    [
+        new SurveyQuestion("签到连续 7 天会怎样？What does a 7-day sign-in streak bring?", ["没什么 Nothing", "额外奖励积分 A bonus", "积分清零 Points reset"], 1),
+        new SurveyQuestion("积分可以兑换什么？What can points buy?", ["商品和抽奖 Products and draws", "只能看 Nothing"], 0),
+        new SurveyQuestion("积分会过期吗？Do points expire?", ["会，按规则 Yes, by the rules", "永不 Never"], 0),
+    ], 10, [200, 100, 50], null, null);
 
     public static Campaign DoublePoints(DateTimeOffset now)
         => new(CampaignId, "双倍积分周 Double points week", 2.0m, now - TimeSpan.FromDays(1), now + TimeSpan.FromDays(7));

@@ -1,5 +1,7 @@
 using PointsMall.Contracts.Catalog;
+using PointsMall.Contracts.Coupons;
 using PointsMall.Contracts.Lottery;
+using PointsMall.Contracts.Tasks;
 using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Orders;
 using PointsMall.Contracts.Rules;
@@ -118,6 +120,18 @@ public sealed partial class DemoSeeder(IGrainFactory grains, TimeProvider time, 
         {
             var saved = await program.SaveCampaignAsync(DemoCatalogue.DoublePoints(now));
             campaignCreated = saved.Succeeded;
+        }
+
+        var coupon = grains.GetGrain<ICouponGrain>(DemoCatalogue.CouponId);
+        if (await coupon.GetAsync() is null && (await coupon.ConfigureAsync(DemoCatalogue.WelcomeCoupon())).Refusal is { } couponRefused)
+        {
+            LogRefused(logger, DemoCatalogue.CouponId, couponRefused.Code, couponRefused.Detail);
+        }
+
+        var quiz = grains.GetGrain<ISurveyGrain>(DemoCatalogue.QuizId);
+        if (await quiz.GetAsync() is null && (await quiz.ConfigureAsync(DemoCatalogue.PointsQuiz())).Refusal is { } quizRefused)
+        {
+            LogRefused(logger, DemoCatalogue.QuizId, quizRefused.Code, quizRefused.Detail);
         }
 
         var members = 0;

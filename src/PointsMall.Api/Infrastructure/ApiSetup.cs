@@ -66,6 +66,7 @@ public static class ApiSetup
         // One logistics provider today, the sandbox carrier; a real one (a carrier's or an aggregator's API) goes here.
         services.AddSingleton<Orders.Logistics.ILogisticsProvider, Orders.Logistics.SandboxCarrier>();
         services.AddOptions<OperatorOptions>().BindConfiguration("Operators");
+        services.AddOptions<Tasks.PartnerOptions>().BindConfiguration(Tasks.PartnerOptions.Section);
         services.AddShopperRateLimits(builder.Configuration);
         services.AddPointsMallOpenApi();
         services.AddHealthChecks().AddStoreCheck();

@@ -14,23 +14,6 @@ public static class MeEndpoints
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
     public const int MaxExpiringDays = 3660;
-    public const int MaxReferenceLength = 100;
-    public const int MaxQuizAnswers = 20;
-
-    /// <summary>Tasks a member reports; lottery participation is credited by the lottery itself, never self-reported.</summary>
-    private static readonly Dictionary<string, string> Tasks = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["simplesurvey"] = "simple_survey",
-        ["detailedsurvey"] = "detailed_survey",
-        ["share"] = "share",
-        ["quiz"] = "quiz",
-    };
-
-    /// <summary>
-    /// The tasks a member may report, by their canonical names. Invitations are not among them: the inviter is
-    /// credited when the invitee registers with its referral (<c>referredBy</c>).
-    /// </summary>
-    public static IEnumerable<string> TaskNames => Tasks.Values;
 
     public static IEndpointRouteBuilder MapMe(this IEndpointRouteBuilder routes)
     {
@@ -58,8 +41,6 @@ public static class MeEndpoints
             .ProducesProblemCodes(ApiProblems.NotFoundCode);
         me.MapDelete("/addresses/{id}", RemoveAddressAsync).WithName("RemoveAddress").WithSummary("Removes one of the member's addresses.")
             .ProducesProblemCodes(ApiProblems.NotFoundCode);
-        me.MapPost("/tasks", CompleteTaskAsync).WithName("CompleteTask").WithSummary("Reports a completed task (survey, share, quiz): points once per reference.")
-            .ProducesProblemCodes(ApiProblems.LimitExceeded, ApiProblems.Conflict, ApiProblems.NotFoundCode);
         return routes;
     }
 
@@ -176,28 +157,6 @@ public static class MeEndpoints
     {
         var result = await Member(grains, user).RemoveAddressAsync(id);
         return result.Succeeded ? TypedResults.NoContent() : ApiProblems.NotFound("The address");
-    }
-
-    private static async Task<Results<Ok<TaskResponse>, ProblemHttpResult>> CompleteTaskAsync(
-        TaskRequest request, ClaimsPrincipal user, IGrainFactory grains, ApiMetrics metrics)
-    {
-        var task = TaskOf(request.Task)!;
-        var result = await Member(grains, user).CompleteTaskAsync(
-            new CompleteTask($"task:{task}:{request.Reference}", task, task == "quiz" ? request.CorrectAnswers : null));
-        if (!result.Succeeded)
-        {
-            metrics.Refused("task", result.Refusal!.Code);
-            return ApiProblems.From(result.Refusal);
-        }
-
-        return TypedResults.Ok(new TaskResponse(task, request.Reference!, result.Amount, result.Balance, result.Replayed));
-    }
-
-    /// <summary>A task's canonical name, whatever its case, underscores and dashes; null when members may not report it.</summary>
-    public static string? TaskOf(string? name)
-    {
-        var compact = name?.Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).Trim();
-        return compact is not null && Tasks.TryGetValue(compact, out var task) ? task : null;
     }
 
     private static bool Matches(AddressView a, AddressRequest r) =>

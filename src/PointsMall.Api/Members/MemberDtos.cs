@@ -84,27 +84,6 @@ public sealed class SplitRegionAttribute : ValidationAttribute
     }
 }
 
-public sealed record TaskRequest(
-    [property: Required, TaskName] string? Task,
-    [property: Required, Token(MeEndpoints.MaxReferenceLength)] string? Reference,
-    [property: Range(0, MeEndpoints.MaxQuizAnswers, ErrorMessage = "Between {1} and {2}.")] int? CorrectAnswers) : IValidatableObject
-{
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (MeEndpoints.TaskOf(Task) == "quiz" && CorrectAnswers is null)
-        {
-            yield return new ValidationResult($"A quiz needs correctAnswers between 0 and {MeEndpoints.MaxQuizAnswers}.", [nameof(CorrectAnswers)]);
-        }
-    }
-}
-
-/// <summary>A task a member may report (<see cref="MeEndpoints.TaskOf"/>).</summary>
-[AttributeUsage(AttributeTargets.Property)]
-public sealed class TaskNameAttribute() : ValidationAttribute("One of " + string.Join(", ", MeEndpoints.TaskNames) + ".")
-{
-    public override bool IsValid(object? value) => value is null || MeEndpoints.TaskOf(value as string) is not null;
-}
-
 public sealed record AdjustPointsRequest(
     [property: Required, NotZero, Range(-(double)AdminMembersEndpoints.MaxPoints, AdminMembersEndpoints.MaxPoints, ErrorMessage = "Between {1} and {2} (negative deducts).")] long? Amount,
     [property: Required, Text(AdminMembersEndpoints.MaxReasonLength)] string? Reason,
@@ -189,8 +168,6 @@ public sealed record SignInLadderStep(int Day, long Points, long Bonus);
 public sealed record SignInCalendarResponse(
     int Streak, bool SignedInToday, DateOnly Today, IReadOnlyList<string> Days, IReadOnlyList<SignInLadderStep> Ladder,
     long StreakBonus, int BonusEveryDays, long NextPoints, long NextBonus);
-
-public sealed record TaskResponse(string Task, string Reference, long PointsAwarded, long Balance, bool Replayed);
 
 public sealed record MemberListItem(string Id, string DisplayName, string? Phone, string? Email, long Balance, string Tier, DateTimeOffset RegisteredAt);
 

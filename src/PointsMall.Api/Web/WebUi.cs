@@ -15,7 +15,7 @@ public static class WebUi
     private static readonly string[] MallRoutes =
     [
         "/", "/search", "/products/{**rest}", "/orders/{**rest}", "/points", "/checkin", "/lottery/{**rest}",
-        "/login", "/register", "/reset", "/login-code", "/me", "/me/draws", "/inbox", "/coupons", "/rules",
+        "/login", "/register", "/reset", "/login-code", "/me", "/me/draws", "/inbox", "/coupons", "/tasks", "/rules",
     ];
 
     /// <summary>

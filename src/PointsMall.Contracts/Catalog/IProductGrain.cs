@@ -26,7 +26,14 @@ public interface IProductGrain : IGrainWithStringKey
     /// <summary>On or off the shelf; off blocks new reservations (existing ones complete).</summary>
     Task<ProductResult> SetOnShelfAsync(bool onShelf);
 
+    /// <summary>Adds stock; <c>conflict</c> (<c>stock_from_codes</c>) for a code-pool product, whose stock only uploads add.</summary>
     Task<ProductResult> RestockAsync(Restock command);
+
+    /// <summary>
+    /// Adds the stock that codes uploaded to the product's pool stand behind (once per operation id); <c>conflict</c>
+    /// (<c>not_a_code_pool</c>) for a product that does not take codes from a pool.
+    /// </summary>
+    Task<ProductResult> AddCodeStockAsync(Restock command);
 
     /// <summary>Sets the total stock; refused with <c>conflict</c> below what orders hold or have taken.</summary>
     Task<ProductResult> SetStockAsync(SetStock command);
@@ -129,4 +136,8 @@ public sealed record AdmitOrder([property: Id(0)] string OrderId, [property: Id(
 /// may have forgotten the order's line); it tells the product what to give back.
 /// </summary>
 [GenerateSerializer, Immutable]
-public sealed record ReleaseStock([property: Id(0)] string OrderId, [property: Id(1)] SettledSale? Settled = null);
+public sealed record ReleaseStock([property: Id(0)] string OrderId, [property: Id(1)] SettledSale? Settled = null)
+{
+    /// <summary>The units leave the stock rather than return to it (no code stands behind them any more).</summary>
+    [Id(2)] public bool WriteOff { get; init; }
+}

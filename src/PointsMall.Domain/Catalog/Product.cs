@@ -69,6 +69,12 @@ public sealed record Product(
     /// <summary>The operator-managed catalogue section it is shelved in (数码, 家居, …), by id; none when null.</summary>
     public string? Section { get; init; }
 
+    /// <summary>
+    /// Virtual goods whose codes (e-coupons, game cards) come from a pool the operator uploads: each order is given one
+    /// uploaded code, and only an upload adds stock, so there are never more units to sell than codes. Fixed at creation.
+    /// </summary>
+    public bool CodePool { get; init; }
+
     /// <summary>The per-member limit the stock unit enforces: the tighter of the product's and the drop's.</summary>
     [JsonIgnore]
     public int? EffectivePerMemberLimit =>
@@ -116,6 +122,11 @@ public sealed record Product(
         if (Priority is < 0 or > MaxPriority)
         {
             errors.Add($"priority: 0 to {MaxPriority}");
+        }
+
+        if (CodePool && Category == ProductCategory.Physical)
+        {
+            errors.Add("only virtual goods and services take their codes from a pool");
         }
 
         return errors;

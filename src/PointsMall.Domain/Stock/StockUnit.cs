@@ -173,9 +173,10 @@ public sealed record StockUnit(
     /// Returns an order's units (reserved, or committed but not shipped) to available stock. Releasing an
     /// order this unit has no line for records a tombstone, so compensation may run before a lost reserve arrives;
     /// unless the order hands back a <paramref name="settled"/> sale, which the unit then takes out of its
-    /// aggregates (the line was forgotten after the commit).
+    /// aggregates (the line was forgotten after the commit). With <paramref name="writeOff"/> the units leave the stock
+    /// instead (a code-pool product whose codes ran out: no code stands behind them).
     /// </summary>
-    public StockOutcome Release(string orderId, DateTimeOffset now, SettledSale? settled = null)
+    public StockOutcome Release(string orderId, DateTimeOffset now, SettledSale? settled = null, bool writeOff = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(orderId);
         if (!Lines.TryGetValue(orderId, out var line))
@@ -186,6 +187,7 @@ public sealed record StockUnit(
                 var quantity = (int)Math.Min(sale.Quantity, Committed);
                 return Changed(this with
                 {
+                    Total = Total - (writeOff ? quantity : 0),
                     Committed = Committed - quantity,
                     Lines = Lines.Add(orderId, new StockLine(orderId, "", quantity, StockLineStatus.Released, now)),
                 }, now);
@@ -204,6 +206,7 @@ public sealed record StockUnit(
 
         return Changed(this with
         {
+            Total = Total - (writeOff ? line.Quantity : 0),
             Reserved = Reserved - (line.Status == StockLineStatus.Reserved ? line.Quantity : 0),
             Committed = Committed - (line.Status == StockLineStatus.Committed ? line.Quantity : 0),
             Lines = Lines.SetItem(orderId, line with { Status = StockLineStatus.Released, At = now }),

@@ -27,6 +27,11 @@ public sealed partial class ProductGrain
             return Refused(RefusalCode.ValidationFailed, "initial stock and low-stock threshold must not be negative");
         }
 
+        if (command.Product.CodePool && command.InitialStock != 0)
+        {
+            return Refused(RefusalCode.ValidationFailed, "a code-pool product starts with no stock: its stock comes from the codes uploaded");
+        }
+
         var product = command.Product;
         var now = time.GetUtcNow();
         var stock = StockUnit.Create(GrainKey, command.InitialStock, command.LowStockThreshold, product.Listed);
@@ -41,7 +46,7 @@ public sealed partial class ProductGrain
     {
         ArgumentNullException.ThrowIfNull(command);
         var details = command.Details;
-        if (state.State is not { Product: not null, Stock: { } stock })
+        if (state.State is not { Product: { } current, Stock: { } stock })
         {
             return Refused(RefusalCode.NotFound, "no_product");
         }
@@ -49,6 +54,11 @@ public sealed partial class ProductGrain
         if (ValidateDetails(details) is { } invalid)
         {
             return Task.FromResult(new ProductResult(View(), invalid));
+        }
+
+        if (details.CodePool != current.CodePool)
+        {
+            return Refused(RefusalCode.Conflict, "code_pool_fixed");
         }
 
         if (command.LowStockThreshold < 0)
@@ -88,6 +98,12 @@ public sealed partial class ProductGrain
     }
 
     public Task<ProductResult> RestockAsync(Restock command)
+        => state.State.Product is { CodePool: true } ? Refused(RefusalCode.Conflict, "stock_from_codes") : Restock(command);
+
+    public Task<ProductResult> AddCodeStockAsync(Restock command)
+        => state.State.Product is { CodePool: false } ? Refused(RefusalCode.Conflict, "not_a_code_pool") : Restock(command);
+
+    private Task<ProductResult> Restock(Restock command)
     {
         ArgumentNullException.ThrowIfNull(command);
         if (state.State is not { Product: { } product, Stock: { } stock })
@@ -124,6 +140,12 @@ public sealed partial class ProductGrain
         if (string.IsNullOrWhiteSpace(command.OperationId) || string.IsNullOrWhiteSpace(command.Reason))
         {
             return Refused(RefusalCode.ValidationFailed, "setting stock needs an operation id and a reason");
+        }
+
+        if (product.CodePool && command.Total > stock.Total)
+        {
+            // More units than codes could be sold: only an upload adds stock here (a count may still write some off).
+            return Refused(RefusalCode.Conflict, "stock_from_codes");
         }
 
         var now = time.GetUtcNow();

@@ -96,7 +96,7 @@ public sealed partial class ProductGrain([PipelinedState("state", GrainStorage.N
     public Task<StockResult> ReleaseAsync(ReleaseStock command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return StockStepAsync(command.OrderId, (stock, now) => stock.Release(command.OrderId, now, command.Settled));
+        return StockStepAsync(command.OrderId, (stock, now) => stock.Release(command.OrderId, now, command.Settled, command.WriteOff));
     }
 
     public Task<StockResult> ForgetAsync(string orderId) => StockStepAsync(orderId, (stock, now) => stock.Forget(orderId, now));

@@ -1,6 +1,5 @@
 using PointsMall.Contracts.Coupons;
 using PointsMall.GroupCommit;
-using PointsMall.Storage;
 
 namespace PointsMall.Grains.Coupons;
 
@@ -10,9 +9,7 @@ public sealed class CouponCatalogGrain(IGrainIndex index) : MallGrain, ICouponCa
 {
     public async Task<CouponPage> ListAsync(int page, int pageSize)
     {
-        page = Math.Max(1, page);
-        pageSize = Math.Clamp(pageSize, 1, ICouponCatalogGrain.MaxPageSize);
-        var found = await index.QueryAsync<CouponView>(new IndexQuery(ICouponCatalogGrain.Index, ICouponCatalogGrain.Key, null, null, (page - 1) * pageSize, pageSize));
-        return new CouponPage(found.Items, page, pageSize, found.Total);
+        var (items, number, size, total) = await index.PageAsync<CouponView>(ICouponCatalogGrain.Index, ICouponCatalogGrain.Key, page, pageSize, ICouponCatalogGrain.MaxPageSize);
+        return new CouponPage(items, number, size, total);
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using PointsMall.Contracts.Tasks;
 using PointsMall.Domain.Coupons;
 using PointsMall.Domain.Members;
 using PointsMall.Domain.Rules;
@@ -33,6 +34,9 @@ public sealed record MemberState
 
     /// <summary>The coupon wallet: a coupon is used with the points of its order, in the same write.</summary>
     public CouponWallet Coupons { get; init; } = CouponWallet.Empty;
+
+    /// <summary>The surveys and quizzes answered, newest first (at most <see cref="MemberGrain.MaxAnsweredSurveys"/>): each pays once.</summary>
+    public ImmutableList<SurveyAnswered> Surveys { get; init; } = [];
 
     /// <summary>When the "expiry" reminder is set for (the earliest open lot's expiry), so a turn only rewrites it when it moves.</summary>
     public DateTimeOffset? ExpiryReminderAt { get; init; }

@@ -67,6 +67,7 @@ internal static class OrderCommands
         MemberTier = ParseTier(member.Tier),
         ShippingAddress = ShippingAddress(command.AddressId, member, product),
         PurchaseLimit = product.EffectivePerMemberLimit,
+        CodePool = product.CodePool,
     };
 
     /// <summary>

@@ -226,7 +226,10 @@ public sealed partial class OrderGrain(
     {
         var placed = state.State.Order!;
         var steps = new OrderSagaSteps(
-            GrainFactory.GetGrain<IMemberGrain>(placed.MemberId), GrainFactory.GetGrain<IProductGrain>(placed.ProductId), _payments, time, logger);
+            GrainFactory.GetGrain<IMemberGrain>(placed.MemberId), GrainFactory.GetGrain<IProductGrain>(placed.ProductId), _payments, time, logger)
+        {
+            Codes = new OrderCodes(GrainFactory, placed.ProductId),
+        };
         var moved = false;
         while (true)
         {

@@ -18,6 +18,9 @@ internal static partial class OrderLog
     [LoggerMessage(EventId = 613, Level = LogLevel.Error, Message = "Order {OrderId}: compensation {Action} was refused ({Code}: {Detail}); the resume reminder retries")]
     public static partial void CompensationRefused(ILogger logger, string orderId, SagaAction action, string code, string detail);
 
+    [LoggerMessage(EventId = 615, Level = LogLevel.Error, Message = "Order {OrderId}: its code could not be issued ({Code}: {Detail}); the resume reminder retries")]
+    public static partial void CodeRefused(ILogger logger, string orderId, string code, string detail);
+
     [LoggerMessage(EventId = 619, Level = LogLevel.Warning, Message = "Order {OrderId}: the product did not take the forget of its settled line; it prunes the line later")]
     public static partial void ForgetFailed(ILogger logger, Exception exception, string orderId);
 

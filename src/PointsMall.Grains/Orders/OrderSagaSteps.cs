@@ -31,6 +31,12 @@ internal sealed class OrderSagaSteps(
 {
     private DateTimeOffset Now => time.GetUtcNow();
 
+    /// <summary>Where a code-pool product's orders get their codes.</summary>
+    public required OrderCodes Codes { get; init; }
+
+    /// <summary>The cancel reason of an order whose product's pool ran out of codes: its unit leaves the stock.</summary>
+    public const string CodesExhausted = "codes_exhausted";
+
     /// <summary>
     /// Performs the order's next step and the steps after it that call no other grain (a points-only commit, a
     /// prize's stock steps, issuing a code): they go into the same write, since "durable before the next call out"
@@ -83,7 +89,7 @@ internal sealed class OrderSagaSteps(
     {
         SagaAction.CommitStock => state.IsPrize || state.StockFinal,
         SagaAction.ReserveStock or SagaAction.ReleaseStock => state.IsPrize,
-        SagaAction.IssueCode => true,
+        SagaAction.IssueCode => !state.CodePool || state.IsPrize,
         _ => false,
     };
 
@@ -140,6 +146,9 @@ internal sealed class OrderSagaSteps(
 
                 return (order.StockCommitted(Now), state);
 
+            case SagaAction.IssueCode when state.CodePool && !state.IsPrize:
+                return (await Codes.IssueAsync(order, logger, Now), state);
+
             case SagaAction.IssueCode:
                 // Nobody sees the code before this step is durable, so a code lost in a crash is just drawn again.
                 return (order.CodeIssued(NewCode(), Now), state);
@@ -165,7 +174,7 @@ internal sealed class OrderSagaSteps(
                 {
                     // Once the commit is recorded the product may have forgotten the line: say what to give back.
                     var settled = order.HasPassed(SagaStep.StockCommitted) ? new SettledSale(order.Quantity) : null;
-                    var released = await product.ReleaseAsync(new ReleaseStock(order.Id, settled));
+                    var released = await product.ReleaseAsync(new ReleaseStock(order.Id, settled) { WriteOff = order.CancelReason?.Detail == CodesExhausted });
                     if (released.Refusal is { } notReleased && notReleased.Code != RefusalCodes.Name(RefusalCode.NotFound))
                     {
                         OrderLog.CompensationRefused(logger, order.Id, next.Action, notReleased.Code, notReleased.Detail);

@@ -39,6 +39,9 @@ public sealed record OrderState
     /// <summary>The product's per-member limit as reserved, which the member checks with the spend.</summary>
     public int? PurchaseLimit { get; init; }
 
+    /// <summary>The product gives each order one of its uploaded codes (a code-pool product), snapshotted when placed.</summary>
+    public bool CodePool { get; init; }
+
     /// <summary>The reservation was a sale at once (points only), so the commit step needs no call to the product.</summary>
     public bool StockFinal { get; init; }
 

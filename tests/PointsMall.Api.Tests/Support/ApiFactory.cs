@@ -15,6 +15,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 {
     public const string AdminPassword = "admin-test-password";
 
+    /// <summary>The key the tests sign share callbacks with, as the sharing partner would.</summary>
+    public const string ShareSecret = "share-partner-test-secret";
+
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "pointsmall-api-tests", Guid.NewGuid().ToString("n"));
 
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
@@ -28,6 +31,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("DataProtection:KeysPath", Path.Combine(_directory, "keys"));
         builder.UseSetting("Admin:Password", AdminPassword);
         builder.UseSetting("Demo:Seed", "false");
+        builder.UseSetting("Partners:ShareSecret", ShareSecret);
     }
 
     /// <summary>A client authenticated as the admin operator.</summary>

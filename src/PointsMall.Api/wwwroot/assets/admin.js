@@ -125,6 +125,8 @@ function productForm(p = {}, { creating, sections = [] }) {
     field('积分价 Points price', h('input', { name: 'pointsPrice', type: 'number', min: 0, required: true, value: P.points(p) || '', 'data-testid': 'product-points' })),
     field('现金 Cash (¥)', h('input', { name: 'cash', type: 'number', min: 0, step: '0.01', value: P.cashFen(p) ? (P.cashFen(p) / 100).toFixed(2) : '' }), '积分+现金时填写 For points + cash'),
     creating ? field('库存 Stock', h('input', { name: 'stock', type: 'number', min: 0, required: true, value: '100', 'data-testid': 'product-stock' })) : null,
+    creating ? h('label.checkbox', h('input', { type: 'checkbox', name: 'codePool', 'data-testid': 'product-code-pool' }),
+      '兑换码来自上传的码池（库存为 0，上传兑换码后增加）Codes from an uploaded pool (stock 0; uploads add it)') : null,
     field('每人限兑 Per-member limit', h('input', { name: 'perMemberLimit', type: 'number', min: 1, value: p.perMemberLimit ?? '' })),
     field('预警阈值 Low-stock threshold', h('input', { name: 'lowStockThreshold', type: 'number', min: 0, value: P.threshold(p) ?? '' })),
     field('展示优先级 Display priority', h('input', { name: 'priority', type: 'number', min: 0, max: 9999, value: p.priority ?? 0, 'data-testid': 'product-priority' }), '越大越靠前 Higher shows first'),
@@ -162,7 +164,10 @@ function productBody(data, { creating }) {
     images,
     description: String(data.get('description') || '').trim() || undefined,
   };
-  if (creating) body.stock = Number(data.get('stock'));
+  if (creating) {
+    body.codePool = data.get('codePool') === 'on';
+    body.stock = body.codePool ? 0 : Number(data.get('stock'));
+  }
   return body;
 }
 
@@ -343,7 +348,9 @@ async function productsSection(_p, query) {
             h('td', P.onShelf(p) ? h('span.badge.status-shipped', '在售 On') : h('span.badge', '下架 Off')),
             h('td', h('div.row',
               h('button.btn.small', { type: 'button', 'data-permission': 'catalog-write', onclick: () => editProduct(P.id(p), load) }, '编辑 Edit'),
-              h('button.btn.small', { type: 'button', 'data-testid': 'restock', 'data-permission': 'stock-write', onclick: () => restock(p, load) }, '补货 Restock'),
+              p.codePool
+                ? h('button.btn.small', { type: 'button', 'data-testid': 'upload-codes', 'data-permission': 'stock-write', onclick: () => uploadCodes(p, load) }, '上传兑换码 Upload codes')
+                : h('button.btn.small', { type: 'button', 'data-testid': 'restock', 'data-permission': 'stock-write', onclick: () => restock(p, load) }, '补货 Restock'),
               h('button.btn.small', { type: 'button', 'data-testid': 'set-stock', 'data-permission': 'stock-write', onclick: () => setStock(p, load) }, '盘点 Set stock'),
               h('a.btn.small', { href: `/admin/audit?q=${encodeURIComponent(P.id(p))}`, 'data-link': true, 'data-permission': 'audit-read' }, '变更记录 History'),
               h('button.btn.small', { type: 'button', 'data-testid': 'shelf', 'data-permission': 'catalog-write', onclick: async () => {
@@ -427,6 +434,22 @@ async function setStock(p, reload) {
     field('原因 Reason', h('input', { name: 'reason', required: true, maxlength: 200, placeholder: '盘点 / 报损 Count or write-off', 'data-testid': 'stock-reason' }))), { submitLabel: '保存 Save' });
   if (!data) return;
   if (await attempt('盘点 Set stock', () => api.post(`/admin/products/${P.id(p)}/stock`, { total: Number(data.get('total')), reason: data.get('reason') }, { 'Idempotency-Key': newIdempotencyKey('stock') }), '库存已更新 Stock set')) reload();
+}
+
+/** Codes for a code-pool product, one per line; those already in its pool are skipped, and the stock grows by the rest. */
+async function uploadCodes(p, reload) {
+  let status = null;
+  try { status = await api.get(`/admin/products/${encodeURIComponent(P.id(p))}/codes`); } catch { /* shown as unknown */ }
+  const data = await dialog(`上传兑换码 Upload codes · ${P.name(p)}`, h('div.stack',
+    status ? h('div.muted', { 'data-testid': 'code-pool-status' }, `已上传 ${fmt.points(status.pool.total)} · 已发放 ${fmt.points(status.pool.assigned)} · 剩余 ${fmt.points(status.pool.remaining)} (uploaded · given out · left)`) : null,
+    field('兑换码 Codes (one per line, at most 5,000)', h('textarea', { name: 'codes', required: true, rows: 10, 'data-testid': 'codes' }))), { submitLabel: '上传 Upload' });
+  if (!data) return;
+  const codes = String(data.get('codes') ?? '').split('\n').map((c) => c.trim()).filter(Boolean);
+  const result = await attempt('上传 Upload', () => api.post(`/admin/products/${encodeURIComponent(P.id(p))}/codes`, { codes }));
+  if (result) {
+    toast(`新增 ${result.batch.added} 个，跳过重复 ${result.batch.duplicates} 个 · ${result.batch.added} added, ${result.batch.duplicates} duplicates skipped`, 'ok');
+    reload();
+  }
 }
 
 async function restock(p, reload) {
@@ -950,6 +973,83 @@ async function couponsSection() {
   await load();
 }
 
+/**
+ * Questions as operators type them: blocks separated by a blank line, the question first, then one option per line;
+ * in a quiz a leading * marks the correct option.
+ */
+function parseQuestions(text) {
+  return text.split(/\n\s*\n/).map((block) => block.split('\n').map((l) => l.trim()).filter(Boolean)).filter((lines) => lines.length).map(([question, ...options]) => {
+    const answer = options.findIndex((o) => o.startsWith('*'));
+    return { text: question, options: options.map((o) => o.replace(/^\*\s*/, '')), answer: answer >= 0 ? answer : undefined };
+  });
+}
+
+const formatQuestions = (questions = []) => questions.map((q) => [q.text, ...q.options.map((o, i) => (i === q.answer ? `*${o}` : o))].join('\n')).join('\n\n');
+
+async function surveyDialog(sv) {
+  const data = await dialog(sv ? `修改 Edit ${sv.title}` : '新建问卷/答题 New survey or quiz', h('div.stack',
+    sv ? null : field('编号 Id', h('input', { name: 'id', required: true, maxlength: 64, pattern: '[A-Za-z0-9_\\-]+', placeholder: 'quiz-2026-12' })),
+    field('类型 Kind', h('select', { name: 'kind' }, h('option', { value: 'survey', selected: sv?.kind !== 'quiz' }, '问卷 Survey'), h('option', { value: 'quiz', selected: sv?.kind === 'quiz' }, '答题 Quiz'))),
+    field('标题 Title', h('input', { name: 'title', required: true, maxlength: 100, value: sv?.title ?? '' })),
+    field('题目 Questions', h('textarea', { name: 'questions', required: true, rows: 10, 'data-testid': 'survey-questions' }, formatQuestions(sv?.questions)),
+      '每题一段，空行分隔：第一行题目，其后每行一个选项；答题用 * 标出正确选项。One block per question: the question, then one option per line; * marks the right one in a quiz.'),
+    field('积分 Points (survey: on completion; quiz: per right answer)', h('input', { name: 'points', type: 'number', min: 0, max: 10000, value: sv?.points ?? 10 })),
+    field('排名奖励 Ranking bonus (quiz, e.g. 100,50,20)', h('input', { name: 'rankingBonus', value: (sv?.rankingBonus ?? []).join(',') })),
+    field('开始 Starts (optional)', h('input', { name: 'startsAt', type: 'datetime-local', value: toLocalInput(sv?.startsAt) })),
+    field('截止 Ends (optional)', h('input', { name: 'endsAt', type: 'datetime-local', value: toLocalInput(sv?.endsAt) }))), { submitLabel: '保存 Save' });
+  if (!data) return null;
+  const bonus = String(data.get('rankingBonus') ?? '').split(/[,，\s]+/).filter(Boolean).map(Number);
+  return {
+    id: sv?.id ?? data.get('id'),
+    body: {
+      kind: data.get('kind'), title: data.get('title'), questions: parseQuestions(String(data.get('questions') ?? '')), points: Number(data.get('points') || 0),
+      rankingBonus: bonus.length ? bonus : undefined, startsAt: fromLocalInput(data.get('startsAt')) ?? undefined, endsAt: fromLocalInput(data.get('endsAt')) ?? undefined,
+    },
+  };
+}
+
+async function surveysSection() {
+  setTitle('问卷与答题', 'Surveys and quizzes');
+  const list = h('div', spinner());
+  const ranking = h('div');
+  const save = async (sv) => {
+    const edit = await surveyDialog(sv);
+    if (edit && await attempt('保存 Save', () => api.put(`/admin/surveys/${encodeURIComponent(edit.id)}`, edit.body), '已保存 Saved')) load();
+  };
+  const showRanking = async (sv) => {
+    try {
+      const r = await api.get(`/admin/surveys/${encodeURIComponent(sv.id)}/ranking`);
+      mount(ranking, h('h3', `排名 Ranking: ${sv.title}`), itemsOf(r).length ? table(['名次 Rank', '会员 Member', '答对 Right', '时间 At', '奖励 Bonus'],
+        itemsOf(r).map((x) => h('tr', { 'data-testid': 'rank-row' }, h('td.num', x.rank), h('td', x.memberId), h('td.num', x.correct), h('td', fmt.time(x.answeredAt)), h('td.num', x.bonus ? fmt.points(x.bonus) : '—'))))
+        : empty('还没有人答题 No answers yet'),
+      sv.rankingBonus?.length ? h('button.btn.primary.small', { type: 'button', 'data-permission': 'campaigns-write', onclick: async () => {
+        if (confirm('发放排名奖励？Pay the ranking bonus now?') && await attempt('发放 Award', () => api.post(`/admin/surveys/${encodeURIComponent(sv.id)}/award`), '已发放 Paid')) showRanking(sv);
+      } }, '发放排名奖励 Pay ranking bonus') : null);
+      applyPermissions(ranking);
+    } catch (e) {
+      mount(ranking, problemBox(e));
+    }
+  };
+  const load = async () => {
+    try {
+      const items = itemsOf(await api.get('/admin/surveys', { pageSize: 100 }));
+      mount(list, items.length ? table(['标题 Title', '类型 Kind', '题数 Questions', '积分 Points', '参与 Answers', '时间 Window', ''],
+        items.map((sv) => h('tr', { 'data-testid': 'survey-row', 'data-survey-id': sv.id },
+          h('td', h('strong', sv.title), h('div.muted', sv.id)), h('td', sv.kind === 'quiz' ? '答题 Quiz' : '问卷 Survey'), h('td.num', sv.questions.length),
+          h('td.num', fmt.points(sv.points)), h('td.num', fmt.points(sv.answers)),
+          h('td', `${sv.startsAt ? fmt.time(sv.startsAt) : '—'} → ${sv.endsAt ? fmt.time(sv.endsAt) : '—'}`),
+          h('td', h('div.row', h('button.btn.small', { type: 'button', 'data-permission': 'campaigns-write', onclick: () => save(sv) }, '修改 Edit'),
+            sv.kind === 'quiz' ? h('button.btn.small', { type: 'button', onclick: () => showRanking(sv) }, '排名 Ranking') : null))))) : empty('暂无问卷 No surveys'));
+      applyPermissions(list);
+    } catch (e) {
+      mount(list, problemBox(e));
+    }
+  };
+  mount(view, h('div.toolbar', h('button.btn.primary', { type: 'button', 'data-permission': 'campaigns-write', 'data-testid': 'new-survey', onclick: () => save(null) },
+    '+ 新建 New survey or quiz')), list, ranking);
+  await load();
+}
+
 const roleOptions = (selected) => Object.entries(ROLE_TEXT).map(([value, text]) => h('option', { value, selected: value === selected }, text));
 
 async function operatorsSection() {
@@ -1090,6 +1190,7 @@ const sections = {
   lotteries: lotteriesSection,
   announcements: announcementsSection,
   coupons: couponsSection,
+  surveys: surveysSection,
   packing: packingSection,
   operators: operatorsSection,
   audit: auditSection,

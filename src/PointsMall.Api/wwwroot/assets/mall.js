@@ -595,6 +595,7 @@ function orderCard(o, reload) {
     h('div.spread.muted', h('span', `× ${o.quantity ?? 1} · ${fmt.time(pick(o, 'placedAt', 'createdAt'))}`),
       h('span.price', `${fmt.points(pick(o, 'points', 'pointsSpent') ?? 0)} 积分`, pick(o, 'cashFen') ? ` + ${fmt.yuan(o.cashFen)}` : '')),
     o.carrier || o.trackingNumber ? h('div.muted', { 'data-testid': 'tracking' }, `物流 Shipping: ${o.carrier ?? ''} ${o.trackingNumber ?? ''}`) : null,
+    o.couponDiscount ? h('div.muted', { 'data-testid': 'order-coupon' }, `优惠券抵扣 Coupon −${fmt.points(o.couponDiscount)} 积分`) : null,
     o.code ? h('div', '兑换码 Code: ', h('code', o.code)) : null,
     o.status === 'Cancelled' && o.cancelReason ? h('div.muted', `原因 Reason: ${o.cancelReason}`) : null,
     h('div.row', orderActions(o, reload)));
@@ -697,7 +698,8 @@ async function pointsPage() {
 async function checkinPage() {
   if (!requireLogin()) return;
   const host = h('div.stack', spinner());
-  mount(app, h('h1', '每日签到', h('span.en', 'Daily sign-in')), host);
+  mount(app, h('h1', '每日签到', h('span.en', 'Daily sign-in')), host,
+    h('p', h('a', { href: '/tasks', 'data-link': true, 'data-testid': 'more-tasks' }, '更多赚积分方式：问卷、答题、邀请 More ways to earn →')));
   const load = async (justSigned) => {
     let state;
     try {
@@ -934,6 +936,57 @@ async function couponsPage() {
         c.status === 'usable' ? h('a.btn.small', { href: '/', 'data-link': true }, '去使用 Use') : c.usedBy ? h('a.btn.small', { href: `/orders/${encodeURIComponent(c.usedBy)}`, 'data-link': true }, '订单 Order') : null,
         c.status)))
         : empty('券包是空的 Your wallet is empty'));
+}
+
+/** Answers a survey or quiz in a dialog: one choice per question, scored by the server. */
+async function answerSurvey(survey) {
+  const data = await dialog(survey.title, h('div.stack', { 'data-testid': 'survey-form' },
+    survey.questions.map((q, i) => h('fieldset', { 'data-testid': 'survey-question' }, h('legend', `${i + 1}. ${q.text}`),
+      q.options.map((o, j) => h('label.checkbox', h('input', { type: 'radio', name: `q${i}`, value: j, required: true }), ` ${o}`))))), { submitLabel: '提交 Submit' });
+  if (!data) return null;
+  const answers = survey.questions.map((_, i) => Number(data.get(`q${i}`)));
+  try {
+    const r = await api.post(`/me/surveys/${encodeURIComponent(survey.id)}/answers`, { answers });
+    toast(survey.kind === 'quiz'
+      ? `答对 ${r.correct}/${r.total} 题，+${fmt.points(r.points)} 积分 · ${r.correct} of ${r.total} right, +${fmt.points(r.points)} points`
+      : `感谢参与！+${fmt.points(r.points)} 积分 Thanks! +${fmt.points(r.points)} points`, 'ok');
+    refreshMe();
+    return r;
+  } catch (e) {
+    toast(e instanceof ApiError ? e.friendly : String(e), 'error');
+    return null;
+  }
+}
+
+/** Ways to earn that the server can check: surveys and quizzes it scores, invitations, shares a partner confirms. */
+async function tasksPage() {
+  if (!requireLogin()) return;
+  mount(app, spinner());
+  const [open, mine, me] = await Promise.all([api.get('/surveys'), api.get('/me/surveys'), api.get('/me')]);
+  const answered = new Map(itemsOf(mine).map((a) => [a.surveyId, a]));
+  const card = (sv) => {
+    const done = answered.get(sv.id);
+    const reward = sv.kind === 'quiz' ? `每答对一题 ${fmt.points(sv.points)} 积分 ${fmt.points(sv.points)} pts per right answer` : `${fmt.points(sv.points)} 积分 points`;
+    return h('div.card.spread', { 'data-testid': 'survey-card', 'data-survey-id': sv.id, 'data-answered': String(Boolean(done)) },
+      h('div', h('strong', h(`span.badge${sv.kind === 'quiz' ? '.hot' : '.gold'}`, sv.kind === 'quiz' ? '答题 Quiz' : '问卷 Survey'), ' ', sv.title),
+        h('div.muted', `${sv.questions.length} 题 questions · ${reward}`),
+        sv.rankingBonus?.length ? h('div.muted', `排名奖励 Ranking bonus: ${sv.rankingBonus.map((b, i) => `#${i + 1} +${fmt.points(b)}`).join(' · ')}`) : null,
+        sv.endsAt ? h('small.muted', `截止 Ends ${fmt.time(sv.endsAt)}`) : null,
+        done ? h('div', { 'data-testid': 'survey-result' }, `已完成 Done: ${sv.kind === 'quiz' ? `${done.correct}/${done.total} · ` : ''}+${fmt.points(done.points)}`) : null),
+      done ? h('span.badge', '已完成 Done')
+        : h('button.btn.primary.small', { type: 'button', 'data-testid': 'answer-survey', disabled: !sv.open, onclick: async () => { if (await answerSurvey(sv)) tasksPage(); } },
+          sv.open ? '参与 Start' : '未开始 Not open'));
+  };
+  const items = itemsOf(open);
+  mount(app, h('h1', '赚积分', h('span.en', 'Earn points')),
+    h('div.section-title', h('h2', '问卷与答题', h('span.en', 'Surveys and quizzes'))),
+    items.length ? h('div.list', { 'data-testid': 'surveys' }, items.map(card)) : empty('暂无问卷或答题 No surveys or quizzes right now'),
+    h('div.section-title', h('h2', '邀请与分享', h('span.en', 'Invite and share'))),
+    h('div.card.stack',
+      h('div', '邀请好友注册，好友注册成功后您获得邀请积分。Invite friends: you earn when they register.'),
+      h('input', { readonly: true, value: me ? `${location.origin}/register?ref=${encodeURIComponent(me.id)}` : '', 'aria-label': '邀请链接 Invitation link', onfocus: (e) => e.target.select() }),
+      h('div.muted', '分享商品到社交平台：合作平台确认后自动发放分享积分（每日有上限）。Shares earn points once the partner platform confirms them (daily cap).')),
+    h('p', h('a', { href: '/rules', 'data-link': true }, '积分规则 How points work →')));
 }
 
 const TIER_CN = { Regular: '普通', Silver: '银卡', Gold: '金卡', Diamond: '钻石' };
@@ -1185,6 +1238,7 @@ async function mePage() {
       h('a.btn', { href: '/me/draws', 'data-link': true, 'data-testid': 'my-draws-link' }, '抽奖记录 My draws'),
       h('a.btn', { href: '/inbox', 'data-link': true, 'data-testid': 'inbox-link' }, '消息 Inbox', inboxBadge),
       h('a.btn', { href: '/coupons', 'data-link': true, 'data-testid': 'coupons-link' }, '券包 Coupons'),
+      h('a.btn', { href: '/tasks', 'data-link': true, 'data-testid': 'tasks-link' }, '赚积分 Earn points'),
       h('a.btn', { href: '/rules', 'data-link': true, 'data-testid': 'rules-link' }, '积分规则 Rules'),
       h('button.btn', { type: 'button', 'data-testid': 'edit-profile', onclick: async () => { if (await editProfileDialog(m)) mePage(); } }, '编辑资料 Edit profile'),
       h('button.btn', { type: 'button', 'data-testid': 'change-login', onclick: async () => { if (await changeLoginDialog()) mePage(); } }, '更换手机/邮箱 Change phone or e-mail'),
@@ -1208,6 +1262,7 @@ const routes = [
   [/^\/me\/draws$/, myDrawsPage, 'lottery'],
   [/^\/inbox$/, inboxPage, ''],
   [/^\/coupons$/, couponsPage, ''],
+  [/^\/tasks$/, tasksPage, 'checkin'],
   [/^\/rules$/, rulesPage, ''],
   [/^\/login$/, authPage('login'), ''],
   [/^\/register$/, authPage('register'), ''],
