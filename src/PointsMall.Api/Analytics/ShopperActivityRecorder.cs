@@ -31,6 +31,13 @@ public sealed partial class ShopperActivityRecorder(IGrainFactory grains, TimePr
 
     private long _arrivals;
 
+    // Granted redemptions by member, for the shoppers' histories ("for you"); bounded like the queue.
+    private readonly Channel<(string MemberId, string ProductId)> _redeemed = Channel.CreateBounded<(string, string)>(
+        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    /// <summary>At most this many shoppers' histories are updated per hand-over; the rest of a flood is let go.</summary>
+    public const int MaxTastesPerFlush = 500;
+
     public void Record(ShopperActivityKind kind, string? memberId, string? subject = null, int results = 0, DateTimeOffset? memberSince = null)
     {
         if (options.Value.Enabled)
@@ -48,6 +55,15 @@ public sealed partial class ShopperActivityRecorder(IGrainFactory grains, TimePr
         if (options.Value.Enabled && refusal != RefusalCodes.Name(RefusalCode.NotFound))
         {
             _drops.GetOrAdd((AnalyticsDays.Key(arrival.At, _zone), productId), key => new DropTracker(key.ProductId)).Add(arrival, refusal, time.GetUtcNow());
+        }
+    }
+
+    /// <summary>A member's granted redemption, for its history.</summary>
+    public void Redeemed(string memberId, string productId)
+    {
+        if (options.Value.Enabled)
+        {
+            _redeemed.Writer.TryWrite((memberId, productId));
         }
     }
 
@@ -94,6 +110,34 @@ public sealed partial class ShopperActivityRecorder(IGrainFactory grains, TimePr
         if (views.Count > 0 || redemptions.Count > 0)
         {
             await grains.GetGrain<IPopularityGrain>(IPopularityGrain.Key).RecordAsync(new PopularitySample(views, redemptions, time.GetUtcNow()));
+        }
+
+        await RecordTastesAsync(batch);
+    }
+
+    /// <summary>Each signed-in shopper's views and redemptions go to its history; the pairs they made, to the affinity board at once.</summary>
+    private async Task RecordTastesAsync(List<ShopperActivity> batch)
+    {
+        var redeemed = new List<(string MemberId, string ProductId)>();
+        while (_redeemed.Reader.TryRead(out var item))
+        {
+            redeemed.Add(item);
+        }
+
+        var viewedBy = batch.Where(a => a is { Kind: ShopperActivityKind.ProductView, MemberId: not null, Subject: not null })
+            .ToLookup(a => a.MemberId!, a => a.Subject!, StringComparer.Ordinal);
+        var redeemedBy = redeemed.ToLookup(r => r.MemberId, r => r.ProductId, StringComparer.Ordinal);
+        var members = viewedBy.Select(g => g.Key).Union(redeemedBy.Select(g => g.Key), StringComparer.Ordinal).Take(MaxTastesPerFlush).ToList();
+        if (members.Count == 0)
+        {
+            return;
+        }
+
+        var pairs = await Task.WhenAll(members.Select(m => grains.GetGrain<IShopperTasteGrain>(m).SawAsync(new ShopperSaw([.. viewedBy[m]], [.. redeemedBy[m]]))));
+        var all = pairs.SelectMany(p => p).ToList();
+        if (all.Count > 0)
+        {
+            await grains.GetGrain<IAffinityGrain>(IAffinityGrain.Key).RecordAsync(new AffinitySample(all));
         }
     }
 

@@ -18,8 +18,17 @@ public abstract record ProductFieldsDto
         var p = view.Product;
         (Id, Name, Brand, Category, Images, Description, Spec, Model, Colour) =
             (p.Id, p.Name, p.Brand, p.Category.ToString(), p.Images.IsDefault ? [] : [.. p.Images], p.Description, p.Spec, p.Model, p.Colour);
+        var price = p.PriceAt(now);
         (PointsPrice, CashPrice, CashPriceFen, PerMemberLimit, RequiredTier) =
-            (p.Price.Points, CatalogEndpoints.Yuan(p.Price.CashFen), p.Price.CashFen, p.EffectivePerMemberLimit, p.RequiredTier?.ToString());
+            (price.Points, CatalogEndpoints.Yuan(price.CashFen), price.CashFen, p.EffectivePerMemberLimit, p.RequiredTier?.ToString());
+        if (p.Discount is { } discount)
+        {
+            Discount = new DiscountDto(discount.Price.Points, CatalogEndpoints.Yuan(discount.Price.CashFen), discount.StartsAt, discount.EndsAt, discount.IsActiveAt(now));
+            if (discount.IsActiveAt(now))
+            {
+                (RegularPointsPrice, RegularCashPrice) = (p.Price.Points, CatalogEndpoints.Yuan(p.Price.CashFen));
+            }
+        }
         (OnShelf, OnSale, StartsAt, EndsAt, IsFlashSale) =
             (view.OnShelf, view.OnShelf && p.IsOnSaleAt(now), p.Flash?.StartsAt ?? p.OnShelfFrom, p.OnShelfUntil, p.Flash is not null);
         (Featured, Priority, SectionId, CodePool) = (p.Featured, p.Priority, p.Section, p.CodePool);
@@ -27,6 +36,13 @@ public abstract record ProductFieldsDto
 
     /// <summary>Each order gets one of the codes the operator uploaded (see <c>POST /admin/products/{id}/codes</c>).</summary>
     public bool CodePool { get; init; }
+
+    /// <summary>The limited-time price, if one is set; while it is on, the price fields are its and these the regular ones.</summary>
+    public DiscountDto? Discount { get; init; }
+
+    public long? RegularPointsPrice { get; init; }
+
+    public decimal? RegularCashPrice { get; init; }
 
     public bool Featured { get; init; }
 
@@ -94,6 +110,9 @@ public sealed record AdminProductDto : ProductFieldsDto
     public ProductStockDto Stock { get; init; }
 }
 
+/// <summary>A limited-time price; <c>active</c> while it is on.</summary>
+public sealed record DiscountDto(long PointsPrice, decimal CashPrice, DateTimeOffset StartsAt, DateTimeOffset EndsAt, bool Active);
+
 public sealed record ProductStockDto(long Total, long Available, long Reserved, long Sold, long LowStockThreshold, bool Low);
 
 /// <summary>A catalogue row (browsing): <c>available</c> is as of the product's last stock band change, not live.</summary>
@@ -112,7 +131,13 @@ public sealed record ProductListItemDto(
     DateTimeOffset? StartsAt,
     bool Featured,
     int Priority,
-    string? SectionId);
+    string? SectionId)
+{
+    /// <summary>The price without the limited-time discount, while one is on (the price fields are the discounted ones).</summary>
+    public long? RegularPointsPrice { get; init; }
+
+    public DateTimeOffset? DiscountEndsAt { get; init; }
+}
 
 public sealed record PageDto<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
 
@@ -120,6 +145,9 @@ public sealed record FlashDto(IReadOnlyList<ProductDto> Current, IReadOnlyList<P
 
 /// <summary>The products popular now, best first.</summary>
 public sealed record PopularDto(IReadOnlyList<ProductDto> Items);
+
+/// <summary>Products for one shopper, best first; <c>source</c> is <c>for_you</c> (from its history) or <c>popular</c>.</summary>
+public sealed record ForYouDto(IReadOnlyList<ProductDto> Items, string Source);
 
 public sealed record CreatedIdDto(string Id);
 
@@ -203,6 +231,17 @@ public record ProductRequest : IValidatableObject
     /// </summary>
     public bool? CodePool { get; init; }
 
+    /// <summary>A limited-time price (限时折扣) in points, with <see cref="DiscountCashPrice"/> for points + cash, from <see cref="DiscountStartsAt"/> to <see cref="DiscountEndsAt"/>.</summary>
+    [Range(0, 100_000_000, ErrorMessage = "{1} to {2}.")]
+    public long? DiscountPointsPrice { get; init; }
+
+    [Yuan, Range(typeof(decimal), "0", "1000000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true, ErrorMessage = "{1} to {2} yuan.")]
+    public decimal? DiscountCashPrice { get; init; }
+
+    public DateTimeOffset? DiscountStartsAt { get; init; }
+
+    public DateTimeOffset? DiscountEndsAt { get; init; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (PointsPrice is 0 && (CashPrice ?? 0m) == 0m)
@@ -218,6 +257,16 @@ public record ProductRequest : IValidatableObject
         if (IsFlashSale == true && StartsAt is null)
         {
             yield return new ValidationResult("A flash sale needs startsAt.", [nameof(StartsAt)]);
+        }
+
+        if (DiscountPointsPrice is not null && (DiscountStartsAt is null || DiscountEndsAt is null))
+        {
+            yield return new ValidationResult("A discount needs discountStartsAt and discountEndsAt.", [nameof(DiscountStartsAt)]);
+        }
+
+        if (DiscountPointsPrice is null && (DiscountCashPrice is not null || DiscountStartsAt is not null || DiscountEndsAt is not null))
+        {
+            yield return new ValidationResult("A discount needs discountPointsPrice.", [nameof(DiscountPointsPrice)]);
         }
     }
 }

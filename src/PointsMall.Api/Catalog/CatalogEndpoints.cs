@@ -29,6 +29,9 @@ public static class CatalogEndpoints
             .ProducesProblemCodes(ApiProblems.ValidationFailed);
         shop.MapGet("/{id}", GetAsync).WithName("GetProduct").WithSummary("One product as shoppers see it, with live stock.")
             .ProducesProblemCodes(ApiProblems.NotFoundCode);
+        routes.MapGet("/me/recommendations", ForYouAsync).WithTags("Catalog").RequireAuthorization(ApiSetup.MemberPolicy).WithName("GetMyRecommendations")
+            .WithSummary("Products for the signed-in shopper, from what others who looked at or redeemed the same products did; popular ones when its history is short.")
+            .ProducesProblemCodes(ApiProblems.ValidationFailed);
 
         var admin = routes.MapGroup("/admin").WithTags("Catalog admin").RequireAuthorization(ApiSetup.AdminPolicy);
         admin.MapGet("/products", AdminSearchAsync).WithName("AdminSearchProducts")
@@ -62,9 +65,9 @@ public static class CatalogEndpoints
     // ---- shoppers ----
 
     private static async Task<Ok<PageDto<ProductListItemDto>>> SearchAsync(
-        IGrainFactory grains, [AsParameters] ProductQuery query, ClaimsPrincipal user, ShopperActivityRecorder activity)
+        IGrainFactory grains, [AsParameters] ProductQuery query, ClaimsPrincipal user, ShopperActivityRecorder activity, TimeProvider time)
     {
-        var found = await SearchCoreAsync(grains, query, includeOffShelf: false);
+        var found = await SearchCoreAsync(grains, query, includeOffShelf: false, time.GetUtcNow());
 
         // A search is what a shopper typed; browsing a section or a page of the catalogue is not one.
         if (!string.IsNullOrWhiteSpace(query.Q) && (query.Page ?? 1) == 1)
@@ -94,10 +97,36 @@ public static class CatalogEndpoints
 
         // Asks for more than shown: a popular product may since have left the shelf.
         var top = await grains.GetGrain<IPopularityGrain>(IPopularityGrain.Key).TopAsync(count * 2);
-        var views = await Task.WhenAll(top.Select(t => grains.GetGrain<IProductGrain>(t.ProductId).GetAsync()));
         var now = time.GetUtcNow();
-        return TypedResults.Ok(new PopularDto([.. views.OfType<ProductView>().Where(v => v.OnShelf && (v.Product.OnShelfUntil is null || now < v.Product.OnShelfUntil))
-            .Take(count).Select(v => ToDto(v, now))]));
+        return TypedResults.Ok(new PopularDto([.. (await OnShelfAsync(grains, top.Select(t => t.ProductId), count, now)).Select(v => ToDto(v, now))]));
+    }
+
+    /// <summary>
+    /// For the signed-in shopper: what shoppers who looked at or redeemed the same products also did, best first, filled
+    /// up with the popular products when its history says too little (<c>source</c> says which).
+    /// </summary>
+    private static async Task<Ok<ForYouDto>> ForYouAsync(ClaimsPrincipal user, IGrainFactory grains, TimeProvider time, [Range(1, 20, ErrorMessage = "{1} to {2}.")] int? limit)
+    {
+        var count = limit ?? 8;
+        var now = time.GetUtcNow();
+        var forYou = await grains.GetGrain<IShopperTasteGrain>(user.MemberId()).ForYouAsync(count * 2);
+        var shown = await OnShelfAsync(grains, forYou.Products, count, now);
+        if (shown.Count >= count)
+        {
+            return TypedResults.Ok(new ForYouDto([.. shown.Select(v => ToDto(v, now))], "for_you"));
+        }
+
+        var popular = await grains.GetGrain<IPopularityGrain>(IPopularityGrain.Key).TopAsync(count * 2);
+        var more = await OnShelfAsync(grains, popular.Select(p => p.ProductId).Where(id => !shown.Any(v => v.Product.Id == id) && !forYou.Redeemed.Contains(id)),
+            count - shown.Count, now);
+        return TypedResults.Ok(new ForYouDto([.. shown.Concat(more).Select(v => ToDto(v, now))], shown.Count > 0 ? "for_you" : "popular"));
+    }
+
+    /// <summary>The first <paramref name="count"/> of <paramref name="ids"/> that are on the shelf now (ids ask for more than shown).</summary>
+    private static async Task<List<ProductView>> OnShelfAsync(IGrainFactory grains, IEnumerable<string> ids, int count, DateTimeOffset now)
+    {
+        var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<IProductGrain>(id).GetAsync()));
+        return [.. views.OfType<ProductView>().Where(v => v.OnShelf && (v.Product.OnShelfUntil is null || now < v.Product.OnShelfUntil)).Take(Math.Max(0, count))];
     }
 
     private static async Task<Results<Ok<ProductDto>, ProblemHttpResult>> GetAsync(
@@ -117,7 +146,7 @@ public static class CatalogEndpoints
 
     private static async Task<Ok<PageDto<AdminProductDto>>> AdminSearchAsync(IGrainFactory grains, TimeProvider time, [AsParameters] ProductQuery query)
     {
-        var list = (await SearchCoreAsync(grains, query, includeOffShelf: true)).Value!;
+        var list = (await SearchCoreAsync(grains, query, includeOffShelf: true, time.GetUtcNow())).Value!;
         var now = time.GetUtcNow();
         var views = await Task.WhenAll(list.Items.Select(i => grains.GetGrain<IProductGrain>(i.Id).GetAsync()));
         var items = views.OfType<ProductView>().Select(v => ToAdminDto(v, now)).ToList();
@@ -215,7 +244,7 @@ public static class CatalogEndpoints
             ? ApiProblems.Validation(new Dictionary<string, string[]> { ["sectionId"] = ["No such section (GET /api/v1/sections)."] })
             : null;
 
-    private static async Task<Ok<PageDto<ProductListItemDto>>> SearchCoreAsync(IGrainFactory grains, ProductQuery query, bool includeOffShelf)
+    private static async Task<Ok<PageDto<ProductListItemDto>>> SearchCoreAsync(IGrainFactory grains, ProductQuery query, bool includeOffShelf, DateTimeOffset now)
     {
         var result = await grains.GetGrain<ICatalogGrain>(CatalogKeys.All)
             .SearchAsync(new CatalogQuery(ParseCategory(query.Category)?.ToString(), query.Q, query.Sort, includeOffShelf, query.Page ?? 1, query.PageSize ?? 20)
@@ -223,8 +252,18 @@ public static class CatalogEndpoints
                 Section = query.Section,
                 FeaturedOnly = query.Featured == true,
             });
-        var items = result.Items.Select(s => new ProductListItemDto(s.Id, s.Name, s.Brand, s.Category.ToString(), s.Image, s.Price.Points,
-            Yuan(s.Price.CashFen), s.Price.CashFen, s.Available, s.OnShelf, s.FlashStartsAt is not null, s.FlashStartsAt, s.Featured, s.Priority, s.Section)).ToList();
+        var items = result.Items.Select(s =>
+        {
+            // The index holds the regular price and the discount; the list shows the price now.
+            var discount = s.Discount is { } d && d.IsActiveAt(now) ? d : null;
+            var price = discount?.Price ?? s.Price;
+            return new ProductListItemDto(s.Id, s.Name, s.Brand, s.Category.ToString(), s.Image, price.Points,
+                Yuan(price.CashFen), price.CashFen, s.Available, s.OnShelf, s.FlashStartsAt is not null, s.FlashStartsAt, s.Featured, s.Priority, s.Section)
+            {
+                RegularPointsPrice = discount is null ? null : s.Price.Points,
+                DiscountEndsAt = discount?.EndsAt,
+            };
+        }).ToList();
         return TypedResults.Ok(new PageDto<ProductListItemDto>(items, result.Page, result.PageSize, result.Total));
     }
 
@@ -304,6 +343,9 @@ public static class CatalogEndpoints
             Priority = request.Priority ?? 0,
             Section = request.SectionId,
             CodePool = request.CodePool ?? false,
+            Discount = request.DiscountPointsPrice is { } points
+                ? new PriceDiscount(new Price(points, (long)((request.DiscountCashPrice ?? 0m) * 100)), request.DiscountStartsAt!.Value, request.DiscountEndsAt!.Value)
+                : null,
         };
     }
 

@@ -128,6 +128,7 @@ public static class OrdersEndpoints
         }
 
         metrics.Redeemed(command.Payment);
+        activity.Redeemed(memberId, command.ProductId);
         return TypedResults.Created($"/api/v1/orders/{orderId}", OrderDto.From(result.Order!, command.Payment));
     }
 

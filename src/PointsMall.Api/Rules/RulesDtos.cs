@@ -42,12 +42,47 @@ public sealed record TaskRuleDto(
     public TaskRule ToRule() => new(Kind!.Value, Points ?? 0, PointsPerCorrectAnswer ?? 0, DailyCap ?? 0);
 }
 
+/// <summary>A campaign; <c>appliesTo</c> names what it multiplies, <c>tiers</c> whom it is for (empty: everyone).</summary>
 public sealed record CampaignDto(string Id, string Name, decimal Multiplier, DateTimeOffset StartsAt, DateTimeOffset EndsAt, bool Active)
 {
+    public IReadOnlyList<string> AppliesTo { get; init; } = [CampaignScopes.Purchases];
+
+    public IReadOnlyList<string> Tiers { get; init; } = [];
+
     public static CampaignDto From(Campaign c, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(c);
-        return new(c.Id, c.Name, c.Multiplier, c.StartsAt, c.EndsAt, c.IsActiveAt(now));
+        return new(c.Id, c.Name, c.Multiplier, c.StartsAt, c.EndsAt, c.IsActiveAt(now))
+        {
+            AppliesTo = CampaignScopes.Of(c),
+            Tiers = c.Tiers.IsDefaultOrEmpty ? [] : [.. c.Tiers.Select(t => t.ToString())],
+        };
+    }
+}
+
+/// <summary>The names of what a campaign may multiply, on the wire.</summary>
+public static class CampaignScopes
+{
+    public const string Purchases = "purchases";
+    public const string SignIn = "sign_in";
+    public const string Tasks = "tasks";
+
+    public static IReadOnlyList<string> All { get; } = [Purchases, SignIn, Tasks];
+
+    public static IReadOnlyList<string> Of(Campaign c) =>
+        [.. new[] { (c.Purchases, Purchases), (c.SignIn, SignIn), (c.Tasks, Tasks) }.Where(x => x.Item1).Select(x => x.Item2)];
+
+    /// <summary>The campaign as a request describes it: purchases only when <paramref name="appliesTo"/> is absent.</summary>
+    public static Campaign Build(string id, string name, decimal multiplier, DateTimeOffset startsAt, DateTimeOffset endsAt, IReadOnlyList<string>? appliesTo, IReadOnlyList<string>? tiers)
+    {
+        var scopes = appliesTo ?? [Purchases];
+        return new Campaign(id, name, multiplier, startsAt, endsAt)
+        {
+            Purchases = scopes.Contains(Purchases),
+            SignIn = scopes.Contains(SignIn),
+            Tasks = scopes.Contains(Tasks),
+            Tiers = [.. (tiers ?? []).Select(t => TierNames.TryParse(t, out var tier) ? tier : Tier.Regular).Distinct()],
+        };
     }
 }
 
@@ -62,11 +97,31 @@ public sealed record CampaignRequest(
     [property: Required] DateTimeOffset? StartsAt,
     [property: Required] DateTimeOffset? EndsAt) : IValidatableObject
 {
+    /// <summary>What it multiplies: <c>purchases</c>, <c>sign_in</c>, <c>tasks</c> (purchases only when absent).</summary>
+    [MaxLength(3, ErrorMessage = "At most {1}.")]
+    public IReadOnlyList<string>? AppliesTo { get; init; }
+
+    /// <summary>Only members of these tiers (every member when absent or empty).</summary>
+    [MaxLength(4, ErrorMessage = "At most {1} tiers.")]
+    public IReadOnlyList<string>? Tiers { get; init; }
+
+    public Campaign ToCampaign(string id) => CampaignScopes.Build(id, Name!.Trim(), Multiplier!.Value, StartsAt!.Value, EndsAt!.Value, AppliesTo, Tiers);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (EndsAt <= StartsAt)
         {
             yield return new ValidationResult("End is after the start.", [nameof(EndsAt)]);
+        }
+
+        if (AppliesTo is { } scopes && (scopes.Count == 0 || scopes.Any(s => !CampaignScopes.All.Contains(s))))
+        {
+            yield return new ValidationResult($"One or more of {string.Join(", ", CampaignScopes.All)}.", [nameof(AppliesTo)]);
+        }
+
+        if (Tiers?.FirstOrDefault(t => !TierNames.TryParse(t, out _)) is { } unknown)
+        {
+            yield return new ValidationResult($"No tier '{unknown}': Regular, Silver, Gold or Diamond.", [nameof(Tiers)]);
         }
     }
 }
@@ -220,8 +275,8 @@ public sealed record RulesPreviewDto(
         var fen = (long)(purchaseYuan * 100);
         var earn = rules.Earn;
         var tierMultiplier = rules.Tiers.MultiplierFor(tier);
-        var campaign = earn.CampaignMultiplierAt(at);
-        var points = earn.PurchasePoints(fen, tierMultiplier, at);
+        var campaign = earn.CampaignMultiplierAt(at, CampaignScope.Purchase, tier);
+        var points = earn.PurchasePoints(fen, tierMultiplier, at, tier);
         var days = Math.Max(earn.SignIn.DailyPoints.IsDefault ? 0 : earn.SignIn.DailyPoints.Length, earn.SignIn.BonusEveryDays);
         var signIn = Enumerable.Range(1, Math.Clamp(days, 1, AdminRulesDto.MaxLadderDays))
             .Select(day => earn.SignIn.DailyPoints.IsDefaultOrEmpty ? 0 : earn.SignIn.PointsForDay(day) + earn.SignIn.BonusForDay(day))

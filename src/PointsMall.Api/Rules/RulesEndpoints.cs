@@ -80,7 +80,7 @@ public static class RulesEndpoints
         if (request.Campaign is { } draft)
         {
             // The campaign being edited counts as saved (in place of its saved self, when it has an id).
-            var campaign = new Campaign(draft.Id ?? "draft", draft.Name!.Trim(), draft.Multiplier!.Value, draft.StartsAt!.Value, draft.EndsAt!.Value);
+            var campaign = draft.ToCampaign(draft.Id ?? "draft");
             var others = AdminRulesDto.CampaignsOf(rules.Earn).Where(c => c.Id != campaign.Id);
             rules = rules with { Earn = rules.Earn with { Campaigns = [.. others, campaign] } };
         }
@@ -104,7 +104,7 @@ public static class RulesEndpoints
     private static async Task<Results<Created<CampaignDto>, ProblemHttpResult>> SaveCampaignAsync(CampaignRequest request, IGrainFactory grains, TimeProvider time)
     {
         var id = string.IsNullOrWhiteSpace(request.Id) ? "c-" + Guid.NewGuid().ToString("n")[..12] : request.Id.Trim();
-        var campaign = new Campaign(id, request.Name!.Trim(), request.Multiplier!.Value, request.StartsAt!.Value, request.EndsAt!.Value);
+        var campaign = request.ToCampaign(id);
         var result = await Program(grains).SaveCampaignAsync(campaign);
         return result.Refusal is { } refusal
             ? ApiProblems.From(refusal)

@@ -60,6 +60,9 @@ public sealed record ProductSummary(
 
     [Id(12)] public string? Section { get; init; }
 
+    /// <summary>The limited-time price, if any: lists show the price at the time they are read.</summary>
+    [Id(13)] public PriceDiscount? Discount { get; init; }
+
     public static ProductSummary Of(Product product, bool onShelf, long available, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(product);
@@ -69,6 +72,7 @@ public sealed record ProductSummary(
             Featured = product.Featured,
             Priority = product.Priority,
             Section = product.Section,
+            Discount = product.Discount,
         };
     }
 }

@@ -30,6 +30,15 @@ public sealed record Price(long Points, long CashFen)
     public Price Times(int quantity) => new(checked(Points * quantity), checked(CashFen * quantity));
 }
 
+/// <summary>
+/// A limited-time price (限时折扣): orders placed in [<see cref="StartsAt"/>, <see cref="EndsAt"/>) pay <see cref="Price"/>
+/// instead of the product's own.
+/// </summary>
+public sealed record PriceDiscount(Price Price, DateTimeOffset StartsAt, DateTimeOffset EndsAt)
+{
+    public bool IsActiveAt(DateTimeOffset now) => now >= StartsAt && now < EndsAt;
+}
+
 /// <summary>A flash-sale drop (限时抢兑): nothing can be redeemed before <see cref="StartsAt"/>.</summary>
 public sealed record FlashDrop(DateTimeOffset StartsAt, int PerMemberLimit);
 
@@ -74,6 +83,12 @@ public sealed record Product(
     /// uploaded code, and only an upload adds stock, so there are never more units to sell than codes. Fixed at creation.
     /// </summary>
     public bool CodePool { get; init; }
+
+    /// <summary>A limited-time price, if any (see <see cref="PriceAt"/>).</summary>
+    public PriceDiscount? Discount { get; init; }
+
+    /// <summary>What an order placed at <paramref name="at"/> pays per unit: the discount's price within its window.</summary>
+    public Price PriceAt(DateTimeOffset at) => Discount is { } discount && discount.IsActiveAt(at) ? discount.Price : Price;
 
     /// <summary>The per-member limit the stock unit enforces: the tighter of the product's and the drop's.</summary>
     [JsonIgnore]
@@ -122,6 +137,21 @@ public sealed record Product(
         if (Priority is < 0 or > MaxPriority)
         {
             errors.Add($"priority: 0 to {MaxPriority}");
+        }
+
+        if (Discount is { } discount && Price is not null)
+        {
+            var p = discount.Price;
+            if (p is null || p.Points < 0 || p.CashFen < 0 || (p.Points == 0 && p.CashFen == 0) || p.Points > Price.Points || p.CashFen > Price.CashFen
+                || (p.CashFen == 0) != (Price.CashFen == 0) || p == Price)
+            {
+                errors.Add("a discount is a lower price, with a cash part only when the product has one");
+            }
+
+            if (discount.EndsAt <= discount.StartsAt)
+            {
+                errors.Add("the discount must end after it starts");
+            }
         }
 
         if (CodePool && Category == ProductCategory.Physical)

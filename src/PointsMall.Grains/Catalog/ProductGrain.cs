@@ -67,7 +67,10 @@ public sealed partial class ProductGrain([PipelinedState("state", GrainStorage.N
 
         // A replay answers with the current details: the first reply carried the snapshot, and a caller that
         // lost it has charged nothing yet, so the price it now sees is the one it will charge.
-        return Task.FromResult(new ReservationResult(product, outcome.Unit.Available, outcome.Replayed, null));
+        // The product as reserved is the order's price: the one of when the order was placed (a discount included), so a
+        // retried reservation after a discount ended still charges what was offered.
+        var priced = product with { Price = product.PriceAt(command.PlacedAt ?? now) };
+        return Task.FromResult(new ReservationResult(priced, outcome.Unit.Available, outcome.Replayed, null));
     }
 
     /// <summary>

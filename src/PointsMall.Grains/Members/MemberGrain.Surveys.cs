@@ -2,6 +2,7 @@ using PointsMall.Contracts.Common;
 using PointsMall.Contracts.Members;
 using PointsMall.Contracts.Tasks;
 using PointsMall.Domain.Common;
+using PointsMall.Domain.Rules;
 
 namespace PointsMall.Grains.Members;
 
@@ -42,16 +43,19 @@ public sealed partial class MemberGrain : ISurveyAnswersGrain
             return new SurveyAnswerResult(null, account.Balance(now), false, refusal);
         }
 
-        if (score.Points > 0)
+        // A campaign for tasks (and the member's tier) multiplies what the answers are worth.
+        var rules = await RulesAsync(now);
+        var points = rules.Earn.Boosted(score.Points, CampaignScope.Task, rules.Tiers.Evaluate(account, now), now);
+        if (points > 0)
         {
-            var earned = await EarnAsync(new EarnPoints($"survey:{command.SurveyId}", score.Points, SurveySource, score.Title));
+            var earned = await EarnAsync(new EarnPoints($"survey:{command.SurveyId}", points, SurveySource, score.Title));
             if (earned.Refusal is { } notEarned)
             {
                 return new SurveyAnswerResult(null, earned.Balance, false, notEarned);
             }
         }
 
-        var record = new SurveyAnswered(command.SurveyId, score.Title, score.Correct, score.Total, score.Points, now);
+        var record = new SurveyAnswered(command.SurveyId, score.Title, score.Correct, score.Total, points, now);
         var surveys = state.State.Surveys.Insert(0, record);
         state.State = state.State with { Surveys = surveys.Count > MaxAnsweredSurveys ? surveys.RemoveAt(surveys.Count - 1) : surveys };
         return new SurveyAnswerResult(record, state.State.Account!.Balance(now), false, null);

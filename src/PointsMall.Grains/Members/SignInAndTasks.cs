@@ -23,20 +23,24 @@ internal static class SignInAndTasks
             return new(current, new SignInResult(current.SignIn.CurrentStreak(now, zone), 0, 0, account.Balance(now), Problem.From(signIn.Refusal!)));
         }
 
-        // The day's points and the streak bonus are two lots (two ledger lines), so the history says which is which.
+        // The day's points and the streak bonus are two lots (two ledger lines), so the history says which is which. A
+        // campaign for sign-in (and the member's tier) multiplies both.
         var expiresAt = PointsCommit.ExpiresAt(rules, now);
         var expired = ImmutableArray<LedgerEntry>.Empty;
-        if (signIn.Points > 0)
+        var tier = rules.Tiers.Evaluate(account, now);
+        var points = rules.Earn.Boosted(signIn.Points, CampaignScope.SignIn, tier, now);
+        var streakBonus = rules.Earn.Boosted(signIn.Bonus, CampaignScope.SignIn, tier, now);
+        if (points > 0)
         {
-            var day = account.Earn(signIn.EarnOperationId!, signIn.Points, MemberGrain.SignInSource, $"day {signIn.StreakDay}", now, expiresAt);
+            var day = account.Earn(signIn.EarnOperationId!, points, MemberGrain.SignInSource, $"day {signIn.StreakDay}", now, expiresAt);
             account = day.Account;
             expired = expired.AddRange(day.Entries.Where(PointsCommit.IsRecordedExpiry));
         }
 
-        if (signIn.Bonus > 0)
+        if (streakBonus > 0)
         {
             var bonus = account.Earn(
-                signIn.EarnOperationId + ":bonus", signIn.Bonus, MemberGrain.SignInSource, $"{signIn.StreakDay}-day streak bonus", now, expiresAt);
+                signIn.EarnOperationId + ":bonus", streakBonus, MemberGrain.SignInSource, $"{signIn.StreakDay}-day streak bonus", now, expiresAt);
             account = bonus.Account;
             expired = expired.AddRange(bonus.Entries.Where(PointsCommit.IsRecordedExpiry));
         }
@@ -49,7 +53,7 @@ internal static class SignInAndTasks
         };
         return new(
             PointsCommit.Save(signedIn, memberId, account, expired, now),
-            new SignInResult(signIn.StreakDay, signIn.Points, signIn.Bonus, account.Balance(now), null));
+            new SignInResult(signIn.StreakDay, points, streakBonus, account.Balance(now), null));
     }
 
     public static SignInCalendar Calendar(MemberState current, ProgramRules rules, DateTimeOffset now)
@@ -116,8 +120,9 @@ internal static class SignInAndTasks
                 new PointsResult(0, account.Balance(now), false, null));
         }
 
+        var points = rules.Earn.Boosted(task.Points, CampaignScope.Task, rules.Tiers.Evaluate(account, now), now);
         var outcome = account.Earn(
-            command.OperationId, task.Points, MemberGrain.TaskSource, rule.Kind.ToString(), now, PointsCommit.ExpiresAt(rules, now));
+            command.OperationId, points, MemberGrain.TaskSource, rule.Kind.ToString(), now, PointsCommit.ExpiresAt(rules, now));
         return PointsCommit.Commit(current with { Tasks = task.Counters, ZeroPointTasks = zeroPoint }, memberId, command.OperationId, outcome, now);
     }
 

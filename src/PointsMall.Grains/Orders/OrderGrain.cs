@@ -85,19 +85,22 @@ public sealed partial class OrderGrain(
             return OrderViews.Refused(refused);
         }
 
+        // The price now, a limited-time discount included; the reservation confirms it (or the product's change since).
+        var offered = product.Product with { Price = product.Product.PriceAt(Now) };
+
         // A coupon that cannot pay for this order is refused now, before any stock is reserved; the spend checks it
         // again, in the member's turn that uses it.
         if (command.CouponId is { } couponId)
         {
             var quote = await GrainFactory.GetGrain<ICouponWalletGrain>(command.MemberId)
-                .QuoteCouponAsync(new QuoteCoupon(couponId, product.Product.Price.Times(command.Quantity).Points, product.Product.Category));
+                .QuoteCouponAsync(new QuoteCoupon(couponId, offered.Price.Times(command.Quantity).Points, offered.Category));
             if (quote.Refusal is { } notUsable)
             {
                 return new OrderResult(null, notUsable);
             }
         }
 
-        var order = Order.Create(GrainKey, command.MemberId, product.Product, command.Quantity, Now, Policy) with { CouponId = command.CouponId };
+        var order = Order.Create(GrainKey, command.MemberId, offered, command.Quantity, Now, Policy) with { CouponId = command.CouponId };
         state.State = OrderCommands.Placing(state.State, command, member, product.Product);
         await RecordAsync(order);
         await RunSagaAsync();

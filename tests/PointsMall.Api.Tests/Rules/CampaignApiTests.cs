@@ -44,6 +44,28 @@ public sealed class CampaignApiTests(ApiFactory factory) : IClassFixture<ApiFact
         Assert.Equal(1m, (await JsonAsync(await factory.CreateClient().GetAsync("/api/v1/rules"))).GetProperty("campaignMultiplier").GetDecimal());
     }
 
+    [Fact]
+    public async Task A_campaign_may_be_for_sign_in_and_tasks_of_some_tiers_and_bad_scopes_or_tiers_are_refused()
+    {
+        using var admin = await factory.AdminClientAsync();
+        var now = DateTimeOffset.UtcNow;
+        var before = (await JsonAsync(await admin.GetAsync("/api/v1/admin/campaigns"))).GetProperty("items").GetArrayLength();
+
+        await AssertProblemAsync(await admin.PostAsJsonAsync("/api/v1/admin/campaigns",
+            new { name = "x", multiplier = 2.0m, startsAt = now, endsAt = now.AddDays(1), appliesTo = new[] { "dancing" } }), 400, "validation_failed");
+        await AssertProblemAsync(await admin.PostAsJsonAsync("/api/v1/admin/campaigns",
+            new { name = "x", multiplier = 2.0m, startsAt = now, endsAt = now.AddDays(1), appliesTo = Array.Empty<string>() }), 400, "validation_failed");
+        await AssertProblemAsync(await admin.PostAsJsonAsync("/api/v1/admin/campaigns",
+            new { name = "x", multiplier = 2.0m, startsAt = now, endsAt = now.AddDays(1), tiers = new[] { "Platinum" } }), 400, "validation_failed");
+        Assert.Equal(before, (await JsonAsync(await admin.GetAsync("/api/v1/admin/campaigns"))).GetProperty("items").GetArrayLength());
+
+        var created = await JsonAsync(await admin.PostAsJsonAsync("/api/v1/admin/campaigns",
+            new { id = "gold-sign-in", name = "金卡签到双倍 Gold sign-in", multiplier = 2.0m, startsAt = now.AddDays(10), endsAt = now.AddDays(11), appliesTo = new[] { "sign_in", "tasks" }, tiers = new[] { "Gold" } }));
+        Assert.Equal(["sign_in", "tasks"], created.GetProperty("appliesTo").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(["Gold"], created.GetProperty("tiers").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/v1/admin/campaigns/gold-sign-in")).StatusCode);
+    }
+
     private async Task<long> EarnAsync(string memberId, long fen)
     {
         var earned = await factory.Grains().GetGrain<IMemberGrain>(memberId).EarnForPurchaseAsync(new EarnForPurchase("purchase-" + Guid.NewGuid().ToString("n"), fen, "test purchase"));

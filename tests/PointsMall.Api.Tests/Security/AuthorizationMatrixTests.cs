@@ -113,6 +113,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
         ["POST /api/v1/lotteries/{id}/draws"] = Access.Member,
         ["GET /api/v1/me/inbox/"] = Access.Member,
         ["GET /api/v1/me/coupons/"] = Access.Member,
+        ["GET /api/v1/me/recommendations"] = Access.Member,
         ["POST /api/v1/me/coupons/{couponId}/claim"] = Access.Member,
         ["POST /api/v1/me/inbox/read"] = Access.Member,
         ["POST /api/v1/me/login/code"] = Access.Member,

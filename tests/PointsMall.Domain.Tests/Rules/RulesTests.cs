@@ -127,6 +127,23 @@ public sealed class PurchaseEarnTests
     }
 
     [Fact]
+    public void A_campaign_for_some_tiers_and_for_sign_in_multiplies_only_those()
+    {
+        var rules = EarnRules.Default with
+        {
+            Campaigns = [new Campaign("gold-signin", "金卡签到双倍", 2m, Cn(2025, 1, 1), Cn(2026, 1, 1)) { Purchases = false, SignIn = true, Tiers = [Tier.Gold] }],
+        };
+
+        Assert.Equal(10, rules.Boosted(5, CampaignScope.SignIn, Tier.Gold, Now));
+        Assert.Equal(5, rules.Boosted(5, CampaignScope.SignIn, Tier.Silver, Now));
+        Assert.Equal(5, rules.Boosted(5, CampaignScope.Task, Tier.Gold, Now));
+        Assert.Equal(15, rules.PurchasePoints(10000, Tier.Gold, TierPolicy.Default, Now));
+        Assert.Equal(1m, rules.CampaignMultiplierAt(Now, CampaignScope.SignIn));
+        Assert.Contains("a campaign applies to purchases, sign-in or tasks (at least one)",
+            (rules with { Campaigns = [new Campaign("none", "x", 2m, Cn(2025, 1, 1), Cn(2026, 1, 1)) { Purchases = false }] }).Validate());
+    }
+
+    [Fact]
     public void Overlapping_campaigns_do_not_stack()
     {
         var rules = EarnRules.Default with

@@ -84,6 +84,30 @@ public sealed class EarnRulesTests
     }
 
     [Fact]
+    public async Task A_sign_in_and_tasks_campaign_doubles_sign_in_and_share_points_for_its_tier_only()
+    {
+        await using var silo = await GrainsSilo.StartAsync();
+        var regular = await RegisterAsync(silo, "r-1");
+        var silver = await RegisterAsync(silo, "s-1");
+        await silver.EarnAsync(new EarnPoints("e-1", 1_000, "activity", "to silver"));
+        var now = silo.Time.GetUtcNow();
+        var saved = await silo.Grain<IProgramGrain>(Programs.Default).SaveCampaignAsync(
+            new Campaign("silver-days", "银卡双倍签到", 2.0m, now, now.AddDays(1)) { Purchases = false, SignIn = true, Tasks = true, Tiers = [Tier.Silver] });
+        Assert.True(saved.Succeeded, saved.Refusal?.ToString());
+        silo.Time.Advance(MemberGrain.RulesCacheDuration);
+
+        var silverSignIn = await silver.SignInAsync();
+        var regularSignIn = await regular.SignInAsync();
+        var silverShare = await silver.CompleteTaskAsync(new CompleteTask("share:a", "share", null));
+        var regularShare = await regular.CompleteTaskAsync(new CompleteTask("share:b", "share", null));
+        var silverPurchase = await silver.EarnForPurchaseAsync(new EarnForPurchase("buy-1", 10_000, "order-1"));
+
+        Assert.Equal((10L, 5L), (silverSignIn.Points, regularSignIn.Points));
+        Assert.Equal((10L, 5L), (silverShare.Amount, regularShare.Amount));
+        Assert.Equal(12, silverPurchase.Amount);   // purchases are not in this campaign: 10 × 1.2
+    }
+
+    [Fact]
     public async Task Tier_thresholds_and_multipliers_come_from_the_programme_rules_and_adjustments_do_not_count()
     {
         await using var silo = await GrainsSilo.StartAsync();

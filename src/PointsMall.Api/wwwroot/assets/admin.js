@@ -135,6 +135,10 @@ function productForm(p = {}, { creating, sections = [] }) {
     field('开始 Starts at', h('input', { name: 'startsAt', type: 'datetime-local', value: toLocalInput(pick(p, 'startsAt', 'onShelfFrom')) })),
     field('结束 Ends at', h('input', { name: 'endsAt', type: 'datetime-local', value: toLocalInput(pick(p, 'endsAt', 'onShelfUntil')) })),
     h('label.checkbox', h('input', { type: 'checkbox', name: 'isFlashSale', checked: Boolean(p.isFlashSale) }), '限时抢兑 Flash drop (开始时间即开抢 starts at "Starts at")'),
+    field('折扣积分价 Discount points price', h('input', { name: 'discountPointsPrice', type: 'number', min: 0, value: p.discount?.pointsPrice ?? '', 'data-testid': 'discount-points' }), '限时折扣，可不填 Limited-time price, optional'),
+    field('折扣现金 Discount cash (¥)', h('input', { name: 'discountCash', type: 'number', min: 0, step: '0.01', value: p.discount?.cashPrice || '' })),
+    field('折扣开始 Discount starts', h('input', { name: 'discountStartsAt', type: 'datetime-local', value: toLocalInput(p.discount?.startsAt), 'data-testid': 'discount-starts' })),
+    field('折扣结束 Discount ends', h('input', { name: 'discountEndsAt', type: 'datetime-local', value: toLocalInput(p.discount?.endsAt), 'data-testid': 'discount-ends' })),
     field('描述 Description', h('textarea', { name: 'description', rows: 3, maxlength: 4000 }, p.description ?? '')));
 }
 
@@ -161,6 +165,10 @@ function productBody(data, { creating }) {
     startsAt: fromLocalInput(data.get('startsAt')) ?? undefined,
     endsAt: fromLocalInput(data.get('endsAt')) ?? undefined,
     isFlashSale: data.get('isFlashSale') === 'on',
+    discountPointsPrice: num(data.get('discountPointsPrice')) ?? undefined,
+    discountCashPrice: num(data.get('discountCash')) || undefined,
+    discountStartsAt: fromLocalInput(data.get('discountStartsAt')) ?? undefined,
+    discountEndsAt: fromLocalInput(data.get('discountEndsAt')) ?? undefined,
     images,
     description: String(data.get('description') || '').trim() || undefined,
   };
@@ -734,6 +742,8 @@ async function rulesSection() {
   preview.refresh();
 }
 
+const SCOPE_TEXT = { purchases: '消费 Purchases', sign_in: '签到 Sign-in', tasks: '任务 Tasks' };
+
 async function campaignsSection() {
   setTitle('活动', 'Campaigns');
   const list = h('div', spinner());
@@ -741,9 +751,10 @@ async function campaignsSection() {
     try {
       const items = itemsOf(await api.get('/admin/campaigns'));
       const now = Date.now();
-      mount(list, items.length ? table(['名称 Name', h('th.num', '倍数 Multiplier'), '开始 Starts', '结束 Ends', '状态 State', ''],
+      mount(list, items.length ? table(['名称 Name', h('th.num', '倍数 Multiplier'), '适用 Applies to', '会员等级 Tiers', '开始 Starts', '结束 Ends', '状态 State', ''],
         items.map((c) => h('tr', { 'data-testid': 'campaign-row' },
-          h('td', c.name), h('td.num', `×${c.multiplier}`), h('td', fmt.time(c.startsAt)), h('td', fmt.time(c.endsAt)),
+          h('td', c.name), h('td.num', `×${c.multiplier}`), h('td', (c.appliesTo ?? []).map((a) => SCOPE_TEXT[a] ?? a).join(' · ')),
+          h('td', c.tiers?.length ? c.tiers.join(', ') : '全部 All'), h('td', fmt.time(c.startsAt)), h('td', fmt.time(c.endsAt)),
           h('td', c.active || (Date.parse(c.startsAt) <= now && Date.parse(c.endsAt) > now) ? h('span.badge.hot', '进行中 Live')
             : Date.parse(c.startsAt) > now ? h('span.badge', '未开始 Upcoming') : h('span.badge', '已结束 Ended')),
           h('td', h('button.btn.small.danger', { type: 'button', 'data-permission': 'campaigns-write', onclick: async () => {
@@ -760,7 +771,10 @@ async function campaignsSection() {
       field('名称 Name', h('input', { name: 'name', required: true, maxlength: 100, value: '双倍积分周 Double points week', 'data-testid': 'campaign-name' })),
       field('积分倍数 Multiplier', h('input', { name: 'multiplier', type: 'number', min: 1, step: '0.1', required: true, value: 2, 'data-testid': 'campaign-multiplier' })),
       field('开始 Starts', h('input', { name: 'startsAt', type: 'datetime-local', required: true, value: toLocalInput(start.toISOString()) })),
-      field('结束 Ends', h('input', { name: 'endsAt', type: 'datetime-local', required: true, value: toLocalInput(end.toISOString()) })));
+      field('结束 Ends', h('input', { name: 'endsAt', type: 'datetime-local', required: true, value: toLocalInput(end.toISOString()) })),
+      h('fieldset', h('legend', '适用于 Applies to'), Object.entries(SCOPE_TEXT).map(([value, text]) =>
+        h('label.checkbox', h('input', { type: 'checkbox', name: 'appliesTo', value, checked: value === 'purchases', 'data-testid': `campaign-${value}` }), ` ${text}`))),
+      h('fieldset', h('legend', '只对 Only for (none: every tier)'), TIERS.map((t) => h('label.checkbox', h('input', { type: 'checkbox', name: 'tiers', value: t }), ` ${t}`))));
     // The preview asks what a purchase earns while this campaign runs (at its start), with it counted as saved.
     const read = (name) => fields.querySelector(`[name=${name}]`).value;
     const preview = rulesPreview(() => undefined, { campaign: () => ({ name: read('name') || 'draft', multiplier: Number(read('multiplier')) || 1,
@@ -769,8 +783,10 @@ async function campaignsSection() {
     preview.refresh();
     const data = await dialog('新建活动 New campaign', h('div.stack', fields, preview.card), { submitLabel: '创建 Create' });
     if (!data) return;
+    const tiers = data.getAll('tiers');
     if (await attempt('创建 Create', () => api.post('/admin/campaigns', {
       name: data.get('name'), multiplier: Number(data.get('multiplier')), startsAt: fromLocalInput(data.get('startsAt')), endsAt: fromLocalInput(data.get('endsAt')),
+      appliesTo: data.getAll('appliesTo'), tiers: tiers.length ? tiers : undefined,
     }), '活动已创建 Campaign created')) load();
   } }, '+ 新建活动 New campaign')), list);
   await load();

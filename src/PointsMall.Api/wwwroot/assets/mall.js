@@ -51,7 +51,10 @@ function art(category) {
 
 function priceText(p, qty = 1) {
   const cash = P.cashFen(p) * qty;
-  return h('span.price', `${fmt.points(P.points(p) * qty)}`, h('small', ' 积分 pts'), cash ? h('small', ` + ${fmt.yuan(cash)}`) : null);
+  // During a limited-time discount the price fields are the discounted ones; the regular price is shown struck out.
+  const regular = p.regularPointsPrice;
+  return h('span.price', { 'data-testid': 'price' }, `${fmt.points(P.points(p) * qty)}`, h('small', ' 积分 pts'), cash ? h('small', ` + ${fmt.yuan(cash)}`) : null,
+    regular != null ? h('s.muted', { 'data-testid': 'regular-price' }, ` ${fmt.points(regular * qty)}`) : null);
 }
 
 function thumb(p, badge) {
@@ -63,7 +66,8 @@ function productCard(p) {
   const available = P.available(p);
   const soldOut = available !== undefined && Number(available) <= 0;
   return h('a.product-card', { href: `/products/${encodeURIComponent(P.id(p))}`, 'data-link': true, 'data-testid': 'product-card', 'data-product-id': P.id(p) },
-    thumb(p, soldOut ? h('span.badge', '已售罄 Sold out') : P.isFlash(p) ? h('span.badge.hot', '限时 Flash') : null),
+    thumb(p, soldOut ? h('span.badge', '已售罄 Sold out') : P.isFlash(p) ? h('span.badge.hot', '限时 Flash')
+      : p.regularPointsPrice != null ? h('span.badge.hot', { 'data-testid': 'sale-badge' }, '限时折扣 Sale') : null),
     h('div.body',
       h('div.name', P.name(p)),
       priceText(p),
@@ -150,9 +154,11 @@ async function homePage(_params, query) {
   const featuredSection = h('section.hidden', h('div.section-title', h('h2', '精选推荐', h('span.en', 'Featured'))), featuredHost);
   const popularHost = h('div.grid', { 'data-testid': 'popular-grid' });
   const popularSection = h('section.hidden', h('div.section-title', h('h2', '热门兑换', h('span.en', 'Popular now')), h('small.muted', '按近期浏览与兑换 By recent views and redemptions')), popularHost);
+  const forYouHost = h('div.grid', { 'data-testid': 'for-you-grid' });
+  const forYouSection = h('section.hidden', h('div.section-title', h('h2', '为你推荐', h('span.en', 'For you')), h('small.muted', '看过这些的人也看了 Shoppers who looked at yours also chose')), forYouHost);
 
   mount(app, hero, h('div.section-title', h('h2', '分类', h('span.en', 'Categories')), sorter), sectionChips, chips, flashSection,
-    popularSection, featuredSection, h('div.section-title', h('h2', '全部商品', h('span.en', 'All products'))), gridHost);
+    forYouSection, popularSection, featuredSection, h('div.section-title', h('h2', '全部商品', h('span.en', 'All products'))), gridHost);
 
   startFlashBoard(flashHost, flashSection);
   if (!category && !section) {
@@ -168,6 +174,14 @@ async function homePage(_params, query) {
       mount(popularHost, items.map(productCard));
       popularSection.classList.remove('hidden');
     }).catch(() => { /* so is the popular one */ });
+    if (api.signedIn) {
+      api.get('/me/recommendations', { limit: 4 }).then((forYou) => {
+        const items = itemsOf(forYou);
+        if (!items.length || forYou.source !== 'for_you') return;
+        mount(forYouHost, items.map(productCard));
+        forYouSection.classList.remove('hidden');
+      }).catch(() => { /* and "for you" */ });
+    }
   }
   try {
     const page = await api.get('/products', { category, section, sort: sort || 'recommended', pageSize: 48 });
